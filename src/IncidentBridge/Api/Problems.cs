@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IncidentBridge.Api;
+
+/// <summary>The problem+json answers the worker gives; <c>field</c> names the part of the input at fault.</summary>
+internal static class Problems
+{
+    private const string TypeBase = "urn:incidentbridge:problem:";
+
+    public static ProblemHttpResult InvalidField(string field, string detail) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", detail, field);
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Not authenticated", detail);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Create(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
+
+    public static ProblemHttpResult TooLarge(long limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Body too large", $"The body is larger than {limit} bytes (IncidentBridge:Ingest:MaxBodyBytes).");
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+            $"Content-Type '{contentType ?? "(none)"}' is not JSON: send application/json.", "Content-Type");
+
+    public static ProblemHttpResult Unavailable(string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Temporarily unavailable", detail);
+
+    private static ProblemHttpResult Create(int status, string type, string title, string detail, string? field = null)
+    {
+        var problem = new ProblemDetails { Status = status, Type = TypeBase + type, Title = title, Detail = detail };
+        if (field is not null)
+        {
+            problem.Extensions["field"] = field;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+}

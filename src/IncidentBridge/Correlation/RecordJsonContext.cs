@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace IncidentBridge.Correlation;
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class RecordJsonContext : JsonSerializerContext;

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using IncidentBridge.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBridge.Inbox;
+
+/// <summary><c>/api/deliveries</c>: what arrived, what is waiting, and the dead letters.</summary>
+internal static class DeliveriesApi
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
+    {
+        var deliveries = app.MapApi().MapGroup("/deliveries");
+        deliveries.MapGet("/", ListAsync);
+        deliveries.MapGet("/{id}", GetAsync);
+        deliveries.MapPost("/{id}/retry", RetryAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> ListAsync(
+        InboxStore store, string? state, string? source, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        state = state is null or "all" ? null : state;
+        if (state is not null && !DeliveryState.IsKnown(state))
+        {
+            return Problems.InvalidField("state", $"state must be pending, done, dead or all (was '{state}').");
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        long? before = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, out var seq))
+            {
+                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
+            }
+
+            before = seq;
+        }
+
+        var take = limit ?? DefaultLimit;
+        var rows = await store.ListAsync(state, source, before, take, cancellationToken);
+        var next = rows.Count == take ? rows[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new DeliveryPage(rows.Select(r => r.ToSummary()).ToList(), next));
+    }
+
+    private static async Task<Results<Ok<DeliveryDetail>, ProblemHttpResult>> GetAsync(InboxStore store, string id, CancellationToken cancellationToken)
+    {
+        var row = await store.GetAsync(id, cancellationToken);
+        var body = row is null ? null : await store.GetBodyAsync(id, cancellationToken);
+        if (row is null || body is null)
+        {
+            return Problems.NotFound($"No delivery '{id}'.");
+        }
+
+        return TypedResults.Ok(new DeliveryDetail(row.ToSummary(), PayloadOf(body)));
+    }
+
+    private static async Task<Results<Ok<DeliverySummary>, ProblemHttpResult>> RetryAsync(InboxStore store, TimeProvider time, string id, CancellationToken cancellationToken)
+    {
+        if (!await store.RequeueAsync(id, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
+        {
+            return Problems.NotFound($"No dead delivery '{id}'.");
+        }
+
+        var row = await store.GetAsync(id, cancellationToken);
+        return row is null ? Problems.NotFound($"No delivery '{id}'.") : TypedResults.Ok(row.ToSummary());
+    }
+
+    /// <summary>The stored body as JSON when it is JSON, else as text, so an operator can read a dead letter.</summary>
+    private static JsonElement PayloadOf(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<JsonElement>(body);
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(System.Text.Encoding.UTF8.GetString(body));
+        }
+    }
+}
+
+internal sealed record DeliveryPage(IReadOnlyList<DeliverySummary> Items, string? NextCursor);
+
+internal sealed record DeliveryDetail(DeliverySummary Delivery, JsonElement Payload);

@@ -1,0 +1,29 @@
+namespace IncidentBridge.Inbox;
+
+internal sealed class InboxOptions
+{
+    public const string Section = "IncidentBridge:Inbox";
+
+    /// <summary>False: this instance only stores deliveries (an ingest-only replica, or processing paused for maintenance).</summary>
+    public bool ProcessingEnabled { get; set; } = true;
+
+    /// <summary>Most deliveries committed in one ingest transaction (group commit).</summary>
+    public int CommitBatchSize { get; set; } = 256;
+
+    /// <summary>Most deliveries claimed and processed in one transaction.</summary>
+    public int ProcessBatchSize { get; set; } = 100;
+
+    /// <summary>Failed attempts before a delivery is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>How often the processor looks for due retries when nothing new arrives.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claim lasts; a crashed worker's claims are taken over after it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First retry delay; doubles per attempt up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,190 @@
+using System.Data.Common;
+using IncidentBridge.Storage;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Inbox;
+
+/// <summary>
+/// Takes committed deliveries in order and hands each to its source's handler. A claimed batch is
+/// processed in one transaction with a savepoint per delivery: a failing delivery is rolled back
+/// alone and rescheduled with back-off (or dead-lettered), the others commit with it.
+/// Claims are leases, so a crashed worker's deliveries are picked up again when the lease ends.
+/// </summary>
+internal sealed partial class InboxProcessor : BackgroundService
+{
+    private readonly IDatabase _database;
+    private readonly InboxStore _store;
+    private readonly Dictionary<string, IDeliveryHandler> _handlers;
+    private readonly InboxSignal _signal;
+    private readonly InboxMetrics _metrics;
+    private readonly InboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InboxProcessor> _logger;
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    public InboxProcessor(
+        IDatabase database,
+        InboxStore store,
+        IEnumerable<IDeliveryHandler> handlers,
+        InboxSignal signal,
+        InboxMetrics metrics,
+        IOptions<InboxOptions> options,
+        TimeProvider time,
+        ILogger<InboxProcessor> logger)
+    {
+        _database = database;
+        _store = store;
+        _handlers = handlers.ToDictionary(h => h.Source, StringComparer.Ordinal);
+        _signal = signal;
+        _metrics = metrics;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>True while the loop runs (or processing is switched off on purpose); read by <c>/readyz</c>.</summary>
+    public bool Healthy { get; private set; } = true;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.ProcessingEnabled)
+        {
+            LogDisabled();
+            return;
+        }
+
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var processed = 0;
+            try
+            {
+                // The batch itself is not cancelled on shutdown: it is short, and finishing it
+                // leaves no lease behind for the next start to wait out.
+                processed = await ProcessBatchAsync(CancellationToken.None);
+                Healthy = true;
+            }
+            catch (Exception ex)
+            {
+                Healthy = false;
+                LogBatchFailed(ex);
+            }
+
+            if (processed < _options.ProcessBatchSize)
+            {
+                try
+                {
+                    await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims and processes one batch of due deliveries; returns how many it claimed.</summary>
+    public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var claimed = await _store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.ProcessBatchSize, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>(claimed.Count);
+        await using (var connection = await _database.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            foreach (var delivery in claimed)
+            {
+                outcomes.Add(await ProcessOneAsync(transaction, delivery, cancellationToken));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        Report(outcomes);
+        return claimed.Count;
+    }
+
+    private async Task<(ClaimedDelivery, string, string?)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    {
+        const string savepoint = "delivery";
+        await transaction.SaveAsync(savepoint, cancellationToken);
+        try
+        {
+            if (!_handlers.TryGetValue(delivery.Source, out var handler))
+            {
+                throw new InvalidOperationException($"No handler for source '{delivery.Source}'.");
+            }
+
+            await handler.HandleAsync(delivery, transaction, cancellationToken);
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!await InboxStore.CompleteAsync(transaction, delivery.Seq, _owner, nowMs))
+            {
+                // Our lease ran out and another worker took the delivery: leave it to that one.
+                await transaction.RollbackAsync(savepoint, cancellationToken);
+                return (delivery, "lost", null);
+            }
+
+            await transaction.ReleaseAsync(savepoint, cancellationToken);
+            return (delivery, DeliveryState.Done, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await transaction.RollbackAsync(savepoint, cancellationToken);
+            var error = $"{ex.GetType().Name}: {ex.Message}";
+            var retryAt = _time.GetUtcNow() + RetryDelay(delivery.Attempts);
+            var state = await InboxStore.FailAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
+            return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
+        }
+    }
+
+    private TimeSpan RetryDelay(long attempts)
+    {
+        var exponential = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
+        // Jitter spreads retries of a failed batch so they do not all fail together again.
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.2)));
+    }
+
+    private void Report(List<(ClaimedDelivery Delivery, string Outcome, string? Error)> outcomes)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (delivery, outcome, error) in outcomes)
+        {
+            _metrics.Processed(delivery.Source, outcome);
+            switch (outcome)
+            {
+                case DeliveryState.Done:
+                    _metrics.Lag(delivery.Source, now - delivery.ReceivedAtTime);
+                    LogProcessed(delivery.Source, delivery.Id);
+                    break;
+                case DeliveryState.Dead:
+                    LogDeadLettered(delivery.Source, delivery.Id, delivery.Attempts, error);
+                    break;
+                case "retry":
+                    LogRetry(delivery.Source, delivery.Id, delivery.Attempts, error);
+                    break;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Inbox processing is disabled (IncidentBridge:Inbox:ProcessingEnabled=false): deliveries are stored only")]
+    private partial void LogDisabled();
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Processed {Source} delivery {DeliveryId}")]
+    private partial void LogProcessed(string source, string deliveryId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Processing {Source} delivery {DeliveryId} failed (attempt {Attempts}), will retry: {Error}")]
+    private partial void LogRetry(string source, string deliveryId, long attempts, string? error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Dead-lettered {Source} delivery {DeliveryId} after {Attempts} attempts: {Error}")]
+    private partial void LogDeadLettered(string source, string deliveryId, long attempts, string? error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
+    private partial void LogBatchFailed(Exception exception);
+}

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Dapper;
+using IncidentBridge.Storage;
+
+namespace IncidentBridge.Inbox;
+
+/// <summary>The inbox's SQL. Times are Unix milliseconds; portable SQL for SQLite and PostgreSQL.</summary>
+internal sealed class InboxStore(IDatabase database)
+{
+    private const string RowColumns = """
+        seq AS Seq, id AS DeliveryId, source AS Source, state AS State, received_at AS ReceivedAt, attempts AS Attempts,
+        next_attempt_at AS NextAttemptAt, processed_at AS ProcessedAt, event_id AS EventId, last_error AS LastError
+        """;
+
+    /// <summary>Inserts a delivery, or finds the one it repeats (same PagerDuty event id or webhook id).</summary>
+    public static async Task<StoredDelivery> InsertAsync(DbTransaction transaction, string id, IncomingDelivery delivery, long nowMs)
+    {
+        var connection = Connection(transaction);
+        var inserted = await connection.ExecuteScalarAsync<long?>(
+            """
+            INSERT INTO deliveries (id, source, event_id, webhook_id, received_at, content_type, body, state, attempts, next_attempt_at)
+            VALUES (@Id, @Source, @EventId, @WebhookId, @NowMs, @ContentType, @Body, 'pending', 0, @NowMs)
+            ON CONFLICT DO NOTHING
+            RETURNING seq
+            """,
+            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, NowMs = nowMs, delivery.ContentType, delivery.Body },
+            transaction);
+        if (inserted is not null)
+        {
+            return new StoredDelivery(id, Duplicate: false);
+        }
+
+        var existing = await connection.QuerySingleAsync<string>(
+            "SELECT id FROM deliveries WHERE source = @Source AND (event_id = @EventId OR webhook_id = @WebhookId) ORDER BY seq LIMIT 1",
+            new { delivery.Source, delivery.EventId, delivery.WebhookId },
+            transaction);
+        return new StoredDelivery(existing, Duplicate: true);
+    }
+
+    /// <summary>
+    /// Leases the oldest due deliveries to <paramref name="owner"/>. The attempt is counted at claim time,
+    /// so a payload that crashes the process still reaches the dead letters.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var claimed = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
+            """
+            UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1
+            WHERE seq IN (
+                SELECT seq FROM deliveries
+                WHERE state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
+                ORDER BY seq LIMIT @Limit)
+            RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt, body AS Body, attempts AS Attempts
+            """,
+            new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },
+            cancellationToken: cancellationToken));
+        return claimed.OrderBy(d => d.Seq).ToList();
+    }
+
+    /// <summary>Marks a claimed delivery done; false when the lease was lost to another worker.</summary>
+    public static async Task<bool> CompleteAsync(DbTransaction transaction, long seq, string owner, long nowMs) =>
+        await Connection(transaction).ExecuteAsync(
+            """
+            UPDATE deliveries SET state = 'done', processed_at = @NowMs, lease_owner = NULL, lease_until = NULL, last_error = NULL
+            WHERE seq = @Seq AND lease_owner = @Owner
+            """,
+            new { Seq = seq, Owner = owner, NowMs = nowMs },
+            transaction) == 1;
+
+    /// <summary>Records a failed attempt: retried at <paramref name="nextAttemptMs"/>, or dead after <paramref name="maxAttempts"/>.</summary>
+    public static async Task<string> FailAsync(DbTransaction transaction, long seq, string owner, string error, long nextAttemptMs, int maxAttempts) =>
+        await Connection(transaction).QuerySingleOrDefaultAsync<string>(
+            """
+            UPDATE deliveries
+            SET state = CASE WHEN attempts >= @MaxAttempts THEN 'dead' ELSE 'pending' END,
+                next_attempt_at = @NextAttemptMs, last_error = @Error, lease_owner = NULL, lease_until = NULL
+            WHERE seq = @Seq AND lease_owner = @Owner
+            RETURNING state
+            """,
+            new { Seq = seq, Owner = owner, Error = error, NextAttemptMs = nextAttemptMs, MaxAttempts = maxAttempts },
+            transaction) ?? DeliveryState.Pending;
+
+    public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
+            "SELECT state, COUNT(*) FROM deliveries WHERE state IN ('pending', 'dead') GROUP BY state", cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.State, r => r.Count);
+    }
+
+    public async Task<long?> OldestPendingReceivedAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(received_at) FROM deliveries WHERE state = 'pending'", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Newest first; <paramref name="beforeSeq"/> is the paging cursor.</summary>
+    public async Task<IReadOnlyList<DeliveryRow>> ListAsync(string? state, string? source, long? beforeSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
+            $"""
+            SELECT {RowColumns} FROM deliveries
+            WHERE (@State IS NULL OR state = @State) AND (@Source IS NULL OR source = @Source) AND (@BeforeSeq IS NULL OR seq < @BeforeSeq)
+            ORDER BY seq DESC LIMIT @Limit
+            """,
+            new { State = state, Source = source, BeforeSeq = beforeSeq, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task<DeliveryRow?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
+            $"SELECT {RowColumns} FROM deliveries WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<byte[]?> GetBodyAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
+            "SELECT body FROM deliveries WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Puts a dead delivery back in line with a fresh set of attempts (after the cause is fixed).</summary>
+    public async Task<bool> RequeueAsync(string id, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @NowMs WHERE id = @Id AND state = 'dead'",
+            new { Id = id, NowMs = nowMs },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    private static DbConnection Connection(DbTransaction transaction) =>
+        transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+}

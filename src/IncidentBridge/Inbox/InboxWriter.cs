@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using IncidentBridge.Storage;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Inbox;
+
+/// <summary>
+/// Group commit: webhook requests queue their delivery here and wait; one loop writes everything queued
+/// so far in a single transaction (one fsync for many deliveries), then answers each waiter. A waiter
+/// hears "stored" only after the commit, or an <see cref="InboxUnavailableException"/>.
+/// </summary>
+internal sealed partial class InboxWriter(
+    IDatabase database,
+    InboxSignal signal,
+    InboxMetrics metrics,
+    IOptions<InboxOptions> options,
+    TimeProvider time,
+    ILogger<InboxWriter> logger) : BackgroundService
+{
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(
+        new BoundedChannelOptions(options.Value.CommitBatchSize * 8) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public async Task<StoredDelivery> AcceptAsync(IncomingDelivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(delivery);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, linked.Token);
+            return await pending.Completion.Task.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InboxUnavailableException($"storage did not commit within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InboxUnavailableException("the worker is shutting down");
+        }
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking new deliveries; the loop drains what is queued before it ends.
+        _queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingWrite>(options.Value.CommitBatchSize);
+        // Not cancelled by stoppingToken: every queued request was promised an answer.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < options.Value.CommitBatchSize && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var results = new StoredDelivery[batch.Count];
+        try
+        {
+            var now = time.GetUtcNow();
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = await InboxStore.InsertAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogCommitFailed(ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new InboxUnavailableException("storage refused the write", ex));
+            }
+
+            return;
+        }
+
+        metrics.Committed(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            LogStored(batch[i].Delivery.Source, results[i].Id, results[i].Duplicate);
+            batch[i].Completion.TrySetResult(results[i]);
+        }
+
+        signal.Notify();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Stored {Source} delivery {DeliveryId} (duplicate: {Duplicate})")]
+    private partial void LogStored(string source, string deliveryId, bool duplicate);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Could not commit {Count} deliveries: their senders get 503 and retry")]
+    private partial void LogCommitFailed(Exception exception, int count);
+
+    private sealed class PendingWrite(IncomingDelivery delivery)
+    {
+        public IncomingDelivery Delivery { get; } = delivery;
+
+        public TaskCompletionSource<StoredDelivery> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

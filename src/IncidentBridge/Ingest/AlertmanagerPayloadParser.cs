@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace IncidentBridge.Ingest;
+
+internal static class AlertmanagerPayloadParser
+{
+    public const string SupportedVersion = "4";
+
+    public static Parsed<AlertmanagerPayload> Parse(ReadOnlySpan<byte> body)
+    {
+        AlertmanagerPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, AlertmanagerJsonContext.Default.AlertmanagerPayload);
+        }
+        catch (JsonException ex)
+        {
+            return Parsed<AlertmanagerPayload>.FromJsonException(ex);
+        }
+
+        if (payload is null)
+        {
+            return Parsed<AlertmanagerPayload>.Fail("$", "The body must be a JSON object.");
+        }
+
+        return Validate(payload) is { } error ? new(null, error) : Parsed<AlertmanagerPayload>.Success(payload);
+    }
+
+    /// <summary>Alertmanager always sends a fingerprint; a hand-made payload may not, so derive one from the labels.</summary>
+    public static string FingerprintOf(AlertmanagerAlert alert)
+    {
+        if (!string.IsNullOrEmpty(alert.Fingerprint))
+        {
+            return alert.Fingerprint;
+        }
+
+        var canonical = new StringBuilder();
+        foreach (var (name, value) in (alert.Labels ?? []).OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            canonical.Append(name).Append('\u0001').Append(value).Append('\u0002');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 8));
+    }
+
+    private static PayloadError? Validate(AlertmanagerPayload payload)
+    {
+        if (payload.Version is null)
+        {
+            return new("version", "version is missing: Alertmanager webhooks send \"version\": \"4\".");
+        }
+
+        if (payload.Version != SupportedVersion)
+        {
+            return new("version", $"Unsupported webhook version '{payload.Version}': only version {SupportedVersion} is understood.");
+        }
+
+        if (string.IsNullOrEmpty(payload.GroupKey))
+        {
+            return new("groupKey", "groupKey is missing or empty.");
+        }
+
+        if (payload.Alerts is null || payload.Alerts.Count == 0)
+        {
+            return new("alerts", "alerts is missing or empty: a notification carries at least one alert.");
+        }
+
+        for (var i = 0; i < payload.Alerts.Count; i++)
+        {
+            if (ValidateAlert(payload.Alerts[i], $"alerts[{i}]") is { } error)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static PayloadError? ValidateAlert(AlertmanagerAlert? alert, string at)
+    {
+        if (alert is null)
+        {
+            return new(at, $"{at} is null: each alert must be an object.");
+        }
+
+        if (alert.Labels is null || alert.Labels.Count == 0)
+        {
+            return new($"{at}.labels", $"{at}.labels is missing or empty: an alert is identified by its labels.");
+        }
+
+        if (alert.StartsAt is null)
+        {
+            return new($"{at}.startsAt", $"{at}.startsAt is missing.");
+        }
+
+        if (alert.Status is not ("firing" or "resolved"))
+        {
+            return new($"{at}.status", $"{at}.status must be 'firing' or 'resolved' (was '{alert.Status ?? "missing"}').");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics.CodeAnalysis;
+using IncidentBridge.Api;
+using IncidentBridge.Inbox;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Ingest;
+
+/// <summary>
+/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c> (CONTRACT §2). A delivery is
+/// answered 202 only once its raw body is committed to the inbox; anything that keeps it from being
+/// stored answers 503, so the sender retries and nothing answered 2xx is ever lost.
+/// </summary>
+internal static class IngestEndpoints
+{
+    public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
+    {
+        var webhooks = app.MapGroup("/webhooks");
+        webhooks.MapPost("/alertmanager", ReceiveAlertmanagerAsync);
+        webhooks.MapPost("/pagerduty", ReceivePagerDutyAsync);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
+        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+    {
+        const string source = DeliverySources.Alertmanager;
+        if (auth.Alertmanager.IsEmpty)
+        {
+            return Reject(metrics, source, "disabled", Problems.NotFound("The Alertmanager webhook is disabled: set IncidentBridge:Sources:Alertmanager:BearerTokens."));
+        }
+
+        if (!auth.Alertmanager.Accepts(request.Headers.Authorization))
+        {
+            return Reject(metrics, source, "unauthorized", Problems.Unauthorized("Send Authorization: Bearer <token> with one of IncidentBridge:Sources:Alertmanager:BearerTokens."));
+        }
+
+        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        if (!read.Ok)
+        {
+            return read.Problem;
+        }
+
+        var body = read.Bytes;
+
+        var parsed = AlertmanagerPayloadParser.Parse(body);
+        if (!parsed.Ok)
+        {
+            return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
+        }
+
+        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null), inbox, options.Value, metrics, cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
+        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+    {
+        const string source = DeliverySources.PagerDuty;
+        if (auth.PagerDuty.IsEmpty)
+        {
+            return Reject(metrics, source, "disabled", Problems.NotFound("The PagerDuty webhook is disabled: set IncidentBridge:Sources:PagerDuty:SigningSecrets."));
+        }
+
+        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        if (!read.Ok)
+        {
+            return read.Problem;
+        }
+
+        var body = read.Bytes;
+
+        var signature = auth.PagerDuty.Verify(request.Headers["X-PagerDuty-Signature"], body);
+        if (signature != SignatureCheck.Valid)
+        {
+            return Reject(metrics, source, "unauthorized", Problems.Unauthorized(signature switch
+            {
+                SignatureCheck.Missing => "X-PagerDuty-Signature is missing.",
+                SignatureCheck.Malformed => "X-PagerDuty-Signature has no v1=<64 hex digits> signature.",
+                _ => "X-PagerDuty-Signature does not match the body with any of IncidentBridge:Sources:PagerDuty:SigningSecrets.",
+            }));
+        }
+
+        var parsed = PagerDutyPayloadParser.Parse(body);
+        if (!parsed.Ok)
+        {
+            return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
+        }
+
+        string? webhookId = request.Headers["X-Webhook-Id"];
+        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, parsed.Value.Id, string.IsNullOrEmpty(webhookId) ? null : webhookId), inbox, options.Value, metrics, cancellationToken);
+    }
+
+    private static async Task<BodyRead> ReadJsonBodyAsync(
+        HttpRequest request, IngestOptions options, IngestMetrics metrics, string source, CancellationToken cancellationToken)
+    {
+        if (!RequestBody.IsJson(request.ContentType))
+        {
+            return new(null, Reject(metrics, source, "unsupported_media_type", Problems.UnsupportedMediaType(request.ContentType)));
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        return body is null
+            ? new(null, Reject(metrics, source, "too_large", Problems.TooLarge(options.MaxBodyBytes)))
+            : new(body, null);
+    }
+
+    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> StoreAsync(
+        IncomingDelivery delivery, InboxWriter inbox, IngestOptions options, IngestMetrics metrics, CancellationToken cancellationToken)
+    {
+        StoredDelivery stored;
+        try
+        {
+            stored = await inbox.AcceptAsync(delivery, options.StoreTimeout, cancellationToken);
+        }
+        catch (InboxUnavailableException ex)
+        {
+            return Reject(metrics, delivery.Source, "unavailable", Problems.Unavailable($"The delivery could not be stored ({ex.Message}); retry later."));
+        }
+
+        metrics.Count(delivery.Source, stored.Duplicate ? "duplicate" : "accepted");
+        return TypedResults.Accepted($"/api/deliveries/{stored.Id}", new DeliveryAccepted(stored.Id, stored.Duplicate));
+    }
+
+    private static ProblemHttpResult Reject(IngestMetrics metrics, string source, string outcome, ProblemHttpResult problem)
+    {
+        metrics.Count(source, outcome);
+        return problem;
+    }
+
+    private readonly record struct BodyRead(byte[]? Bytes, ProblemHttpResult? Problem)
+    {
+        [MemberNotNullWhen(true, nameof(Bytes))]
+        [MemberNotNullWhen(false, nameof(Problem))]
+        public bool Ok => Problem is null && Bytes is not null;
+    }
+}

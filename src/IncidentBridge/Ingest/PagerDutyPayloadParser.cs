@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace IncidentBridge.Ingest;
+
+internal static class PagerDutyPayloadParser
+{
+    public static Parsed<PagerDutyEvent> Parse(ReadOnlySpan<byte> body)
+    {
+        PagerDutyWebhook? webhook;
+        try
+        {
+            webhook = JsonSerializer.Deserialize(body, PagerDutyJsonContext.Default.PagerDutyWebhook);
+        }
+        catch (JsonException ex)
+        {
+            return Parsed<PagerDutyEvent>.FromJsonException(ex);
+        }
+
+        if (webhook?.Event is not { } evt)
+        {
+            return webhook?.Messages is not null
+                ? Parsed<PagerDutyEvent>.Fail("messages", "This is a legacy PagerDuty V2 webhook, which is out of support: V3 webhooks are required (add a Generic Webhook (v3) subscription).")
+                : Parsed<PagerDutyEvent>.Fail("event", "event is missing: a PagerDuty V3 webhook body is {\"event\": {...}}.");
+        }
+
+        if (string.IsNullOrEmpty(evt.Id))
+        {
+            return Parsed<PagerDutyEvent>.Fail("event.id", "event.id is missing or empty.");
+        }
+
+        if (string.IsNullOrEmpty(evt.EventType))
+        {
+            return Parsed<PagerDutyEvent>.Fail("event.event_type", "event.event_type is missing or empty.");
+        }
+
+        if (evt.OccurredAt is null)
+        {
+            return Parsed<PagerDutyEvent>.Fail("event.occurred_at", "event.occurred_at is missing: events are applied in the order they occurred.");
+        }
+
+        return Parsed<PagerDutyEvent>.Success(evt);
+    }
+}

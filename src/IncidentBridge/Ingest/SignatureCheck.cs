@@ -1,0 +1,9 @@
+namespace IncidentBridge.Ingest;
+
+internal enum SignatureCheck
+{
+    Valid,
+    Missing,
+    Malformed,
+    Mismatch,
+}

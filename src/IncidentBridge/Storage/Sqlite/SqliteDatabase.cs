@@ -1,0 +1,68 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Storage.Sqlite;
+
+/// <summary>
+/// Embedded storage: one SQLite file in WAL mode. Every connection sets <c>synchronous</c> (FULL by
+/// default, so a commit that answered a webhook survives power loss) and a busy timeout, because
+/// the ingest writer and the inbox processor write from different connections.
+/// </summary>
+internal sealed class SqliteDatabase : IDatabase
+{
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteDatabase> _logger;
+
+    public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
+    {
+        var storage = options.Value;
+        var builder = new SqliteConnectionStringBuilder(storage.ConnectionString) { Pooling = true };
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+        var synchronous = storage.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
+        _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
+        _time = time;
+        _logger = logger;
+    }
+
+    public StorageProvider Provider => StorageProvider.Sqlite;
+
+    public string DataSource { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
+        if (!string.IsNullOrEmpty(directory) && DataSource != ":memory:")
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // WAL is a property of the file: set once, readers then never block the writer.
+        var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode=WAL", cancellationToken: cancellationToken));
+        var applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        _logger.LogInformation("SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)", DataSource, mode, applied);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace IncidentBridge.Storage;
+
+internal enum SqliteSynchronous
+{
+    Full,
+    Normal,
+}
