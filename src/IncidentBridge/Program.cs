@@ -1,30 +1,11 @@
-using IncidentBridge.Api;
-using IncidentBridge.Correlation;
-using IncidentBridge.Inbox;
-using IncidentBridge.Ingest;
-using IncidentBridge.Operations;
-using IncidentBridge.Storage;
+using IncidentBridge;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddConfigFiles()
-        .AddLogging()
-        .AddOperations()
-        .AddStorage()
-        .AddApi()
-        .AddIngest()
-        .AddInbox()
-        .AddCorrelation();
-
-    var app = builder.Build();
-    app.UseOperations();
-    app.MapOperations();
-    app.MapIngest();
-    app.MapDeliveriesApi();
-    await app.RunAsync();
+    var app = WebApplication.CreateBuilder(args).AddIncidentBridge().Build();
+    await app.UseIncidentBridge().RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)

@@ -17,7 +17,7 @@ internal static class AlertmanagerPayloadParser
         }
         catch (JsonException ex)
         {
-            return Parsed<AlertmanagerPayload>.FromJsonException(ex);
+            return Parsed<AlertmanagerPayload>.FromJsonException(ex, body);
         }
 
         if (payload is null)

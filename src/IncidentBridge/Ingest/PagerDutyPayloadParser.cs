@@ -13,7 +13,7 @@ internal static class PagerDutyPayloadParser
         }
         catch (JsonException ex)
         {
-            return Parsed<PagerDutyEvent>.FromJsonException(ex);
+            return Parsed<PagerDutyEvent>.FromJsonException(ex, body);
         }
 
         if (webhook?.Event is not { } evt)

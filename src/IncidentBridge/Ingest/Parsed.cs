@@ -15,15 +15,43 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
 
     public static Parsed<T> Fail(string field, string detail) => new(null, new PayloadError(field, detail));
 
-    public static Parsed<T> FromJsonException(JsonException exception)
+    /// <summary>Explains why <paramref name="body"/> could not be read: not JSON at all, or a value of the wrong type.</summary>
+    public static Parsed<T> FromJsonException(JsonException exception, ReadOnlySpan<byte> body)
     {
+        if (NotJson(body) is { } syntax)
+        {
+            return Fail("$", $"The body is not valid JSON: {syntax}");
+        }
+
         // System.Text.Json names the JSON path of the value it could not read ("$.alerts[0].startsAt").
         var path = exception.Path;
-        var message = exception.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var reason = cut > 0 ? message[..cut] : message;
+        var reason = WithoutPosition(exception.Message);
         return string.IsNullOrEmpty(path) || path == "$"
             ? Fail("$", $"The body is not a JSON object of the expected shape: {reason}")
             : Fail(path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path, $"The value could not be read: {reason}");
+    }
+
+    private static string? NotJson(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return $"{WithoutPosition(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})";
+        }
+    }
+
+    private static string WithoutPosition(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        cut = cut < 0 ? message.IndexOf(" LineNumber:", StringComparison.Ordinal) : cut;
+        return cut > 0 ? message[..cut].TrimEnd(' ', '|') : message;
     }
 }

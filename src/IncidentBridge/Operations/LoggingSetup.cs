@@ -11,25 +11,29 @@ internal static class LoggingSetup
     public static WebApplicationBuilder AddLogging(this WebApplicationBuilder builder)
     {
         var json = builder.Configuration.GetValue<bool>(JsonKey);
-        builder.Services.AddSerilog((services, logger) =>
-        {
-            logger
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
-            if (json)
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-            }
-        });
+        // preserveStaticLogger: the static logger stays the bootstrap one (for Log.Fatal in Program), and
+        // several hosts in one process (the tests) each get their own.
+        builder.Services.AddSerilog((services, logger) => Configure(logger, builder.Configuration, services, json), preserveStaticLogger: true);
         return builder;
+    }
+
+    private static void Configure(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services, bool json)
+    {
+        logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext();
+        if (json)
+        {
+            logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        }
     }
 
     public static void UseRequestLogging(this WebApplication app) =>

@@ -10,8 +10,9 @@ internal sealed class StorageHealthCheck(IDatabase database) : IHealthCheck
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy($"{database.Provider} reachable");
+            // Reads the schema, not just "SELECT 1": a database that lost its tables is not ready either.
+            var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken));
+            return HealthCheckResult.Healthy($"{database.Provider} reachable, schema version {version}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,0 +1,31 @@
+using IncidentBridge.Api;
+using IncidentBridge.Correlation;
+using IncidentBridge.Inbox;
+using IncidentBridge.Ingest;
+using IncidentBridge.Operations;
+using IncidentBridge.Storage;
+
+namespace IncidentBridge;
+
+/// <summary>The composition root: one line per feature, in the order the data flows.</summary>
+internal static class IncidentBridgeApp
+{
+    public static WebApplicationBuilder AddIncidentBridge(this WebApplicationBuilder builder) =>
+        builder.AddConfigFiles()
+            .AddLogging()
+            .AddOperations()
+            .AddStorage()
+            .AddApi()
+            .AddIngest()
+            .AddInbox()
+            .AddCorrelation();
+
+    public static WebApplication UseIncidentBridge(this WebApplication app)
+    {
+        app.UseOperations();
+        app.MapOperations();
+        app.MapIngest();
+        app.MapDeliveriesApi();
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using IncidentBridge.Tests.Support;
+
+namespace IncidentBridge.Tests.Api;
+
+public sealed class ApiAuthorizationTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-the-token")]
+    public async Task Api_without_a_valid_token_is_401(string? token)
+    {
+        await using var worker = new WorkerFactory();
+        var client = worker.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        var response = await client.GetAsync("/api/deliveries");
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task Api_with_no_tokens_configured_refuses_everyone()
+    {
+        await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Api:Tokens:0"] = null });
+
+        var response = await worker.CreateApiClient().GetAsync("/api/deliveries");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("IncidentBridge:Api:Tokens", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_with_a_valid_token_answers()
+    {
+        await using var worker = new WorkerFactory();
+
+        var response = await worker.CreateApiClient().GetAsync("/api/deliveries");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("state=finished", "state")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("cursor=abc", "cursor")]
+    public async Task Bad_query_is_400_naming_the_parameter(string query, string field)
+    {
+        await using var worker = new WorkerFactory();
+
+        var response = await worker.CreateApiClient().GetAsync($"/api/deliveries?{query}");
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task Unknown_delivery_is_404_problem() =>
+        await (await new WorkerFactory().CreateApiClient().GetAsync("/api/deliveries/unknown")).AssertProblemAsync(HttpStatusCode.NotFound);
+}

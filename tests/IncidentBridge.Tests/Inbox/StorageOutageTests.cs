@@ -1,0 +1,36 @@
+using System.Net;
+using IncidentBridge.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace IncidentBridge.Tests.Inbox;
+
+public sealed class StorageOutageTests : IAsyncLifetime
+{
+    private readonly WorkerFactory _worker = new(new Dictionary<string, string?> { ["IncidentBridge:Storage:BusyTimeout"] = "00:00:00.200" });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    [Fact]
+    public async Task Delivery_that_cannot_be_stored_is_503_so_the_sender_retries()
+    {
+        var client = _worker.CreateClient();
+        await client.GetAsync("/healthz");
+        await using (var locker = new SqliteConnection($"Data Source={_worker.DatabasePath};Pooling=False"))
+        {
+            await locker.OpenAsync();
+            await using var exclusive = locker.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            await exclusive.ExecuteNonQueryAsync();
+
+            var refused = await client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+
+            await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+
+        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        var retried = await client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+    }
+}

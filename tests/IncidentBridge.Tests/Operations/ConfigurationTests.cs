@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Tests.Operations;
+
+/// <summary>The worker's own composition, validated the way the host does on start.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("IncidentBridge:Inbox:MaxAttempts", "0")]
+    [InlineData("IncidentBridge:Inbox:PollInterval", "00:00:00")]
+    [InlineData("IncidentBridge:Ingest:MaxBodyBytes", "10")]
+    [InlineData("IncidentBridge:Sources:Alertmanager:BearerTokens:0", "")]
+    [InlineData("IncidentBridge:Sources:PagerDuty:SigningSecrets:0", " ")]
+    [InlineData("IncidentBridge:Api:Tokens:0", " ")]
+    [InlineData("IncidentBridge:Storage:ConnectionString", " ")]
+    [InlineData("IncidentBridge:Storage:Provider", "Postgres")]
+    public void Bad_setting_stops_the_start_with_a_message_naming_the_key(string key, string value)
+    {
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => ValidateOnStart(key, value));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("IncidentBridge:Storage:Provider", "Oracle")]
+    [InlineData("IncidentBridge:Storage:Synchronous", "Sometimes")]
+    public void Value_that_is_not_an_option_stops_the_start_naming_the_key(string key, string value)
+    {
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => ValidateOnStart(key, value));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embedded_defaults_are_valid() => ValidateOnStart("IncidentBridge:Logging:Json", "false");
+
+    private static void ValidateOnStart(string key, string value)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        using var app = builder.AddIncidentBridge().Build();
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+}

@@ -1,0 +1,48 @@
+using Dapper;
+using IncidentBridge.Storage;
+using IncidentBridge.Tests.Support;
+
+namespace IncidentBridge.Tests.Storage;
+
+public sealed class SqliteDatabaseTests
+{
+    [Theory]
+    [InlineData("Full", 2)]
+    [InlineData("Normal", 1)]
+    public async Task Connections_use_the_configured_durability(string setting, long pragmaValue)
+    {
+        await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Storage:Synchronous"] = setting });
+        worker.CreateClient();
+
+        await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+
+        Assert.Equal(pragmaValue, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task Migrations_apply_once_and_survive_a_restart()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
+        await using (var first = new WorkerFactory(directory: directory))
+        {
+            var deliveryId = await (await first.CreateClient().PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString())).DeliveryIdAsync();
+            await Deliveries.ProcessedAsync(first.CreateApiClient(), deliveryId);
+        }
+
+        await using var second = new WorkerFactory(directory: directory);
+        second.CreateClient();
+
+        Assert.Equal(Migrations.For(StorageProvider.Sqlite).Count, await second.CountAsync("schema_migrations"));
+        Assert.Equal(1, await second.CountAsync("deliveries", "state = 'done'"));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void Sqlite_migrations_are_numbered_from_one_without_gaps()
+    {
+        var versions = Migrations.For(StorageProvider.Sqlite).Select(m => m.Version).ToList();
+
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace IncidentBridge.Tests.Support;
+
+public static class WebhookClient
+{
+    public static Task<HttpResponseMessage> PostAlertmanagerAsync(this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/alertmanager") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body, string? signature, string? webhookId = null, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/pagerduty") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (signature is not null)
+        {
+            request.Headers.Add("X-PagerDuty-Signature", signature);
+        }
+
+        if (webhookId is not null)
+        {
+            request.Headers.Add("X-Webhook-Id", webhookId);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body) =>
+        client.PostPagerDutyAsync(body, PagerDutyEvent.Sign(body, WorkerFactory.PagerDutySecret));
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<string> DeliveryIdAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("deliveryId").GetString() ?? throw new InvalidOperationException("no deliveryId");
+    }
+
+    /// <summary>Asserts a problem+json answer with the given status and, when given, the field it names.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, System.Net.HttpStatusCode status, string? field = null)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.JsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        if (field is not null)
+        {
+            Assert.Equal(field, problem.GetProperty("field").GetString());
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IncidentBridge.Tests.Support;
+
+/// <summary>
+/// The whole worker in process, over its real HTTP pipeline, with a real SQLite file in a temp dir.
+/// Credentials are on by default; pass settings (a null value removes a default) to change any key.
+/// </summary>
+public sealed class WorkerFactory : WebApplicationFactory<Program>
+{
+    public const string AlertmanagerToken = "am-token-current";
+    public const string PagerDutySecret = "pd-secret-current";
+    public const string ApiToken = "api-token-1";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDirectory;
+
+    public WorkerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? directory = null)
+    {
+        // A directory given by the caller is the caller's: it outlives this worker (restart tests).
+        _ownsDirectory = directory is null;
+        Directory = directory ?? Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        Time = time;
+        _settings = new Dictionary<string, string?>
+        {
+            ["IncidentBridge:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["IncidentBridge:Sources:Alertmanager:BearerTokens:0"] = AlertmanagerToken,
+            ["IncidentBridge:Sources:PagerDuty:SigningSecrets:0"] = PagerDutySecret,
+            ["IncidentBridge:Api:Tokens:0"] = ApiToken,
+            ["IncidentBridge:Inbox:PollInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                _settings.Remove(key);
+            }
+            else
+            {
+                _settings[key] = value;
+            }
+        }
+    }
+
+    public string Directory { get; }
+
+    public string DatabasePath => Path.Combine(Directory, "incidentbridge.db");
+
+    public FakeTimeProvider? Time { get; }
+
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ApiToken);
+        return client;
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+        {
+            if (Time is not null)
+            {
+                services.AddSingleton<TimeProvider>(Time);
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp dir is harmless; a failing dispose would hide the test's own result.
+        }
+    }
+}
