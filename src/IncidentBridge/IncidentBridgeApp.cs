@@ -1,8 +1,10 @@
 using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
+using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 using IncidentBridge.Operations;
+using IncidentBridge.Reports;
 using IncidentBridge.Storage;
 
 namespace IncidentBridge;
@@ -18,7 +20,8 @@ internal static class IncidentBridgeApp
             .AddApi()
             .AddIngest()
             .AddInbox()
-            .AddCorrelation();
+            .AddCorrelation()
+            .AddIncidents();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -26,6 +29,8 @@ internal static class IncidentBridgeApp
         app.MapOperations();
         app.MapIngest();
         app.MapDeliveriesApi();
+        app.MapIncidentsApi();
+        app.MapReportsApi();
         return app;
     }
 }

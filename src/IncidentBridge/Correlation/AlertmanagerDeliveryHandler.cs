@@ -6,8 +6,11 @@ using IncidentBridge.Ingest;
 
 namespace IncidentBridge.Correlation;
 
-/// <summary>Records each alert of an Alertmanager notification once: repeats of the same state change nothing.</summary>
-internal sealed class AlertmanagerDeliveryHandler : IDeliveryHandler
+/// <summary>
+/// Records each alert state of an Alertmanager notification once and correlates the new ones into incidents:
+/// repeats of the same state (repeat_interval, retries) change nothing.
+/// </summary>
+internal sealed class AlertmanagerDeliveryHandler(AlertCorrelator correlator) : IDeliveryHandler
 {
     public string Source => DeliverySources.Alertmanager;
 
@@ -21,9 +24,11 @@ internal sealed class AlertmanagerDeliveryHandler : IDeliveryHandler
 
         var payload = parsed.Value;
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+        var groupKey = payload.GroupKey ?? "";
         foreach (var alert in payload.Alerts ?? [])
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            var fingerprint = AlertmanagerPayloadParser.FingerprintOf(alert);
+            var recorded = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, labels, annotations, generator_url, received_at)
                 VALUES (@DeliveryId, @Receiver, @GroupKey, @Fingerprint, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @ReceivedAt)
@@ -33,11 +38,11 @@ internal sealed class AlertmanagerDeliveryHandler : IDeliveryHandler
                 {
                     DeliveryId = delivery.Id,
                     Receiver = payload.Receiver ?? "",
-                    payload.GroupKey,
-                    Fingerprint = AlertmanagerPayloadParser.FingerprintOf(alert),
+                    GroupKey = groupKey,
+                    Fingerprint = fingerprint,
                     alert.Status,
                     StartsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds(),
-                    EndsAt = EndsAtOf(alert),
+                    EndsAt = alert.EndedAt?.ToUnixTimeMilliseconds(),
                     Labels = JsonSerializer.Serialize(alert.Labels ?? [], RecordJsonContext.Default.DictionaryStringString),
                     Annotations = JsonSerializer.Serialize(alert.Annotations ?? [], RecordJsonContext.Default.DictionaryStringString),
                     alert.GeneratorUrl,
@@ -45,10 +50,10 @@ internal sealed class AlertmanagerDeliveryHandler : IDeliveryHandler
                 },
                 transaction,
                 cancellationToken: cancellationToken));
+            if (recorded == 1)
+            {
+                await correlator.ApplyAsync(transaction, groupKey, alert, fingerprint, delivery.ReceivedAt);
+            }
         }
     }
-
-    /// <summary>Alertmanager sends <c>0001-01-01T00:00:00Z</c> as endsAt while an alert fires: that means "none".</summary>
-    private static long? EndsAtOf(AlertmanagerAlert alert) =>
-        alert.EndsAt is { } endsAt && endsAt.Year > 1 ? endsAt.ToUnixTimeMilliseconds() : null;
 }

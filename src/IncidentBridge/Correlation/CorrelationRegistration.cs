@@ -1,4 +1,5 @@
 using IncidentBridge.Inbox;
+using IncidentBridge.Operations;
 
 namespace IncidentBridge.Correlation;
 
@@ -6,6 +7,9 @@ internal static class CorrelationRegistration
 {
     public static WebApplicationBuilder AddCorrelation(this WebApplicationBuilder builder)
     {
+        builder.Services.AddValidatedOptions<CorrelationOptions, CorrelationOptionsValidator>(CorrelationOptions.Section);
+        builder.Services.AddSingleton<AlertCorrelator>();
+        builder.Services.AddSingleton<PageCorrelator>();
         builder.Services.AddSingleton<IDeliveryHandler, AlertmanagerDeliveryHandler>();
         builder.Services.AddSingleton<IDeliveryHandler, PagerDutyDeliveryHandler>();
         return builder;

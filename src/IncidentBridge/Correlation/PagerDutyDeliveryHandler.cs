@@ -6,8 +6,8 @@ using IncidentBridge.Ingest;
 
 namespace IncidentBridge.Correlation;
 
-/// <summary>Records each PagerDuty V3 event once, with the incident it is about.</summary>
-internal sealed class PagerDutyDeliveryHandler : IDeliveryHandler
+/// <summary>Records each PagerDuty V3 event once, with the incident it is about, and applies it to that incident.</summary>
+internal sealed class PagerDutyDeliveryHandler(PageCorrelator correlator) : IDeliveryHandler
 {
     public string Source => DeliverySources.PagerDuty;
 
@@ -22,7 +22,7 @@ internal sealed class PagerDutyDeliveryHandler : IDeliveryHandler
         var evt = parsed.Value;
         var (incidentId, incidentKey) = IncidentOf(evt.Data);
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
-        await connection.ExecuteAsync(new CommandDefinition(
+        var recorded = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO pagerduty_events (event_id, delivery_id, event_type, resource_type, occurred_at, incident_id, incident_key, agent, data, received_at)
             VALUES (@EventId, @DeliveryId, @EventType, @ResourceType, @OccurredAt, @IncidentId, @IncidentKey, @Agent, @Data, @ReceivedAt)
@@ -43,6 +43,10 @@ internal sealed class PagerDutyDeliveryHandler : IDeliveryHandler
             },
             transaction,
             cancellationToken: cancellationToken));
+        if (recorded == 1)
+        {
+            await correlator.ApplyAsync(transaction, evt);
+        }
     }
 
     /// <summary>

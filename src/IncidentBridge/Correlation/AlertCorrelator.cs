@@ -1,0 +1,155 @@
+using System.Data.Common;
+using System.Text.Json;
+using IncidentBridge.Incidents;
+using IncidentBridge.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Correlation;
+
+/// <summary>
+/// Places one new Alertmanager alert state into an incident (CONTRACT §3). A firing alert joins, in
+/// this order: the incident of its group key, the incident that holds its fingerprint (either one
+/// reopened when resolved within <c>ReopenWindow</c>), or the incident with the same correlation-key
+/// values active within <c>Window</c>; otherwise it opens a new incident. Windows are measured in
+/// alert time (startsAt/endsAt), so a late or replayed delivery lands where it would have on time.
+/// </summary>
+internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> options, TimeProvider time, ILogger<AlertCorrelator> logger)
+{
+    private readonly CorrelationOptions _options = options.Value;
+
+    public Task ApplyAsync(DbTransaction tx, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+    {
+        var observed = ObservedAlert.From(groupKey, alert, fingerprint, receivedAtMs);
+        return observed.Firing ? FireAsync(tx, observed) : ResolveAsync(tx, observed);
+    }
+
+    private async Task FireAsync(DbTransaction tx, ObservedAlert alert)
+    {
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var incident = await MatchAsync(tx, alert);
+        if (incident is null)
+        {
+            await OpenAsync(tx, alert, nowMs);
+            return;
+        }
+
+        var known = await IncidentStore.GetAlertAsync(tx, incident.Id, alert.Fingerprint);
+        if (known is not null && known.StartsAt >= alert.StartsAt)
+        {
+            // Same firing seen already, or an older one arriving late: nothing changes.
+            return;
+        }
+
+        if (incident.IsResolved)
+        {
+            incident = incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = alert.At };
+            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}");
+            LogReopened(incident.Id, alert.Fingerprint);
+        }
+
+        await JoinAsync(tx, incident, alert, nowMs);
+    }
+
+    private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert)
+    {
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var incident = await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint);
+        var known = incident is null ? null : await IncidentStore.GetAlertAsync(tx, incident.Id, alert.Fingerprint);
+        if (incident is null || known is null || known.StartsAt > alert.StartsAt || (known.Status == "resolved" && known.StartsAt == alert.StartsAt))
+        {
+            // Never saw it fire, or it is a stale resolve of an earlier firing: nothing to close.
+            return;
+        }
+
+        await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);
+        await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}");
+        incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At) };
+        if (!incident.IsResolved && !await IncidentStore.AnythingOpenAsync(tx, incident.Id))
+        {
+            incident = incident with { Status = IncidentStatus.Resolved, ResolvedAt = alert.At, StatusChangedAt = alert.At };
+            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.Resolved, "Resolved: all alerts resolved", null, $"resolved:{alert.Fingerprint}:{alert.StartsAt}");
+            LogResolved(incident.Id);
+        }
+
+        await IncidentStore.UpdateAsync(tx, incident);
+    }
+
+    private async Task<IncidentRow?> MatchAsync(DbTransaction tx, ObservedAlert alert)
+    {
+        foreach (var own in new[] { await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, alert.GroupKey), await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint) })
+        {
+            if (own is not null && (!own.IsResolved || alert.At - own.ResolvedAt <= (long)_options.ReopenWindow.TotalMilliseconds))
+            {
+                return own;
+            }
+        }
+
+        var hash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys);
+        return hash is null ? null : await IncidentStore.FindByCorrelationAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds);
+    }
+
+    private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs)
+    {
+        var id = await IncidentStore.NextIdAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(alert.At).Year);
+        var incident = new IncidentRow(
+            0, id, alert.Title(), alert.Label("service"), alert.Label("alertname"), alert.Severity, IncidentStatus.Triggered,
+            alert.At, null, null, alert.At, alert.At, CorrelationKey.Of(alert.Labels, _options.EffectiveKeys), alert.LabelsJson);
+        await IncidentStore.InsertAsync(tx, incident, nowMs);
+        await IncidentStore.AppendTimelineAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
+        LogOpened(id, incident.Title, Severity.Name(alert.Severity));
+        await JoinAsync(tx, incident, alert, nowMs);
+    }
+
+    private static async Task JoinAsync(DbTransaction tx, IncidentRow incident, ObservedAlert alert, long nowMs)
+    {
+        await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+        await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);
+        await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}");
+        if (alert.Severity < incident.Severity)
+        {
+            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}");
+            incident = incident with { Severity = alert.Severity };
+        }
+
+        await IncidentStore.UpdateAsync(tx, incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At), StartedAt = Math.Min(incident.StartedAt, alert.At) });
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Opened incident {IncidentId} \"{Title}\" ({Severity})")]
+    private partial void LogOpened(string incidentId, string title, string severity);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Reopened incident {IncidentId}: alert {Fingerprint} fired again")]
+    private partial void LogReopened(string incidentId, string fingerprint);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Resolved incident {IncidentId}: all its alerts resolved")]
+    private partial void LogResolved(string incidentId);
+
+    /// <summary>One alert state from a notification, in the units the store uses.</summary>
+    private sealed record ObservedAlert(string GroupKey, string Fingerprint, bool Firing, long StartsAt, long? EndsAt, long At, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations, string? GeneratorUrl)
+    {
+        public int Severity => Incidents.Severity.FromAlertLabel(Label("severity"));
+
+        public string LabelsJson => JsonSerializer.Serialize(Labels, RecordJsonContext.Default.IReadOnlyDictionaryStringString);
+
+        public static ObservedAlert From(string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+        {
+            var firing = alert.Status == "firing";
+            var startsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds();
+            var endsAt = alert.EndedAt?.ToUnixTimeMilliseconds();
+            var at = firing ? startsAt : endsAt ?? receivedAtMs;
+            return new(groupKey, fingerprint, firing, startsAt, endsAt, at, alert.Labels ?? [], alert.Annotations ?? [], alert.GeneratorUrl);
+        }
+
+        public string? Label(string name) => Labels.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+        public string Title() =>
+            Annotations.TryGetValue("summary", out var summary) && !string.IsNullOrWhiteSpace(summary) ? summary
+            : Label("service") is { } service ? $"{Label("alertname") ?? "Alert"} on {service}"
+            : Label("alertname") ?? "Alert";
+
+        public string Describe() => $"{Label("alertname") ?? "alert"} [{Fingerprint}]";
+
+        public IncidentAlertRow ToRow(string incidentId) => new(
+            incidentId, Fingerprint, GroupKey, Firing ? "firing" : "resolved", StartsAt, EndsAt, LabelsJson,
+            JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString), GeneratorUrl);
+    }
+}

@@ -1,0 +1,19 @@
+namespace IncidentBridge.Correlation;
+
+internal static class TimelineKinds
+{
+    public const string Opened = "opened";
+    public const string AlertFiring = "alert_firing";
+    public const string AlertResolved = "alert_resolved";
+    public const string Resolved = "resolved";
+    public const string Reopened = "reopened";
+    public const string Acknowledged = "acknowledged";
+    public const string Unacknowledged = "unacknowledged";
+    public const string SeverityRaised = "severity_raised";
+    public const string Linked = "linked";
+    public const string Escalated = "escalated";
+    public const string Reassigned = "reassigned";
+    public const string PriorityUpdated = "priority_updated";
+    public const string Annotated = "annotated";
+    public const string PagerDuty = "pagerduty";
+}

@@ -1,0 +1,7 @@
+namespace IncidentBridge.Incidents;
+
+internal sealed record IncidentDetail(
+    IncidentRow Incident,
+    IReadOnlyList<IncidentAlertRow> Alerts,
+    IReadOnlyList<IncidentSourceRow> Sources,
+    IReadOnlyList<TimelineRow> Timeline);

@@ -1,0 +1,207 @@
+using System.Data.Common;
+using Dapper;
+using IncidentBridge.Storage;
+
+namespace IncidentBridge.Incidents;
+
+/// <summary>
+/// Incident SQL. Writes take the inbox processor's transaction, so an incident change commits
+/// together with the delivery that caused it. Every lookup is by an index.
+/// </summary>
+internal sealed class IncidentStore(IDatabase database)
+{
+    private const string IncidentColumns = """
+        seq AS Seq, id AS Id, title AS Title, service AS Service, alertname AS Alertname, severity AS Severity, status AS Status,
+        started_at AS StartedAt, acknowledged_at AS AcknowledgedAt, resolved_at AS ResolvedAt, status_changed_at AS StatusChangedAt,
+        last_activity_at AS LastActivityAt, correlation_hash AS CorrelationHash, labels AS Labels
+        """;
+
+    private const string AlertColumns = """
+        incident_id AS IncidentId, fingerprint AS Fingerprint, group_key AS GroupKey, status AS Status, starts_at AS StartsAt,
+        ends_at AS EndsAt, labels AS Labels, annotations AS Annotations, generator_url AS GeneratorUrl
+        """;
+
+    private const string SourceColumns = """
+        incident_id AS IncidentId, kind AS Kind, key AS Key, url AS Url, dedup_key AS DedupKey, status AS Status, status_at AS StatusAt
+        """;
+
+    /// <summary>The next stable id of the year: INC-2026-0042.</summary>
+    public static async Task<string> NextIdAsync(DbTransaction tx, int year)
+    {
+        var number = await Connection(tx).ExecuteScalarAsync<long>(
+            "INSERT INTO incident_counters (year, last) VALUES (@Year, 1) ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last",
+            new { Year = year },
+            tx);
+        return $"INC-{year}-{number:0000}";
+    }
+
+    public static Task<IncidentRow?> FindBySourceAsync(DbTransaction tx, string kind, string key) =>
+        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+            $"""
+            SELECT {IncidentColumns} FROM incidents
+            WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
+                        WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
+            """,
+            new { Kind = kind, Key = key },
+            tx);
+
+    public static Task<IncidentRow?> FindByFingerprintAsync(DbTransaction tx, string fingerprint) =>
+        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+            $"""
+            SELECT {IncidentColumns} FROM incidents
+            WHERE id = (SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
+                        WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
+            """,
+            new { Fingerprint = fingerprint },
+            tx);
+
+    /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
+    public static Task<IncidentRow?> FindByCorrelationAsync(DbTransaction tx, string hash, long sinceMs) =>
+        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+            $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1",
+            new { Hash = hash, SinceMs = sinceMs },
+            tx);
+
+    public static Task InsertAsync(DbTransaction tx, IncidentRow incident, long nowMs) =>
+        Connection(tx).ExecuteAsync(
+            """
+            INSERT INTO incidents (id, title, service, alertname, severity, status, started_at, acknowledged_at, resolved_at,
+                                   status_changed_at, last_activity_at, correlation_hash, labels, created_at)
+            VALUES (@Id, @Title, @Service, @Alertname, @Severity, @Status, @StartedAt, @AcknowledgedAt, @ResolvedAt,
+                    @StatusChangedAt, @LastActivityAt, @CorrelationHash, @Labels, @NowMs)
+            """,
+            new
+            {
+                incident.Id, incident.Title, incident.Service, incident.Alertname, incident.Severity, incident.Status, incident.StartedAt,
+                incident.AcknowledgedAt, incident.ResolvedAt, incident.StatusChangedAt, incident.LastActivityAt, incident.CorrelationHash,
+                incident.Labels, NowMs = nowMs,
+            },
+            tx);
+
+    public static Task UpdateAsync(DbTransaction tx, IncidentRow incident) =>
+        Connection(tx).ExecuteAsync(
+            """
+            UPDATE incidents SET severity = @Severity, status = @Status, started_at = @StartedAt, acknowledged_at = @AcknowledgedAt,
+                   resolved_at = @ResolvedAt, status_changed_at = @StatusChangedAt, last_activity_at = @LastActivityAt
+            WHERE id = @Id
+            """,
+            incident,
+            tx);
+
+    public static Task AddSourceAsync(DbTransaction tx, IncidentSourceRow source, long nowMs) =>
+        Connection(tx).ExecuteAsync(
+            """
+            INSERT INTO incident_sources (incident_id, kind, key, url, dedup_key, status, status_at, added_at)
+            VALUES (@IncidentId, @Kind, @Key, @Url, @DedupKey, @Status, @StatusAt, @NowMs)
+            ON CONFLICT DO NOTHING
+            """,
+            new { source.IncidentId, source.Kind, source.Key, source.Url, source.DedupKey, source.Status, source.StatusAt, NowMs = nowMs },
+            tx);
+
+    public static Task<IncidentSourceRow?> GetSourceAsync(DbTransaction tx, string incidentId, string kind, string key) =>
+        Connection(tx).QueryFirstOrDefaultAsync<IncidentSourceRow>(
+            $"SELECT {SourceColumns} FROM incident_sources WHERE incident_id = @IncidentId AND kind = @Kind AND key = @Key",
+            new { IncidentId = incidentId, Kind = kind, Key = key },
+            tx);
+
+    public static Task SetSourceStatusAsync(DbTransaction tx, IncidentSourceRow source) =>
+        Connection(tx).ExecuteAsync(
+            "UPDATE incident_sources SET status = @Status, status_at = @StatusAt WHERE incident_id = @IncidentId AND kind = @Kind AND key = @Key",
+            source,
+            tx);
+
+    /// <summary>Whether anything still holds the incident open: a firing alert or an unresolved PagerDuty incident.</summary>
+    public static async Task<bool> AnythingOpenAsync(DbTransaction tx, string incidentId) =>
+        await Connection(tx).ExecuteScalarAsync<long>(
+            """
+            SELECT (SELECT COUNT(*) FROM incident_alerts WHERE incident_id = @IncidentId AND status = 'firing')
+                 + (SELECT COUNT(*) FROM incident_sources WHERE incident_id = @IncidentId AND kind = 'pagerduty' AND status <> 'resolved')
+            """,
+            new { IncidentId = incidentId },
+            tx) > 0;
+
+    public static Task<IncidentAlertRow?> GetAlertAsync(DbTransaction tx, string incidentId, string fingerprint) =>
+        Connection(tx).QueryFirstOrDefaultAsync<IncidentAlertRow>(
+            $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @IncidentId AND fingerprint = @Fingerprint",
+            new { IncidentId = incidentId, Fingerprint = fingerprint },
+            tx);
+
+    public static Task UpsertAlertAsync(DbTransaction tx, IncidentAlertRow alert, long nowMs) =>
+        Connection(tx).ExecuteAsync(
+            """
+            INSERT INTO incident_alerts (incident_id, fingerprint, group_key, status, starts_at, ends_at, labels, annotations, generator_url, updated_at)
+            VALUES (@IncidentId, @Fingerprint, @GroupKey, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @NowMs)
+            ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
+                group_key = excluded.group_key, status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                labels = excluded.labels, annotations = excluded.annotations, generator_url = excluded.generator_url, updated_at = excluded.updated_at
+            """,
+            new
+            {
+                alert.IncidentId, alert.Fingerprint, alert.GroupKey, alert.Status, alert.StartsAt, alert.EndsAt, alert.Labels, alert.Annotations,
+                alert.GeneratorUrl, NowMs = nowMs,
+            },
+            tx);
+
+    /// <summary>Appends a timeline entry once: a second entry with the same <paramref name="dedupKey"/> is ignored.</summary>
+    public static async Task<bool> AppendTimelineAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
+        await Connection(tx).ExecuteAsync(
+            """
+            INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)
+            VALUES (@IncidentId, @AtMs, @Kind, @Message, @Actor, @DedupKey)
+            ON CONFLICT DO NOTHING
+            """,
+            new { IncidentId = incidentId, AtMs = atMs, Kind = kind, Message = message, Actor = actor, DedupKey = dedupKey },
+            tx) == 1;
+
+    /// <summary>Newest first. <paramref name="open"/>: true = not resolved, false = resolved, null = all.</summary>
+    public async Task<IReadOnlyList<IncidentRow>> ListAsync(bool? open, string? service, int? severity, long? beforeSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            $"""
+            SELECT {IncidentColumns} FROM incidents
+            WHERE (@Open IS NULL OR (@Open = 1 AND status <> 'resolved') OR (@Open = 0 AND status = 'resolved'))
+              AND (@Service IS NULL OR service = @Service) AND (@Severity IS NULL OR severity = @Severity)
+              AND (@BeforeSeq IS NULL OR seq < @BeforeSeq)
+            ORDER BY seq DESC LIMIT @Limit
+            """,
+            new { Open = open is null ? (int?)null : open.Value ? 1 : 0, Service = service, Severity = severity, BeforeSeq = beforeSeq, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task<IncidentDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var incident = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+        if (incident is null)
+        {
+            return null;
+        }
+
+        var alerts = await connection.QueryAsync<IncidentAlertRow>(new CommandDefinition(
+            $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @Id ORDER BY starts_at, fingerprint", new { Id = id }, cancellationToken: cancellationToken));
+        var sources = await connection.QueryAsync<IncidentSourceRow>(new CommandDefinition(
+            $"SELECT {SourceColumns} FROM incident_sources WHERE incident_id = @Id ORDER BY added_at, kind, key", new { Id = id }, cancellationToken: cancellationToken));
+        var timeline = await connection.QueryAsync<TimelineRow>(new CommandDefinition(
+            "SELECT at AS At, kind AS Kind, message AS Message, actor AS Actor FROM incident_timeline WHERE incident_id = @Id ORDER BY at, seq",
+            new { Id = id },
+            cancellationToken: cancellationToken));
+        return new IncidentDetail(incident, alerts.ToList(), sources.ToList(), timeline.ToList());
+    }
+
+    /// <summary>Incidents that started in [<paramref name="fromMs"/>, <paramref name="toMs"/>), oldest first, for the reports.</summary>
+    public async Task<IReadOnlyList<IncidentRow>> StartedBetweenAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {IncidentColumns} FROM incidents WHERE started_at >= @FromMs AND started_at < @ToMs ORDER BY started_at, seq",
+            new { FromMs = fromMs, ToMs = toMs },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    private static DbConnection Connection(DbTransaction tx) =>
+        tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+}

@@ -1,0 +1,3 @@
+namespace IncidentBridge.Incidents;
+
+internal sealed record TimelineRow(long At, string Kind, string Message, string? Actor);

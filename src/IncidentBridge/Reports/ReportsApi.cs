@@ -1,0 +1,54 @@
+using System.Globalization;
+using IncidentBridge.Api;
+using IncidentBridge.Incidents;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBridge.Reports;
+
+internal static class ReportsApi
+{
+    private static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
+
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapApi().MapGet("/reports/metrics", MetricsAsync);
+        return app;
+    }
+
+    /// <summary>Incidents that started in [from, to); <c>to</c> defaults to now, <c>from</c> to 30 days before <c>to</c>.</summary>
+    private static async Task<Results<Ok<MetricsReport>, ProblemHttpResult>> MetricsAsync(
+        IncidentStore store, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)
+    {
+        if (!TryParse(to, out var end) || !TryParse(from, out var start))
+        {
+            return Problems.InvalidField(TryParse(to, out _) ? "from" : "to", "from and to are ISO 8601 dates or times, e.g. 2026-11-01 or 2026-11-01T00:00:00Z.");
+        }
+
+        var until = end ?? time.GetUtcNow();
+        var since = start ?? until - DefaultPeriod;
+        if (since >= until)
+        {
+            return Problems.InvalidField("from", $"from ({since:O}) must be before to ({until:O}).");
+        }
+
+        var incidents = await store.StartedBetweenAsync(since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), cancellationToken);
+        return TypedResults.Ok(IncidentMetrics.Compute(since, until, incidents, FollowUpRates.None));
+    }
+
+    private static bool TryParse(string? value, out DateTimeOffset? parsed)
+    {
+        parsed = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            return false;
+        }
+
+        parsed = at;
+        return true;
+    }
+}

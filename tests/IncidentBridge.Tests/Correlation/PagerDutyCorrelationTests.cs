@@ -1,0 +1,200 @@
+using System.Text.Json;
+using IncidentBridge.Tests.Support;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.Correlation;
+
+public sealed class PagerDutyCorrelationTests : IAsyncLifetime
+{
+    private readonly WorkerFactory _worker = new();
+    private IncidentsClient _incidents = null!;
+
+    public Task InitializeAsync()
+    {
+        _incidents = new IncidentsClient(_worker);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    [Fact]
+    public async Task Triggered_acknowledged_resolved_follow_the_pagerduty_incident()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(3)).By("Alice On-call"));
+
+        var acknowledged = await _incidents.SingleAsync();
+        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(40)));
+        var resolved = await _incidents.SingleAsync();
+
+        Assert.Equal("acknowledged", acknowledged.GetProperty("status").GetString());
+        Assert.Equal("resolved", resolved.GetProperty("status").GetString());
+        Assert.Equal(T0, resolved.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(T0.AddMinutes(3), resolved.GetProperty("acknowledgedAt").GetDateTimeOffset());
+        Assert.Equal(T0.AddMinutes(40), resolved.GetProperty("resolvedAt").GetDateTimeOffset());
+        var ack = Timeline(resolved).Single(t => t.GetProperty("kind").GetString() == "acknowledged");
+        Assert.Equal("Alice On-call", ack.GetProperty("actor").GetString());
+        var source = Assert.Single(resolved.GetProperty("sources").EnumerateArray());
+        Assert.Equal("https://acme.pagerduty.com/incidents/PINC1", source.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task Late_acknowledgement_after_resolve_does_not_reopen_but_counts_for_mtta()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(30)));
+
+        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(2)));
+
+        var incident = await _incidents.SingleAsync();
+        Assert.Equal("resolved", incident.GetProperty("status").GetString());
+        Assert.Equal(T0.AddMinutes(2), incident.GetProperty("acknowledgedAt").GetDateTimeOffset());
+        Assert.Equal(
+            ["opened", "pagerduty", "acknowledged", "pagerduty", "resolved"],
+            Timeline(incident).Select(t => t.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public async Task Resolve_arriving_before_trigger_still_ends_resolved()
+    {
+        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)).CreatedAt(T0));
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+
+        var incident = await _incidents.SingleAsync();
+        Assert.Equal("resolved", incident.GetProperty("status").GetString());
+        Assert.Equal(T0, incident.GetProperty("startedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Reopened_incident_is_triggered_again()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)));
+
+        await _incidents.PageAsync(Event("incident.reopened", T0.AddMinutes(15)));
+
+        var incident = await _incidents.SingleAsync();
+        Assert.Equal("triggered", incident.GetProperty("status").GetString());
+        Assert.Contains(Timeline(incident), t => t.GetProperty("kind").GetString() == "reopened");
+    }
+
+    [Fact]
+    public async Task Unacknowledged_incident_returns_to_triggered()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(1)));
+
+        await _incidents.PageAsync(Event("incident.unacknowledged", T0.AddMinutes(31)));
+
+        Assert.Equal("triggered", (await _incidents.SingleAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Duplicate_event_adds_nothing_to_the_timeline()
+    {
+        var triggered = Event("incident.triggered", T0);
+        await _incidents.PageAsync(triggered);
+
+        await _worker.CreateClient().PostPagerDutyAsync(triggered.ToString());
+
+        Assert.Equal(2, Timeline(await _incidents.SingleAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("P1", "high", "SEV1")]
+    [InlineData("P3", "high", "SEV3")]
+    [InlineData(null, "low", "SEV4")]
+    [InlineData(null, "high", "SEV2")]
+    public async Task Severity_comes_from_priority_or_urgency(string? priority, string urgency, string expected)
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0).WithPriority(null, "low"));
+
+        await _incidents.PageAsync(Event("incident.priority_updated", T0.AddMinutes(1)).WithPriority(priority, urgency));
+
+        Assert.Equal(expected, (await _incidents.SingleAsync()).GetProperty("severity").GetString());
+    }
+
+    [Theory]
+    [InlineData("incident.escalated", "escalated")]
+    [InlineData("incident.reassigned", "reassigned")]
+    [InlineData("incident.priority_updated", "priority_updated")]
+    public async Task Lifecycle_events_are_timeline_entries(string eventType, string kind)
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+
+        await _incidents.PageAsync(Event(eventType, T0.AddMinutes(5)));
+
+        Assert.Contains(Timeline(await _incidents.SingleAsync()), t => t.GetProperty("kind").GetString() == kind);
+    }
+
+    [Fact]
+    public async Task Note_is_added_to_the_timeline()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0));
+
+        await _incidents.PageAsync(Event("incident.annotated", T0.AddMinutes(4)).WithNote("Rolled back deploy 42"));
+
+        var note = Timeline(await _incidents.SingleAsync()).Single(t => t.GetProperty("kind").GetString() == "annotated");
+        Assert.Contains("Rolled back deploy 42", note.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_with_the_group_key_as_incident_key_joins_the_alertmanager_incident()
+    {
+        const string groupKey = "{}:{alertname=\"HighErrorRate\"}";
+        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
+
+        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
+        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(4)));
+
+        var incident = await _incidents.SingleAsync();
+        Assert.Equal("acknowledged", incident.GetProperty("status").GetString());
+        Assert.Equal(["alertmanager", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+        Assert.Contains(Timeline(incident), t => t.GetProperty("kind").GetString() == "linked");
+    }
+
+    [Fact]
+    public async Task Page_with_an_alert_fingerprint_as_incident_key_joins_that_incident()
+    {
+        await _incidents.AlertsAsync("g", Firing("4f3c2a1b0e9d8c7b", T0));
+
+        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("4f3c2a1b0e9d8c7b"));
+
+        Assert.Equal(2, (await _incidents.SingleAsync()).GetProperty("sources").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Mixed_incident_resolves_when_both_alerts_and_page_are_resolved()
+    {
+        const string groupKey = "{}:{alertname=\"HighErrorRate\"}";
+        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
+        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
+
+        await _incidents.AlertsAsync(groupKey, Firing("a1", T0).Resolved(T0.AddMinutes(10)));
+        var afterAlerts = await _incidents.SingleAsync();
+        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(12)));
+        var afterPage = await _incidents.SingleAsync();
+
+        Assert.Equal("triggered", afterAlerts.GetProperty("status").GetString());
+        Assert.Equal("resolved", afterPage.GetProperty("status").GetString());
+        Assert.Equal(T0.AddMinutes(12), afterPage.GetProperty("resolvedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Unrelated_page_opens_its_own_incident()
+    {
+        await _incidents.AlertsAsync("g", Firing("a1", T0));
+
+        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("something-else").OnService("Payments"));
+
+        var all = await _incidents.AllAsync();
+        Assert.Equal(2, all.Count);
+        Assert.Equal("Payments", all[1].GetProperty("service").GetString());
+        Assert.Equal("A little bump in the road", all[1].GetProperty("title").GetString());
+    }
+
+    private static PagerDutyEvent Event(string type, DateTimeOffset at) =>
+        PagerDutyEvent.Of(type).ForIncident("PINC1").At(at).CreatedAt(T0).WithIncidentKey(null);
+
+    private static List<JsonElement> Timeline(JsonElement incident) => incident.GetProperty("timeline").EnumerateArray().ToList();
+}
