@@ -1,0 +1,71 @@
+using System.Net;
+using IncidentBridge.Tests.Support;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.Incidents;
+
+public sealed class IncidentsApiTests : IAsyncLifetime
+{
+    private readonly WorkerFactory _worker = new();
+    private IncidentsClient _incidents = null!;
+
+    public async Task InitializeAsync()
+    {
+        _incidents = new IncidentsClient(_worker);
+        await _incidents.AlertsAsync("g1", Firing("a1", T0).Severity("critical"));
+        await _incidents.AlertsAsync("g2", Firing("b1", T0.AddMinutes(1)).Service("billing"));
+        await _incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search"));
+        await _incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search").Resolved(T0.AddMinutes(9)));
+    }
+
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    [Theory]
+    [InlineData("", new[] { "INC-2026-0003", "INC-2026-0002", "INC-2026-0001" })]
+    [InlineData("?status=open", new[] { "INC-2026-0002", "INC-2026-0001" })]
+    [InlineData("?status=resolved", new[] { "INC-2026-0003" })]
+    [InlineData("?service=billing", new[] { "INC-2026-0002" })]
+    [InlineData("?severity=SEV1", new[] { "INC-2026-0001" })]
+    public async Task List_is_newest_first_and_filtered(string query, string[] expected)
+    {
+        var page = await (await _incidents.Api.GetAsync($"/api/incidents{query}")).JsonAsync();
+
+        Assert.Equal(expected, page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task List_pages_with_a_cursor()
+    {
+        var first = await (await _incidents.Api.GetAsync("/api/incidents?limit=2")).JsonAsync();
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var second = await (await _incidents.Api.GetAsync($"/api/incidents?limit=2&cursor={cursor}")).JsonAsync();
+
+        Assert.Equal(2, first.GetProperty("items").GetArrayLength());
+        Assert.Equal("INC-2026-0001", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task Incident_shows_its_alerts_with_labels_and_links()
+    {
+        var incident = await _incidents.GetAsync("INC-2026-0001");
+
+        var alert = Assert.Single(incident.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("critical", alert.GetProperty("labels").GetProperty("severity").GetString());
+        Assert.Equal("http://prometheus.local/graph", alert.GetProperty("generatorURL").GetString());
+        Assert.Equal(T0, alert.GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Equal("SEV1", incident.GetProperty("severity").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_incident_is_404() =>
+        await (await _incidents.Api.GetAsync("/api/incidents/INC-1999-0001")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+    [Theory]
+    [InlineData("?status=closed", "status")]
+    [InlineData("?severity=SEV9", "severity")]
+    [InlineData("?limit=1000", "limit")]
+    [InlineData("?cursor=-1", "cursor")]
+    public async Task Bad_query_is_400_naming_the_parameter(string query, string field) =>
+        await (await _incidents.Api.GetAsync($"/api/incidents{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+}
