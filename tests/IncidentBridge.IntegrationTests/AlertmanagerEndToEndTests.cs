@@ -1,0 +1,121 @@
+using IncidentBridge.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace IncidentBridge.IntegrationTests;
+
+/// <summary>A real Alertmanager notifies the worker through its webhook receiver, as in production.</summary>
+public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
+{
+    private const string GroupKey = "{}:{alertname=\"DiskFull\"}";
+
+    [Fact]
+    public async Task Alerts_sent_through_a_real_alertmanager_are_stored_and_processed()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        var token = Secrets.NewToken();
+        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(token), output, ct);
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, token, output, ct);
+        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
+
+        var (delivery, notification) = await ProcessedNotificationAsync(worker, alertmanager, "firing", ct);
+        Assert.Equal("alertmanager", delivery.Source);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.NotNull(delivery.ProcessedAt);
+        Assert.Null(delivery.LastError);
+        Assert.Equal("4", notification.Version);
+        Assert.Equal(GroupKey, notification.GroupKey);
+        Assert.Equal(AlertmanagerProcess.Receiver, notification.Receiver);
+        Assert.Equal(["pod-a", "pod-b"], notification.Alerts.Select(a => a.Labels["instance"]).Order());
+        Assert.All(notification.Alerts, alert =>
+        {
+            Assert.Equal("firing", alert.Status);
+            Assert.Equal("DiskFull", alert.Labels["alertname"]);
+            Assert.Equal("checkout", alert.Labels["service"]);
+            Assert.Equal(startsAt.ToUnixTimeSeconds(), alert.StartsAt.ToUnixTimeSeconds());
+            Assert.False(string.IsNullOrEmpty(alert.Fingerprint));
+        });
+    }
+
+    [Fact]
+    public async Task Resolving_alerts_in_alertmanager_sends_a_resolved_notification()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        var token = Secrets.NewToken();
+        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(token), output, ct);
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, token, output, ct);
+        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
+        var (_, firing) = await ProcessedNotificationAsync(worker, alertmanager, "firing", ct);
+
+        var endsAt = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt), ct);
+
+        var (delivery, resolved) = await ProcessedNotificationAsync(worker, alertmanager, "resolved", ct);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Null(delivery.LastError);
+        Assert.Equal(GroupKey, resolved.GroupKey);
+        Assert.Equal(firing.Alerts.Select(a => a.Fingerprint).Order(), resolved.Alerts.Select(a => a.Fingerprint).Order());
+        Assert.All(resolved.Alerts, alert =>
+        {
+            Assert.Equal("resolved", alert.Status);
+            Assert.Equal(endsAt.ToUnixTimeSeconds(), alert.EndsAt.ToUnixTimeSeconds());
+        });
+    }
+
+    [Fact]
+    public async Task Alertmanager_with_a_wrong_token_is_refused_and_nothing_is_stored()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(Secrets.NewToken()), output, ct);
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, Secrets.NewToken(), output, ct);
+
+        await alertmanager.PostAlertsAsync(DiskFull(DateTimeOffset.UtcNow.AddMinutes(-1), endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
+
+        // Alertmanager does not retry a 4xx, so its failure counter is the sign it has tried and given up.
+        await Eventually.UntilAsync(
+            "Alertmanager has counted a failed webhook notification",
+            token => alertmanager.WebhookNotificationsAsync(failed: true, token),
+            failed => failed >= 1,
+            [worker, alertmanager],
+            ct);
+        Assert.Empty(await worker.Deliveries.ListAsync("all", source: null, ct));
+        var refused = PrometheusText.Sum(
+            await worker.MetricsAsync(ct), "incidentbridge_webhook_deliveries_total", ("source", "alertmanager"), ("outcome", "unauthorized"));
+        Assert.True(refused >= 1, $"The worker counted no unauthorized Alertmanager delivery.\n{Eventually.Format([worker, alertmanager])}");
+    }
+
+    private static Dictionary<string, string> AlertmanagerSource(string token) =>
+        new() { ["IncidentBridge__Sources__Alertmanager__BearerTokens__0"] = token };
+
+    private static PostableAlert[] DiskFull(DateTimeOffset startsAt, DateTimeOffset endsAt) =>
+    [
+        .. new[] { "pod-a", "pod-b" }.Select(instance => new PostableAlert(
+            new Dictionary<string, string> { ["alertname"] = "DiskFull", ["service"] = "checkout", ["instance"] = instance },
+            new Dictionary<string, string> { ["summary"] = $"Disk almost full on {instance}" },
+            startsAt,
+            endsAt,
+            "http://x")),
+    ];
+
+    /// <summary>Waits until the worker has processed a notification with <paramref name="status"/> carrying both alerts.</summary>
+    private static async Task<(DeliverySummary Delivery, AlertmanagerNotification Notification)> ProcessedNotificationAsync(
+        WorkerProcess worker, AlertmanagerProcess alertmanager, string status, CancellationToken ct)
+    {
+        var processed = await Eventually.UntilAsync(
+            $"the worker has processed a '{status}' notification with both alerts",
+            worker.Deliveries.ProcessedAlertmanagerNotificationsAsync,
+            notifications => notifications.Any(n => Matches(n.Notification, status)),
+            [worker, alertmanager],
+            ct,
+            describe: notifications => string.Join("; ", notifications.Select(n => $"{n.Delivery} {n.Notification.Status} x{n.Notification.Alerts.Count}")));
+        return processed.First(n => Matches(n.Notification, status));
+    }
+
+    private static bool Matches(AlertmanagerNotification notification, string status) =>
+        notification.Status == status && notification.Alerts.Count == 2;
+}

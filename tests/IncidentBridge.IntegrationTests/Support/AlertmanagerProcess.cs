@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using Xunit.Abstractions;
+
+namespace IncidentBridge.IntegrationTests.Support;
+
+/// <summary>
+/// A real Prometheus Alertmanager (Debian's <c>prometheus-alertmanager</c>) with one webhook receiver pointed at
+/// the worker. Groups by alertname and flushes after 1 s, so a notification follows a posted alert within seconds.
+/// </summary>
+internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
+{
+    public const string Binary = "/usr/bin/prometheus-alertmanager";
+    public const string Receiver = "incidentbridge";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly ChildProcess _process;
+    private readonly TempDirectory _directory;
+    private readonly ITestOutputHelper _testOutput;
+    private readonly HttpClient _http;
+
+    private AlertmanagerProcess(ChildProcess process, int port, TempDirectory directory, ITestOutputHelper testOutput)
+    {
+        _process = process;
+        _directory = directory;
+        _testOutput = testOutput;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string Name => $"alertmanager {_http.BaseAddress}";
+
+    public string Output => _process.Output;
+
+    public static async Task<AlertmanagerProcess> StartAsync(Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Binary))
+        {
+            Assert.Fail($"{Binary} is missing: these tests run a real Alertmanager. Install the Debian package prometheus-alertmanager (./build.sh deps does).");
+        }
+
+        var directory = TempDirectory.Create("alertmanager");
+        var port = FreePort.Next();
+        var config = Path.Combine(directory.Path, "alertmanager.yml");
+        await File.WriteAllTextAsync(config, Config(webhookUrl, bearerToken), cancellationToken);
+
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Start(
+                "alertmanager",
+                Binary,
+                [
+                    $"--config.file={config}",
+                    $"--storage.path={Path.Combine(directory.Path, "data")}",
+                    $"--web.listen-address=127.0.0.1:{port}",
+                    // Empty: no cluster, so no gossip port to collide with parallel tests.
+                    "--cluster.listen-address=",
+                ],
+                directory.Path,
+                new Dictionary<string, string?>());
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+
+        var alertmanager = new AlertmanagerProcess(process, port, directory, testOutput);
+        try
+        {
+            await alertmanager.WaitUntilReadyAsync(cancellationToken);
+            return alertmanager;
+        }
+        catch
+        {
+            await alertmanager.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Posts alerts as Prometheus does; an alert whose <c>endsAt</c> has passed resolves it.</summary>
+    public async Task PostAlertsAsync(IReadOnlyList<PostableAlert> alerts, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/v2/alerts", alerts, Json.Options, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"Alertmanager refused the alerts: {(int)response.StatusCode} {body}\n{Output}");
+    }
+
+    /// <summary>Alertmanager's own counter of webhook notifications it tried to send (<paramref name="failed"/>: that failed).</summary>
+    public async Task<double> WebhookNotificationsAsync(bool failed, CancellationToken cancellationToken)
+    {
+        var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
+        var metric = failed ? "alertmanager_notifications_failed_total" : "alertmanager_notifications_total";
+        return PrometheusText.Sum(metrics, metric, ("integration", "webhook"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _process.DisposeAsync();
+        }
+        finally
+        {
+            _http.Dispose();
+            _testOutput.WriteLine($"----- {Name} output -----\n{_process.Output}");
+            _directory.Dispose();
+        }
+    }
+
+    // Alertmanager 0.25 knows neither url_file nor a webhook timeout: keep to what it accepts.
+    private static string Config(Uri webhookUrl, string bearerToken) =>
+        $"""
+        route:
+          receiver: {Receiver}
+          group_by: ['alertname']
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: {Receiver}
+            webhook_configs:
+              - url: '{webhookUrl}'
+                send_resolved: true
+                http_config:
+                  authorization:
+                    type: Bearer
+                    credentials: '{bearerToken}'
+        """;
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var last = "no answer yet";
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"Alertmanager exited with code {_process.ExitCode} before it was ready.\n{Output}");
+            }
+
+            try
+            {
+                using var response = await _http.GetAsync("/-/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Alertmanager was not ready within {StartTimeout.TotalSeconds:0} s (last /-/ready: {last}).\n{Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+}

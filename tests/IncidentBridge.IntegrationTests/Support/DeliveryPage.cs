@@ -1,0 +1,3 @@
+namespace IncidentBridge.IntegrationTests.Support;
+
+internal sealed record DeliveryPage(IReadOnlyList<DeliverySummary> Items, string? NextCursor);
