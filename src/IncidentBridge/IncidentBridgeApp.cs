@@ -1,9 +1,11 @@
+using IncidentBridge.ActionItems;
 using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 using IncidentBridge.Operations;
+using IncidentBridge.Postmortems;
 using IncidentBridge.Reports;
 using IncidentBridge.Storage;
 
@@ -21,7 +23,9 @@ internal static class IncidentBridgeApp
             .AddIngest()
             .AddInbox()
             .AddCorrelation()
-            .AddIncidents();
+            .AddIncidents()
+            .AddPostmortems()
+            .AddActionItems();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -31,6 +35,7 @@ internal static class IncidentBridgeApp
         app.MapDeliveriesApi();
         app.MapIncidentsApi();
         app.MapReportsApi();
+        app.MapActionItemsApi();
         return app;
     }
 }

@@ -20,9 +20,9 @@ internal static class Problems
     public static ProblemHttpResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "too-large", "Body too large", $"The body is larger than {limit} bytes (IncidentBridge:Ingest:MaxBodyBytes).");
 
-    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType, string expected = "send application/json") =>
         Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-            $"Content-Type '{contentType ?? "(none)"}' is not JSON: send application/json.", "Content-Type");
+            $"Content-Type '{contentType ?? "(none)"}' is not accepted here: {expected}.", "Content-Type");
 
     public static ProblemHttpResult Unavailable(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Temporarily unavailable", detail);

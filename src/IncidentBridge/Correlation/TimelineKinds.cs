@@ -16,4 +16,8 @@ internal static class TimelineKinds
     public const string PriorityUpdated = "priority_updated";
     public const string Annotated = "annotated";
     public const string PagerDuty = "pagerduty";
+    public const string PostmortemPosted = "postmortem_posted";
+    public const string PostmortemUpdated = "postmortem_updated";
+    public const string ActionItemRemoved = "action_item_removed";
+    public const string ActionItemTracked = "action_item_tracked";
 }

@@ -170,6 +170,25 @@ internal sealed class IncidentStore(IDatabase database)
         return rows.ToList();
     }
 
+    public static Task<IncidentRow?> FindAsync(DbTransaction tx, string id) =>
+        Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, tx);
+
+    public async Task<IncidentRow?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Appends a timeline entry in a transaction of its own (for work that happens outside an inbox delivery).</summary>
+    public async Task AppendTimelineAsync(string incidentId, long atMs, string kind, string message, string? actor, string dedupKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await AppendTimelineAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
+        await tx.CommitAsync(cancellationToken);
+    }
+
     public async Task<IncidentDetail?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

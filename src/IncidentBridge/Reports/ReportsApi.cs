@@ -1,6 +1,7 @@
 using System.Globalization;
 using IncidentBridge.Api;
 using IncidentBridge.Incidents;
+using IncidentBridge.Postmortems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.Reports;
@@ -17,7 +18,7 @@ internal static class ReportsApi
 
     /// <summary>Incidents that started in [from, to); <c>to</c> defaults to now, <c>from</c> to 30 days before <c>to</c>.</summary>
     private static async Task<Results<Ok<MetricsReport>, ProblemHttpResult>> MetricsAsync(
-        IncidentStore store, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)
+        IncidentStore store, PostmortemStore postmortems, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)
     {
         if (!TryParse(to, out var end) || !TryParse(from, out var start))
         {
@@ -31,8 +32,10 @@ internal static class ReportsApi
             return Problems.InvalidField("from", $"from ({since:O}) must be before to ({until:O}).");
         }
 
-        var incidents = await store.StartedBetweenAsync(since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), cancellationToken);
-        return TypedResults.Ok(IncidentMetrics.Compute(since, until, incidents, FollowUpRates.None));
+        var (fromMs, toMs) = (since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
+        var incidents = await store.StartedBetweenAsync(fromMs, toMs, cancellationToken);
+        var completion = await postmortems.CompletionAsync(fromMs, toMs, cancellationToken);
+        return TypedResults.Ok(IncidentMetrics.Compute(since, until, incidents, FollowUpRates.From(completion)));
     }
 
     private static bool TryParse(string? value, out DateTimeOffset? parsed)

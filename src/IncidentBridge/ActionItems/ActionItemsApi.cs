@@ -1,0 +1,43 @@
+using IncidentBridge.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBridge.ActionItems;
+
+/// <summary><c>GET /api/action-items?owner=&amp;status=open|in-progress|done&amp;overdue=true</c> (CONTRACT §4).</summary>
+internal static class ActionItemsApi
+{
+    public static IEndpointRouteBuilder MapActionItemsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapApi().MapGet("/action-items", ListAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<ActionItemPage>, ProblemHttpResult>> ListAsync(
+        ActionItemStore store, TimeProvider time, string? owner, string? status, string? overdue, CancellationToken cancellationToken)
+    {
+        if (status is not (null or ActionItemStatus.Open or ActionItemStatus.InProgress or ActionItemStatus.Done))
+        {
+            return Problems.InvalidField("status", $"status must be open, in-progress or done (was '{status}').");
+        }
+
+        bool? onlyOverdue = null;
+        if (overdue is not null)
+        {
+            if (!bool.TryParse(overdue, out var flag))
+            {
+                return Problems.InvalidField("overdue", $"overdue must be true or false (was '{overdue}').");
+            }
+
+            onlyOverdue = flag;
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var items = (await store.ListAsync(string.IsNullOrEmpty(owner) ? null : owner, status, cancellationToken))
+            .Select(row => ActionItemView.From(row, today))
+            .Where(item => onlyOverdue is null || item.Overdue == onlyOverdue)
+            .ToList();
+        return TypedResults.Ok(new ActionItemPage(items));
+    }
+}
+
+internal sealed record ActionItemPage(IReadOnlyList<ActionItemView> Items);

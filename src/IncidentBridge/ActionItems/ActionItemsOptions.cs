@@ -1,0 +1,28 @@
+namespace IncidentBridge.ActionItems;
+
+internal sealed class ActionItemsOptions
+{
+    public const string Section = "IncidentBridge:ActionItems";
+
+    /// <summary>How often the dispatcher looks for due work when nothing new arrives.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a claim on an item lasts. Longer than a tracker call with its retries, so that no other
+    /// replica takes the item over while a create is still in flight.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>First retry delay after a tracker outage; doubles per attempt up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>When an issue the tracker refused is tried again (also at every start).</summary>
+    public TimeSpan RejectedRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Where this worker is reachable, for links in issue bodies (<c>{PublicBaseUrl}/api/incidents/INC-…</c>). Optional.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+}

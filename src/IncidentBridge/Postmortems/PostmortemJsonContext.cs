@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace IncidentBridge.Postmortems;
+
+/// <summary>The JSON postmortem model (CONTRACT §4): camelCase, read strictly so a wrong type names its path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PostmortemDocument))]
+internal sealed partial class PostmortemJsonContext : JsonSerializerContext;
