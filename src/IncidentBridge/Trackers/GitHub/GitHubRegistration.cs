@@ -1,0 +1,20 @@
+using IncidentBridge.Operations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace IncidentBridge.Trackers.GitHub;
+
+internal static class GitHubRegistration
+{
+    /// <summary>
+    /// Registers the GitHub tracker whether or not a token is configured: without one it answers every call with
+    /// <see cref="TrackerUnavailableException"/>, so items routed to GitHub wait in storage instead of being lost.
+    /// </summary>
+    public static WebApplicationBuilder AddGitHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GitHubTracker>();
+        builder.Services.AddSingleton<ITracker>(sp => sp.GetRequiredService<GitHubTracker>());
+        return builder;
+    }
+}
