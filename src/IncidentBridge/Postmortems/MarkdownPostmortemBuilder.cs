@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+
+namespace IncidentBridge.Postmortems;
+
+/// <summary>
+/// Collects a <see cref="PostmortemDocument"/> while <see cref="MarkdownPostmortemReader"/> walks the blocks in
+/// document order. It knows which section the walk is in: the innermost heading whose name is a section
+/// (so "### Successes During the Incident" under "## What Went Well" still counts as what went well), or a bold
+/// label such as <c>**Contributing Factors:**</c> until the next heading.
+/// </summary>
+internal sealed partial class MarkdownPostmortemBuilder
+{
+    private readonly List<(int Level, PostmortemSection Section)> _headings = [];
+    private readonly Dictionary<PostmortemSection, List<string>> _sections = [];
+    private readonly List<PostmortemTimelineEntry> _timeline = [];
+    private readonly List<ActionItemInput> _actionItems = [];
+    private PostmortemSection? _label;
+    private bool _sawTitle;
+    private string? _title;
+    private string? _incidentId;
+    private string? _date;
+    private string? _severity;
+    private string? _status;
+    private bool _sawActionItemTable;
+    private int _tables;
+
+    /// <summary>The text of the last heading seen, to say where a table is.</summary>
+    public string? NearestHeading { get; private set; }
+
+    private PostmortemSection Section =>
+        _label ?? _headings.LastOrDefault(heading => heading.Section != PostmortemSection.None).Section;
+
+    public static bool IsKnownField(string name) =>
+        MetadataName(name) is not null || PostmortemSectionNames.Find(name) != PostmortemSection.None;
+
+    public void Heading(int level, string text)
+    {
+        if (level == 1 && !_sawTitle)
+        {
+            _sawTitle = true;
+            var title = TitlePrefix().Replace(text, "").Trim();
+            _title = title.Length == 0 || MarkdownText.IsPlaceholder(title) ? null : title;
+        }
+
+        _headings.RemoveAll(heading => heading.Level >= level);
+        _headings.Add((level, PostmortemSectionNames.Find(text)));
+        _label = null;
+        NearestHeading = text;
+    }
+
+    /// <summary>
+    /// A paragraph that opens with a bare <c>**Name:**</c>. A section's name starts that section until the next
+    /// heading or label; any other label ("**Example:**", "**Impact:**") ends a section a label started, and the
+    /// heading's section applies again.
+    /// </summary>
+    public void Label(string name)
+    {
+        var section = PostmortemSectionNames.Find(name);
+        _label = section == PostmortemSection.None ? null : section;
+    }
+
+    /// <summary>
+    /// A metadata field (first occurrence wins: the template's later "Postmortem Meeting Details" <c>**Date:**</c>
+    /// must not replace the summary table's), or a section given inline (<c>- **What went well**: …</c>).
+    /// Other fields are not part of the model and are dropped.
+    /// </summary>
+    public void Field(MarkdownField field)
+    {
+        if (field.Value.Length == 0)
+        {
+            return;
+        }
+
+        switch (MetadataName(field.Name))
+        {
+            case "date":
+                _date ??= field.Value;
+                return;
+            case "severity":
+                _severity ??= field.Value;
+                return;
+            case "status":
+                _status ??= field.Value;
+                return;
+            case "incident id":
+                _incidentId ??= field.Value;
+                return;
+        }
+
+        var section = PostmortemSectionNames.Find(field.Name);
+        if (section != PostmortemSection.None)
+        {
+            Add(section, field.Value);
+        }
+    }
+
+    /// <summary>A paragraph of prose: kept when the walk is in the summary or the root cause.</summary>
+    public void Prose(string text)
+    {
+        if (PostmortemSectionNames.IsProse(Section))
+        {
+            Add(Section, text);
+        }
+    }
+
+    /// <summary>A list item: kept in whichever section the walk is in.</summary>
+    public void ListItem(string text)
+    {
+        if (Section != PostmortemSection.None)
+        {
+            Add(Section, text);
+        }
+    }
+
+    /// <summary>Tables are numbered in document order, counting every table, so an author can count to one.</summary>
+    public int NextTable() => ++_tables;
+
+    public void TimelineEntry(PostmortemTimelineEntry entry) => _timeline.Add(entry);
+
+    public void ActionItemTable() => _sawActionItemTable = true;
+
+    public void ActionItem(ActionItemInput item) => _actionItems.Add(item);
+
+    /// <summary>Null when the Markdown has neither a title nor an action-item table: it is not a postmortem.</summary>
+    public PostmortemDocument? Build()
+    {
+        if (_title is null && !_sawActionItemTable)
+        {
+            return null;
+        }
+
+        return new PostmortemDocument
+        {
+            Title = _title,
+            IncidentId = _incidentId,
+            Date = _date,
+            Severity = _severity,
+            Status = _status,
+            Summary = ProseOf(PostmortemSection.Summary),
+            Timeline = _timeline.Count == 0 ? null : _timeline,
+            RootCause = ProseOf(PostmortemSection.RootCause),
+            ContributingFactors = ItemsOf(PostmortemSection.ContributingFactors),
+            WhatWentWell = ItemsOf(PostmortemSection.WhatWentWell),
+            WhatWentPoorly = ItemsOf(PostmortemSection.WhatWentPoorly),
+            LuckyBreaks = ItemsOf(PostmortemSection.LuckyBreaks),
+            ActionItems = _actionItems,
+        };
+    }
+
+    private static string? MetadataName(string name) => MarkdownText.Key(name) switch
+    {
+        "date" => "date",
+        "severity" => "severity",
+        "status" => "status",
+        "incident id" or "incident" => "incident id",
+        _ => null,
+    };
+
+    private void Add(PostmortemSection section, string text)
+    {
+        if (text.Length == 0 || MarkdownText.IsPlaceholder(text))
+        {
+            return;
+        }
+
+        if (!_sections.TryGetValue(section, out var texts))
+        {
+            texts = [];
+            _sections.Add(section, texts);
+        }
+
+        texts.Add(text);
+    }
+
+    private string? ProseOf(PostmortemSection section) =>
+        _sections.TryGetValue(section, out var paragraphs) ? string.Join("\n\n", paragraphs) : null;
+
+    private List<string>? ItemsOf(PostmortemSection section) =>
+        _sections.TryGetValue(section, out var items) ? items : null;
+
+    [GeneratedRegex(@"^\s*(incident\s+)?post[- ]?mortem\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TitlePrefix();
+}

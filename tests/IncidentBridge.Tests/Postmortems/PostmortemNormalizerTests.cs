@@ -1,0 +1,352 @@
+using System.Text.Json;
+using IncidentBridge.ActionItems;
+using IncidentBridge.Postmortems;
+using static IncidentBridge.Tests.Postmortems.Documents;
+
+namespace IncidentBridge.Tests.Postmortems;
+
+public sealed class PostmortemNormalizerTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void A_postmortem_without_a_title_is_refused(string? title)
+    {
+        var result = Normalize(With() with { Title = title });
+
+        Assert.Equal("title", result.Error?.Field);
+    }
+
+    [Theory]
+    [InlineData("draft", PostmortemStatus.Draft)]
+    [InlineData("WIP", PostmortemStatus.Draft)]
+    [InlineData("In Progress", PostmortemStatus.Draft)]
+    [InlineData("investigating", PostmortemStatus.Draft)]
+    [InlineData("in review", PostmortemStatus.InReview)]
+    [InlineData("in-review", PostmortemStatus.InReview)]
+    [InlineData("Review", PostmortemStatus.InReview)]
+    [InlineData("Under Review", PostmortemStatus.InReview)]
+    [InlineData("published", PostmortemStatus.Published)]
+    [InlineData("Complete", PostmortemStatus.Published)]
+    [InlineData("completed", PostmortemStatus.Published)]
+    [InlineData("Final", PostmortemStatus.Published)]
+    [InlineData("done", PostmortemStatus.Published)]
+    [InlineData("Resolved", PostmortemStatus.Published)]
+    [InlineData("Resolved / Investigating / Monitoring", PostmortemStatus.Published)]
+    [InlineData(null, PostmortemStatus.Published)]
+    public void Postmortem_status_words_map_to_draft_in_review_or_published(string? status, string expected)
+    {
+        var postmortem = Normalize(With() with { Status = status }).Postmortem;
+
+        Assert.Equal(expected, postmortem?.Status);
+    }
+
+    [Theory]
+    [InlineData("SEV1", "SEV1")]
+    [InlineData("SEV-1", "SEV1")]
+    [InlineData("sev 2", "SEV2")]
+    [InlineData("1", "SEV1")]
+    [InlineData("Critical", "SEV1")]
+    [InlineData("high", "SEV2")]
+    [InlineData("Major", "SEV2")]
+    [InlineData("SEV3", "SEV3")]
+    [InlineData("medium", "SEV3")]
+    [InlineData("Moderate", "SEV3")]
+    [InlineData("SEV-4", "SEV4")]
+    [InlineData("low", "SEV4")]
+    [InlineData("minor", "SEV4")]
+    [InlineData("Critical / High / Medium / Low", null)]
+    [InlineData("SEV5", null)]
+    [InlineData(null, null)]
+    public void Severity_words_map_to_sev_names_or_none(string? severity, string? expected)
+    {
+        var postmortem = Normalize(With() with { Severity = severity }).Postmortem;
+
+        Assert.Equal(expected, postmortem?.Severity);
+    }
+
+    [Theory]
+    [InlineData("2024-01-15", "2024-01-15")]
+    [InlineData("2024-03-15T00:00:00.000Z", "2024-03-15")]
+    [InlineData("2024-03-15T23:30:00-05:00", "2024-03-15")]
+    [InlineData("January 15, 2024", "2024-01-15")]
+    [InlineData("YYYY-MM-DD", null)]
+    [InlineData("Jan 15", null)]
+    [InlineData("2024-02-30", null)]
+    [InlineData(null, null)]
+    public void Postmortem_date_reads_iso_dates_and_leaves_placeholders_empty(string? date, string? expected)
+    {
+        var postmortem = Normalize(With() with { Date = date }).Postmortem;
+
+        Assert.Equal(expected, postmortem?.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("done", ActionItemStatus.Done)]
+    [InlineData("Done", ActionItemStatus.Done)]
+    [InlineData("✅ Done", ActionItemStatus.Done)]
+    [InlineData("Complete", ActionItemStatus.Done)]
+    [InlineData("completed", ActionItemStatus.Done)]
+    [InlineData("Closed", ActionItemStatus.Done)]
+    [InlineData("fixed", ActionItemStatus.Done)]
+    [InlineData("Resolved", ActionItemStatus.Done)]
+    [InlineData("✔", ActionItemStatus.Done)]
+    [InlineData("✅", ActionItemStatus.Done)]
+    [InlineData("[x]", ActionItemStatus.Done)]
+    [InlineData("[X] done", ActionItemStatus.Done)]
+    [InlineData("in progress", ActionItemStatus.InProgress)]
+    [InlineData("In-Progress", ActionItemStatus.InProgress)]
+    [InlineData("🔄 In Progress", ActionItemStatus.InProgress)]
+    [InlineData("🔄", ActionItemStatus.InProgress)]
+    [InlineData("doing", ActionItemStatus.InProgress)]
+    [InlineData("Started", ActionItemStatus.InProgress)]
+    [InlineData("ongoing", ActionItemStatus.InProgress)]
+    [InlineData("open", ActionItemStatus.Open)]
+    [InlineData("TODO", ActionItemStatus.Open)]
+    [InlineData("To Do", ActionItemStatus.Open)]
+    [InlineData("pending", ActionItemStatus.Open)]
+    [InlineData("⏳ Pending", ActionItemStatus.Open)]
+    [InlineData("Not Started", ActionItemStatus.Open)]
+    [InlineData("new", ActionItemStatus.Open)]
+    [InlineData("Blocked", ActionItemStatus.Open)]
+    [InlineData("[ ]", ActionItemStatus.Open)]
+    [InlineData("", ActionItemStatus.Open)]
+    [InlineData(null, ActionItemStatus.Open)]
+    public void Action_item_status_words_and_marks_map_to_open_in_progress_or_done(string? status, string expected)
+    {
+        var item = NormalizeOne(Item(status: status));
+
+        Assert.Equal(expected, item.Status);
+    }
+
+    [Theory]
+    [InlineData("Planned")]
+    [InlineData("won't do")]
+    [InlineData("❌")]
+    public void Unknown_action_item_status_is_refused_naming_the_field(string status)
+    {
+        var error = ErrorFor(Item(), Item(description: "Add pool alerts", status: status));
+
+        Assert.Equal("actionItems[1].status", error.Field);
+        Assert.Contains(status, error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("P0", "P0")]
+    [InlineData("p1", "P1")]
+    [InlineData("P 2", "P2")]
+    [InlineData("P3", "P3")]
+    [InlineData("Critical", "P0")]
+    [InlineData("high", "P1")]
+    [InlineData("Medium", "P2")]
+    [InlineData("LOW", "P3")]
+    [InlineData(null, "P2")]
+    [InlineData(" ", "P2")]
+    public void Priority_reads_p_levels_and_words_defaulting_to_P2(string? priority, string expected)
+    {
+        var item = NormalizeOne(Item(priority: priority));
+
+        Assert.Equal(expected, item.Priority);
+    }
+
+    [Theory]
+    [InlineData("P4")]
+    [InlineData("urgent")]
+    [InlineData("-")]
+    public void Unknown_priority_is_refused_naming_the_field(string priority)
+    {
+        var error = ErrorFor(Item(), Item(description: "Add pool alerts"), Item(description: "Add a load test", priority: priority));
+
+        Assert.Equal("actionItems[2].priority", error.Field);
+    }
+
+    [Theory]
+    [InlineData("2024-01-16", "2024-01-16")]
+    [InlineData("2024-03-22T00:00:00.000Z", "2024-03-22")]
+    [InlineData("Jan 16", "2024-01-16")]
+    [InlineData("January 16", "2024-01-16")]
+    [InlineData("16 Jan", "2024-01-16")]
+    [InlineData("Sept 3", "2024-09-03")]
+    [InlineData("Feb 29", "2024-02-29")]
+    [InlineData("Jan 16, 2025", "2025-01-16")]
+    [InlineData("16 January 2025", "2025-01-16")]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("TBD", null)]
+    [InlineData("tbd", null)]
+    [InlineData("-", null)]
+    public void Due_dates_read_iso_and_month_day_forms_in_the_postmortem_year(string? dueDate, string? expected)
+    {
+        var item = NormalizeOne(Item(dueDate: dueDate));
+
+        Assert.Equal(expected, item.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Due_dates_without_a_year_take_the_default_year_when_the_postmortem_has_no_date()
+    {
+        var result = Normalize(With(Item(dueDate: "Jan 16")) with { Date = "YYYY-MM-DD" });
+
+        Assert.Equal(new DateOnly(DefaultYear, 1, 16), result.Postmortem?.ActionItems[0].DueDate);
+    }
+
+    [Theory]
+    [InlineData("next week")]
+    [InlineData("2024-13-01")]
+    [InlineData("Feb 30")]
+    [InlineData("16/01/2024")]
+    [InlineData("Smarch 3")]
+    public void Unreadable_due_date_is_refused_naming_the_field(string dueDate)
+    {
+        var error = ErrorFor(Item(dueDate: dueDate));
+
+        Assert.Equal("actionItems[0].dueDate", error.Field);
+        Assert.Contains(dueDate, error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("prevent", "prevent")]
+    [InlineData("Detect", "detect")]
+    [InlineData("MITIGATE", "mitigate")]
+    [InlineData("process", "process")]
+    [InlineData("Prevention", "prevent")]
+    [InlineData("detection", "detect")]
+    [InlineData("mitigation", "mitigate")]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    public void Type_reads_the_four_kinds_and_their_nouns(string? type, string? expected)
+    {
+        var item = NormalizeOne(Item(type: type));
+
+        Assert.Equal(expected, item.Type);
+    }
+
+    [Fact]
+    public void Unknown_type_is_refused_naming_the_field()
+    {
+        var error = ErrorFor(Item(type: "repair"));
+
+        Assert.Equal("actionItems[0].type", error.Field);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_action_item_without_a_description_is_refused(string? description)
+    {
+        var error = ErrorFor(Item(description: description));
+
+        Assert.Equal("actionItems[0].description", error.Field);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_action_item_without_an_owner_is_refused(string? owner)
+    {
+        var error = ErrorFor(Item(owner: owner));
+
+        Assert.Equal("actionItems[0].owner", error.Field);
+    }
+
+    [Fact]
+    public void A_missing_action_item_in_json_is_refused()
+    {
+        var document = JsonSerializer.Deserialize<PostmortemDocument>(
+            """{ "title": "Checkout outage", "actionItems": [{ "description": "Fix the leak", "owner": "Bob" }, null] }""",
+            JsonSerializerOptions.Web);
+        Assert.NotNull(document);
+
+        var result = Normalize(document);
+
+        Assert.Equal("actionItems[1]", result.Error?.Field);
+    }
+
+    [Theory]
+    [InlineData("@alice", "@alice")]
+    [InlineData(" SRE Team ", "SRE Team")]
+    [InlineData("bob@example.com", "bob@example.com")]
+    public void Owner_is_kept_as_written_only_trimmed(string owner, string expected)
+    {
+        var item = NormalizeOne(Item(owner: owner));
+
+        Assert.Equal(expected, item.Owner);
+    }
+
+    [Theory]
+    [InlineData("1", "1")]
+    [InlineData(" AI-3 ", "AI-3")]
+    public void Key_is_the_authors_id_when_given(string id, string expected)
+    {
+        var item = NormalizeOne(Item(id: id));
+
+        Assert.Equal(expected, item.Key);
+    }
+
+    [Theory]
+    [InlineData("Fix the connection leak")]
+    [InlineData("  fix THE   connection\tleak ")]
+    public void Without_an_id_the_key_is_a_hash_of_the_description_ignoring_case_and_spacing(string description)
+    {
+        var item = NormalizeOne(Item(description: description));
+
+        // SHA-256 of "fix the connection leak", first 16 hex digits.
+        Assert.Equal("d-69c40a3e3cb18aff", item.Key);
+        Assert.Equal(description.Trim(), item.Description);
+    }
+
+    [Fact]
+    public void Duplicate_ids_are_refused_naming_the_second_item()
+    {
+        var error = ErrorFor(Item(id: "1"), Item(description: "Add pool alerts", id: "2"), Item(description: "Add a load test", id: " 1"));
+
+        Assert.Equal("actionItems[2].id", error.Field);
+        Assert.Contains("actionItems[0]", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Duplicate_descriptions_without_ids_are_refused_naming_the_second_item()
+    {
+        var error = ErrorFor(Item(description: "Fix the leak"), Item(description: "fix  the leak"));
+
+        Assert.Equal("actionItems[1].description", error.Field);
+    }
+
+    [Theory]
+    [InlineData("urgent", null, null, "table 2 \"Action Items\", row 3, Priority")]
+    [InlineData(null, "someday", null, "table 2 \"Action Items\", row 3, Due Date")]
+    [InlineData(null, null, "maybe", "table 2 \"Action Items\", row 3, Status")]
+    public void Markdown_items_are_named_by_table_row_and_column(string? priority, string? dueDate, string? status, string field)
+    {
+        var error = ErrorFor(Item(priority: priority, dueDate: dueDate, status: status, location: "table 2 \"Action Items\", row 3"));
+
+        Assert.Equal(field, error.Field);
+    }
+
+    [Fact]
+    public void Markdown_item_without_an_owner_is_named_by_table_row_and_column()
+    {
+        var error = ErrorFor(Item(owner: null, location: "table 1 \"Action Items\", row 1"));
+
+        Assert.Equal("table 1 \"Action Items\", row 1, Owner", error.Field);
+    }
+
+    [Fact]
+    public void Normalised_postmortem_keeps_the_document_and_its_publication_time()
+    {
+        var publishedAt = new DateTimeOffset(2024, 1, 20, 9, 0, 0, TimeSpan.Zero);
+        var document = With(Item()) with { PublishedAt = publishedAt, Summary = "  Checkout failed. ", RootCause = " " };
+
+        var postmortem = Normalize(document).Postmortem;
+
+        Assert.NotNull(postmortem);
+        Assert.Same(document, postmortem.Document);
+        Assert.Equal(publishedAt, postmortem.PublishedAt);
+        Assert.Equal("Checkout failed.", postmortem.Summary);
+        Assert.Null(postmortem.RootCause);
+        Assert.Equal("Checkout outage", postmortem.Title);
+    }
+}

@@ -1,0 +1,252 @@
+using System.Text.Json;
+using IncidentBridge.ActionItems;
+using IncidentBridge.Postmortems;
+
+namespace IncidentBridge.Tests.Postmortems;
+
+/// <summary>The postmortems teams already write (shared/seeds/) import with every action item and field.</summary>
+public sealed class SeedPostmortemTests
+{
+    private const string Template = "postmortem-template.md";
+    private const string Chapter = "incident-management-and-postmortems.md";
+    private const string Module = "incident-management-module.md";
+
+    [Fact]
+    public void Template_in_the_seeds_reads_eighteen_action_items()
+    {
+        var postmortem = Import(Seeds.Read(Template));
+
+        Assert.Equal(18, postmortem.ActionItems.Count);
+        Assert.Equal(Enumerable.Range(1, 18).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), postmortem.ActionItems.Select(item => item.Key));
+    }
+
+    [Fact]
+    public void Template_first_item_is_the_done_P0_connection_leak_fix()
+    {
+        var item = Import(Seeds.Read(Template)).ActionItems[0];
+
+        Assert.Equal(
+            new ActionItem("1", "Fix connection leak in error handler", null, "Engineering Lead", "P0", new DateOnly(2024, 1, 16), ActionItemStatus.Done),
+            item);
+    }
+
+    [Fact]
+    public void Template_fifth_item_is_in_progress_at_P1()
+    {
+        var item = Import(Seeds.Read(Template)).ActionItems[4];
+
+        Assert.Equal(
+            new ActionItem("5", "Add integration tests for payment error scenarios", null, "QA Engineer", "P1", new DateOnly(2024, 1, 22), ActionItemStatus.InProgress),
+            item);
+    }
+
+    [Fact]
+    public void Template_pending_items_are_open_and_priorities_follow_the_words()
+    {
+        var items = Import(Seeds.Read(Template)).ActionItems;
+
+        Assert.Equal(
+            ["P0", "P0", "P0", "P0", "P1", "P1", "P1", "P1", "P2", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P3", "P3"],
+            items.Select(item => item.Priority));
+        Assert.All(items.Skip(6), item => Assert.Equal(ActionItemStatus.Open, item.Status));
+    }
+
+    [Fact]
+    public void Template_placeholder_date_is_not_replaced_by_the_meeting_date()
+    {
+        var postmortem = Import(Seeds.Read(Template));
+
+        // The summary table says "YYYY-MM-DD"; "**Date:** 2024-01-16" under "Postmortem Meeting Details" comes later.
+        Assert.Equal("YYYY-MM-DD", postmortem.Document.Date);
+        Assert.Null(postmortem.Date);
+    }
+
+    [Fact]
+    public void Template_metadata_placeholders_read_as_no_severity_and_published()
+    {
+        var postmortem = Import(Seeds.Read(Template));
+
+        Assert.Equal("Incident Postmortem Template", postmortem.Title);
+        Assert.Equal("INC-2024-001", postmortem.Document.IncidentId);
+        Assert.Equal("Critical / High / Medium / Low", postmortem.Document.Severity);
+        Assert.Null(postmortem.Severity);
+        Assert.Equal(PostmortemStatus.Published, postmortem.Status);
+    }
+
+    [Fact]
+    public void Template_reads_summary_root_cause_factors_lessons_and_timeline()
+    {
+        var postmortem = Import(Seeds.Read(Template));
+
+        Assert.StartsWith("On January 15, 2024, our payment processing system", postmortem.Summary);
+        Assert.StartsWith("Connection leak introduced in v2.5.0", postmortem.RootCause);
+        Assert.Equal(5, postmortem.Document.ContributingFactors?.Count);
+        Assert.Equal("Insufficient Testing: Integration tests did not simulate payment gateway error scenarios", postmortem.Document.ContributingFactors?[0]);
+        Assert.Equal(11, postmortem.Document.WhatWentWell?.Count);
+        Assert.Equal(11, postmortem.Document.WhatWentPoorly?.Count);
+        Assert.Equal(22, postmortem.Document.Timeline?.Count);
+        Assert.Equal(new PostmortemTimelineEntry("14:40", "Incident Commander assigned", "IC: Engineer B"), postmortem.Document.Timeline?[6]);
+    }
+
+    [Fact]
+    public void Template_items_say_which_table_and_row_they_came_from()
+    {
+        var document = Read(Seeds.Read(Template));
+
+        // Six tables (summary, metrics, four timeline phases) come before the first action-item table.
+        Assert.Equal("table 7 \"Immediate Actions (Within 24 Hours)\", row 1", document.ActionItems?[0].Location);
+        Assert.Equal("table 8 \"Short-Term Actions (Within 1 Week)\", row 2", document.ActionItems?[5].Location);
+    }
+
+    [Fact]
+    public void Chapter_example_reads_six_items_with_ids_priorities_and_statuses()
+    {
+        var items = Import(Seeds.PostmortemExample(Chapter)).ActionItems;
+
+        Assert.Equal(["1", "2", "3", "4", "5", "6"], items.Select(item => item.Key));
+        Assert.Equal(["P1", "P2", "P2", "P3", "P3", "P1"], items.Select(item => item.Priority));
+        Assert.Equal(
+            [ActionItemStatus.Done, ActionItemStatus.Done, ActionItemStatus.InProgress, ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Done],
+            items.Select(item => item.Status));
+        Assert.Equal(["Bob", "Carol", "Bob", "Dave", "Eve", "Carol"], items.Select(item => item.Owner));
+    }
+
+    [Fact]
+    public void Chapter_example_due_dates_take_the_postmortem_year()
+    {
+        var items = Import(Seeds.PostmortemExample(Chapter)).ActionItems;
+
+        Assert.Equal(
+            [new(2024, 1, 16), new(2024, 1, 22), new(2024, 1, 29), new(2024, 2, 15), new(2024, 2, 28), new DateOnly(2024, 1, 18)],
+            items.Select(item => item.DueDate));
+    }
+
+    [Fact]
+    public void Chapter_example_metadata_comes_from_its_list()
+    {
+        var postmortem = Import(Seeds.PostmortemExample(Chapter));
+
+        Assert.Equal(new DateOnly(2024, 1, 15), postmortem.Date);
+        Assert.Equal("SEV2", postmortem.Severity);
+        Assert.Equal("Complete", postmortem.Document.Status);
+        Assert.Equal(PostmortemStatus.Published, postmortem.Status);
+        Assert.StartsWith("On January 15, the API experienced elevated error rates (15% of requests returning 500)", postmortem.Summary);
+        Assert.Equal(4, postmortem.Document.ContributingFactors?.Count);
+        Assert.Equal(["Fast detection (5 min), clear incident process"], postmortem.Document.WhatWentWell ?? []);
+        Assert.Equal(["Traffic spike happened during business hours"], postmortem.Document.LuckyBreaks ?? []);
+        Assert.Equal(12, postmortem.Document.Timeline?.Count);
+    }
+
+    [Theory]
+    [InlineData(Chapter)]
+    [InlineData(Module)]
+    public void Examples_titled_with_the_placeholder_read_without_a_title(string seed)
+    {
+        var document = Read(Seeds.PostmortemExample(seed));
+
+        Assert.Null(document.Title);
+        Assert.Equal("title", PostmortemNormalizer.Normalize(document, 2024).Error?.Field);
+    }
+
+    [Fact]
+    public void Module_example_reads_four_items_owned_by_handles_without_due_dates()
+    {
+        var items = Import(Seeds.PostmortemExample(Module)).ActionItems;
+
+        Assert.Equal(["@alice", "@bob", "@carol", "@tech-lead"], items.Select(item => item.Owner));
+        Assert.Equal(["P1", "P1", "P2", "P2"], items.Select(item => item.Priority));
+        Assert.Equal(
+            [ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Done],
+            items.Select(item => item.Status));
+        Assert.All(items, item => Assert.Null(item.DueDate));
+        Assert.Equal("d-11a48295a71c254d", items[0].Key);
+    }
+
+    [Fact]
+    public void Module_example_metadata_comes_from_its_summary_paragraph()
+    {
+        var postmortem = Import(Seeds.PostmortemExample(Module));
+
+        Assert.Equal(new DateOnly(2024, 1, 15), postmortem.Date);
+        Assert.Equal("SEV1", postmortem.Severity);
+        Assert.Equal(PostmortemStatus.Published, postmortem.Status);
+        Assert.Null(postmortem.Summary);
+        Assert.Equal(3, postmortem.Document.WhatWentPoorly?.Count);
+    }
+
+    [Fact]
+    public void Data_model_lesson_example_normalises_from_json()
+    {
+        var document = JsonSerializer.Deserialize<PostmortemDocument>(DataModelLessonJson, JsonSerializerOptions.Web);
+        Assert.NotNull(document);
+
+        var result = PostmortemNormalizer.Normalize(document, 2030);
+
+        Assert.True(result.Ok, result.Error?.ToString());
+        var postmortem = result.Postmortem;
+        Assert.Equal(new DateOnly(2024, 3, 15), postmortem.Date);
+        Assert.Equal("SEV1", postmortem.Severity);
+        Assert.Equal(PostmortemStatus.Published, postmortem.Status);
+        Assert.Equal(["P0", "P0", "P1", "P1"], postmortem.ActionItems.Select(item => item.Priority));
+        Assert.Equal(["prevent", "mitigate", "prevent", "detect"], postmortem.ActionItems.Select(item => item.Type));
+        Assert.Equal(
+            [ActionItemStatus.InProgress, ActionItemStatus.Done, ActionItemStatus.Open, ActionItemStatus.Open],
+            postmortem.ActionItems.Select(item => item.Status));
+        Assert.Equal(
+            [new(2024, 3, 22), new(2024, 3, 18), new(2024, 4, 1), new DateOnly(2024, 4, 1)],
+            postmortem.ActionItems.Select(item => item.DueDate));
+        Assert.Equal(["Dave", "SRE team", "Dave", "SRE team"], postmortem.ActionItems.Select(item => item.Owner));
+    }
+
+    /// <summary>
+    /// The lesson's TypeScript <c>checkoutOutage</c> object as <c>JSON.stringify</c> would send it: its
+    /// <c>new Date('2024-03-15')</c> values become ISO date-times.
+    /// </summary>
+    private const string DataModelLessonJson = """
+        {
+          "id": "PM-2024-007",
+          "title": "Checkout Service Outage - March 15, 2024",
+          "date": "2024-03-15T00:00:00.000Z",
+          "severity": "SEV-1",
+          "incidentCommander": "Bob Chen",
+          "status": "published",
+          "summary": "The checkout service was unavailable for 47 minutes due to a database connection pool exhaustion caused by a missing index on the orders table after a schema migration.",
+          "impact": { "duration": "47 minutes (14:23 - 15:10 UTC)", "usersAffected": 12500, "revenueImpact": "Estimated $85,000 in lost orders", "slaBreached": true },
+          "timeline": [
+            { "time": "14:15", "event": "Schema migration deployed with new column on orders table", "actor": "CI/CD pipeline" },
+            { "time": "15:10", "event": "Incident resolved. Monitoring confirmed stable.", "actor": "Bob" }
+          ],
+          "rootCause": "A schema migration added a new column to the orders table but did not include an index on user_id.",
+          "contributingFactors": ["No query performance testing in CI pipeline for migrations"],
+          "whatWentWell": ["Alert fired within 3 minutes of degradation"],
+          "whatWentPoorly": ["Migration was not tested with production-scale data"],
+          "luckyBreaks": ["No data was lost or corrupted"],
+          "fiveWhys": [{ "question": "Why was checkout down?", "answer": "Database connection pool was exhausted." }],
+          "actionItems": [
+            { "description": "Add index verification to migration CI checks", "type": "prevent", "owner": "Dave", "priority": "P0", "dueDate": "2024-03-22T00:00:00.000Z", "status": "in-progress", "jiraTicket": "PLAT-1234" },
+            { "description": "Increase DB connection pool to 200", "type": "mitigate", "owner": "SRE team", "priority": "P0", "dueDate": "2024-03-18T00:00:00.000Z", "status": "done", "jiraTicket": "PLAT-1235" },
+            { "description": "Add query performance testing for migrations", "type": "prevent", "owner": "Dave", "priority": "P1", "dueDate": "2024-04-01T00:00:00.000Z", "status": "open", "jiraTicket": "PLAT-1236" },
+            { "description": "Test migration rollback procedures monthly", "type": "detect", "owner": "SRE team", "priority": "P1", "dueDate": "2024-04-01T00:00:00.000Z", "status": "open", "jiraTicket": "PLAT-1237" }
+          ]
+        }
+        """;
+
+    private static PostmortemDocument Read(string markdown)
+    {
+        var result = MarkdownPostmortemReader.Read(markdown);
+        Assert.True(result.Ok, result.Error?.ToString());
+        return result.Document;
+    }
+
+    /// <summary>
+    /// Reads and normalises a seed. The lesson examples are titled "[Title]", which reads as no title; intake
+    /// supplies the incident's title then, and so does this.
+    /// </summary>
+    private static Postmortem Import(string markdown)
+    {
+        var document = Read(markdown);
+        var result = PostmortemNormalizer.Normalize(document with { Title = document.Title ?? "Checkout errors" }, 2030);
+        Assert.True(result.Ok, result.Error?.ToString());
+        return result.Postmortem;
+    }
+}
