@@ -1,0 +1,320 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using IncidentBridge.ActionItems;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace IncidentBridge.Trackers.Jira;
+
+/// <summary>
+/// The typed HttpClient for the few Jira REST calls the worker needs: Cloud (v3, ADF) or Data Center (v2, wiki text).
+/// Short-lived like every typed client; <see cref="JiraTracker"/> is the long-lived face the dispatcher holds.
+/// </summary>
+internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
+{
+    public const string TrackerName = "Jira";
+    public const string HttpClientName = "Jira";
+
+    /// <summary>Two are enough to notice a duplicate; one is what a retry needs.</summary>
+    private const int MarkerSearchLimit = 2;
+
+    private static readonly string[] SearchFields = ["summary", "status"];
+
+    private readonly JiraOptions _options = options.Value;
+    private readonly JiraPaths _paths = new(options.Value.ApiVersion);
+
+    public string Name => TrackerName;
+
+    public async Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
+    {
+        var project = RequireProject(target);
+        var search = new JiraSearchRequest(JiraJql.ProjectAndLabel(project, marker), SearchFields, MarkerSearchLimit, _options.IsCloud ? null : 0);
+        using var request = Json(HttpMethod.Post, _paths.Search, search, JiraJsonContext.Wire.JiraSearchRequest);
+        JiraResilience.MarkSafeToRepeat(request);
+        var found = (await SendAsync(request, $"the search for marker {marker}", JiraJsonContext.Wire.JiraSearchResponse, cancellationToken)).Issues ?? [];
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var issue = found.OrderBy(IssueNumber).First();
+        if (found.Count > 1)
+        {
+            LogSeveralIssuesCarryMarker(marker, string.Join(", ", found.Select(i => i.Key)), issue.Key);
+        }
+
+        return new TrackerIssue(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key));
+    }
+
+    public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        var project = RequireProject(target);
+        var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
+        var body = new JiraCreateIssueRequest(
+            NewIssueFields(project, target, issue, assignee),
+            [new JiraEntityProperty("incidentbridge", new JiraMarkerProperty(issue.Marker, issue.Content.IncidentId, issue.Content.PostmortemId))]);
+
+        // Not marked safe to repeat: a create whose answer was lost is retried by the outbox after a marker search.
+        using var request = Json(HttpMethod.Post, _paths.Issue, body, JiraJsonContext.Wire.JiraCreateIssueRequest);
+        var created = await SendAsync(request, $"the creation of an issue in {project}", JiraJsonContext.Wire.JiraCreatedIssue, cancellationToken);
+        LogCreated(created.Key, project, issue.Marker);
+
+        var status = issue.Done && await CloseAfterCreateAsync(created.Key, cancellationToken) ? ActionItemStatus.Done : ActionItemStatus.Open;
+        return new TrackerIssue(created.Key, BrowseUrl(created.Key), status);
+    }
+
+    public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
+        var fields = new JiraIssueFields
+        {
+            Summary = JiraFieldValues.Summary(issue.Title),
+            DueDate = JiraFieldValues.DueDate(issue.DueDate),
+            Priority = JiraFieldValues.Priority(issue.Priority),
+
+            // An owner we cannot match leaves the assignee alone: someone may have assigned the issue in Jira.
+            Assignee = assignee,
+        };
+        using var request = Json(HttpMethod.Put, _paths.IssueByKey(existing.Key), new JiraEditIssueRequest(fields), JiraJsonContext.Wire.JiraEditIssueRequest);
+        await SendAsync(request, $"the update of {existing.Key}", cancellationToken);
+        LogUpdated(existing.Key);
+
+        // Converges an item that is done but whose issue is not (e.g. the close after create was interrupted).
+        if (issue.Done && existing.Status != ActionItemStatus.Done)
+        {
+            await TryTransitionToDoneAsync(existing.Key, cancellationToken);
+        }
+    }
+
+    private JiraIssueFields NewIssueFields(string project, TrackerTarget target, NewTrackerIssue issue, JiraUserRef? assignee)
+    {
+        var fields = new JiraIssueFields
+        {
+            Project = new JiraKeyRef(project),
+            Summary = JiraFieldValues.Summary(issue.Title),
+            IssueType = new JiraNameRef(string.IsNullOrWhiteSpace(target.IssueType) ? _options.IssueType : target.IssueType),
+            Description = JiraDescriptions.Render(_options, issue.Content, ownerMatched: assignee is not null),
+            Labels = JiraFieldValues.Labels(issue.Labels, issue.Marker),
+            DueDate = JiraFieldValues.DueDate(issue.DueDate),
+            Priority = JiraFieldValues.Priority(issue.Priority),
+            Assignee = assignee,
+            Components = target.Components.Count == 0 ? null : target.Components.Select(name => new JiraNameRef(name)).ToList(),
+        };
+        return fields with { CustomFields = CustomFields(target, fields) };
+    }
+
+    /// <summary>
+    /// The route's custom fields as given. One that repeats a field set above is dropped, since a JSON object
+    /// with the same name twice is ambiguous; the route's own Components and IssueType are the way to set those.
+    /// </summary>
+    private static Dictionary<string, JsonElement>? CustomFields(TrackerTarget target, JiraIssueFields fields)
+    {
+        if (target.CustomFields.Count == 0)
+        {
+            return null;
+        }
+
+        var set = JsonSerializer.SerializeToElement(fields, JiraJsonContext.Wire.JiraIssueFields).EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return target.CustomFields.Where(field => !set.Contains(field.Key)).ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
+    }
+
+    private async Task<bool> CloseAfterCreateAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryTransitionToDoneAsync(key, cancellationToken);
+        }
+        catch (TrackerUnavailableException e)
+        {
+            // The issue exists; the outbox retries, finds it by its marker and closes it through UpdateAsync.
+            throw new TrackerUnavailableException($"Created {key} but could not close it yet: {e.Message}", e.RetryAfter, e);
+        }
+    }
+
+    /// <summary>Takes the first transition into a done-category status; false (and a warning) when the workflow offers none.</summary>
+    private async Task<bool> TryTransitionToDoneAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var list = new HttpRequestMessage(HttpMethod.Get, _paths.Transitions(key));
+            var transitions = await SendAsync(list, $"the transitions of {key}", JiraJsonContext.Wire.JiraTransitionList, cancellationToken);
+            var done = transitions.Transitions?.FirstOrDefault(t => t.To?.StatusCategory?.Key == JiraStatuses.DoneCategory);
+            if (done is null)
+            {
+                LogNoDoneTransition(key);
+                return false;
+            }
+
+            using var move = Json(HttpMethod.Post, _paths.Transitions(key), new JiraTransitionRequest(new JiraIdRef(done.Id)), JiraJsonContext.Wire.JiraTransitionRequest);
+            await SendAsync(move, $"the transition of {key}", cancellationToken);
+            LogTransitioned(key, done.To?.Name ?? done.Name ?? done.Id);
+            return true;
+        }
+        catch (TrackerRejectedException e)
+        {
+            // E.g. the transition's screen requires a field: the issue stays open rather than failing the item.
+            LogTransitionRejected(key, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The owner's Jira user: a configured id (Cloud accountId, Data Center user name), else the one user whose
+    /// search by e-mail matches exactly one. Null when there is none, or several, or the search is refused.
+    /// </summary>
+    private async Task<JiraUserRef?> ResolveAssigneeAsync(NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        var user = issue.Assignee switch
+        {
+            { JiraAccountId: { } id } when !string.IsNullOrWhiteSpace(id) => id.Trim(),
+            { Email: { } email } when !string.IsNullOrWhiteSpace(email) => await FindUserByEmailAsync(email.Trim(), cancellationToken),
+            _ => null,
+        };
+        if (user is null)
+        {
+            LogOwnerNotMatched(issue.Content.Owner, issue.Marker);
+            return null;
+        }
+
+        return _options.IsCloud ? new JiraUserRef(user, null) : new JiraUserRef(null, user);
+    }
+
+    private async Task<string?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        List<JiraUser> users;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, _paths.UserSearch(email));
+            users = await SendAsync(request, "the user search", JiraJsonContext.Wire.ListJiraUser, cancellationToken);
+        }
+        catch (TrackerRejectedException e)
+        {
+            // Without "Browse users" permission the issue is still worth creating, unassigned.
+            LogUserSearchRejected(e.Message);
+            return null;
+        }
+
+        var candidates = users
+            .Where(u => u.Active != false && u.AccountType != "app" && !string.IsNullOrEmpty(UserId(u)))
+            .ToList();
+        if (candidates.Count > 1)
+        {
+            // Cloud hides most e-mail addresses, so a visible exact match only settles ties.
+            candidates = candidates.Where(u => string.Equals(u.EmailAddress, email, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        return candidates.Count == 1 ? UserId(candidates[0]) : null;
+    }
+
+    private string? UserId(JiraUser user) => _options.IsCloud ? user.AccountId : user.Name;
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(request, operation, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(answer, cancellationToken)
+                ?? throw new JsonException("The body is null.");
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
+        {
+            // For a create this means the outcome is unknown: the outbox's marker search settles it.
+            throw new TrackerUnavailableException($"Jira's answer to {operation} could not be read: {e.Message}", null, e);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    {
+        if (http.BaseAddress is null)
+        {
+            // Rejected, not unavailable: waiting will not help, configuring will (and the item is kept until then).
+            throw new TrackerRejectedException($"Jira is not configured: set {JiraOptions.Section}:BaseUrl and its credentials.");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TrackerUnavailableException($"Jira could not be reached for {operation}: {e.Message}", null, e);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException e)
+        {
+            throw new TrackerUnavailableException($"Jira did not answer {operation} within {_options.Timeout}.", null, e);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException e)
+        {
+            throw new TrackerUnavailableException($"Jira calls are paused after repeated failures ({operation}).", e.RetryAfter, e);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TrackerUnavailableException($"Jira did not answer {operation} in time.", null, e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var error = await JiraErrors.FromResponseAsync(response, operation, time, cancellationToken);
+            LogFailed(operation, (int)response.StatusCode);
+            throw error;
+        }
+    }
+
+    private static HttpRequestMessage Json<T>(HttpMethod method, string path, T body, JsonTypeInfo<T> info)
+    {
+        // Bytes, not a stream: the retry handler may send the same request message again.
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, info));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return new HttpRequestMessage(method, path) { Content = content };
+    }
+
+    private static string RequireProject(TrackerTarget target) =>
+        string.IsNullOrWhiteSpace(target.Project)
+            ? throw new TrackerRejectedException("The Jira route has no Project: set Project on the routing rule.")
+            : target.Project.Trim();
+
+    private string BrowseUrl(string key) =>
+        http.BaseAddress is { } baseAddress ? new Uri(baseAddress, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
+
+    /// <summary>PAY-12 → 12, so the oldest of several issues with one marker is the one kept.</summary>
+    private static long IssueNumber(JiraFoundIssue issue) =>
+        long.TryParse(issue.Key.AsSpan(issue.Key.LastIndexOf('-') + 1), out var number) ? number : long.MaxValue;
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Created Jira issue {IssueKey} in {Project} for marker {Marker}")]
+    private partial void LogCreated(string issueKey, string project, string marker);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Updated Jira issue {IssueKey}")]
+    private partial void LogUpdated(string issueKey);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Moved Jira issue {IssueKey} to {Status}")]
+    private partial void LogTransitioned(string issueKey, string status);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Jira issue {IssueKey} has no transition to a done-category status; it stays open")]
+    private partial void LogNoDoneTransition(string issueKey);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Jira refused to close {IssueKey}; it stays open: {Error}")]
+    private partial void LogTransitionRejected(string issueKey, string error);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Owner {Owner} could not be matched to a Jira user; the issue for marker {Marker} is unassigned")]
+    private partial void LogOwnerNotMatched(string owner, string marker);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Jira refused the user search; the issue is left unassigned: {Error}")]
+    private partial void LogUserSearchRejected(string error);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Marker {Marker} is on several Jira issues ({IssueKeys}); using {IssueKey}")]
+    private partial void LogSeveralIssuesCarryMarker(string marker, string issueKeys, string issueKey);
+
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Debug, Message = "Jira answered {StatusCode} to {Operation}")]
+    private partial void LogFailed(string operation, int statusCode);
+}

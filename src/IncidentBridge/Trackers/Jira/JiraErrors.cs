@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text.Json;
+
+namespace IncidentBridge.Trackers.Jira;
+
+/// <summary>Classifies a Jira error answer: worth waiting for (unavailable) or wrong in itself (rejected).</summary>
+internal static class JiraErrors
+{
+    private const int MaxBodyInMessage = 2000;
+
+    public static async Task<Exception> FromResponseAsync(HttpResponseMessage response, string operation, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var body = await ReadBodyAsync(response, cancellationToken);
+        if (IsTransient(response.StatusCode))
+        {
+            var retryAfter = JiraRetryAfter.From(response, time);
+            return new TrackerUnavailableException($"Jira answered {status} {response.ReasonPhrase} to {operation}{Detail(body)}", retryAfter);
+        }
+
+        var text = ErrorText(body) ?? Shorten(body);
+        return response.StatusCode == HttpStatusCode.BadRequest
+            ? new TrackerRejectedException($"Jira rejected {operation} (400): {text}")
+            : new TrackerRejectedException($"Jira answered {status} {response.ReasonPhrase} to {operation}: {text}");
+    }
+
+    /// <summary>Rate limits (429, sometimes 503), timeouts and server errors pass; other 4xx need a change on our side.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+
+    /// <summary>Jira's own words: <c>errorMessages</c> and each <c>errors</c> field as "field: message".</summary>
+    public static string? ErrorText(string body)
+    {
+        JiraErrorResponse? errors;
+        try
+        {
+            errors = JsonSerializer.Deserialize(body, JiraJsonContext.Wire.JiraErrorResponse);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var parts = (errors?.ErrorMessages ?? [])
+            .Concat((errors?.Errors ?? new Dictionary<string, string>()).Select(error => $"{error.Key}: {error.Value}"))
+            .ToList();
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The status already says what happened; a body lost on the way adds nothing worth failing for.
+            return string.Empty;
+        }
+    }
+
+    private static string Detail(string body) => string.IsNullOrWhiteSpace(body) ? string.Empty : ": " + (ErrorText(body) ?? Shorten(body));
+
+    private static string Shorten(string body) => JiraText.Truncate(body.Trim(), MaxBodyInMessage);
+}

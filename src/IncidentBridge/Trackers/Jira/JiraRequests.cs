@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace IncidentBridge.Trackers.Jira;
+
+// The request bodies of the Jira REST calls made here (v3 Cloud and v2 Data Center share them).
+
+internal sealed record JiraCreateIssueRequest(JiraIssueFields Fields, IReadOnlyList<JiraEntityProperty> Properties);
+
+internal sealed record JiraEditIssueRequest(JiraIssueFields Fields);
+
+/// <summary>Issue fields; unset ones are left out, so an edit touches only what it names.</summary>
+internal sealed record JiraIssueFields
+{
+    public JiraKeyRef? Project { get; init; }
+
+    public string? Summary { get; init; }
+
+    [JsonPropertyName("issuetype")]
+    public JiraNameRef? IssueType { get; init; }
+
+    /// <summary>An ADF document (v3) or a wiki-markup string (v2).</summary>
+    public JsonElement? Description { get; init; }
+
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    [JsonPropertyName("duedate")]
+    public string? DueDate { get; init; }
+
+    public JiraNameRef? Priority { get; init; }
+
+    public JiraUserRef? Assignee { get; init; }
+
+    public IReadOnlyList<JiraNameRef>? Components { get; init; }
+
+    /// <summary>
+    /// The route's custom fields (<c>customfield_10020</c> …), written next to the others as given. Settable, not
+    /// init-only: System.Text.Json's generator cannot bind extension data through an initializer.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? CustomFields { get; set; }
+}
+
+internal sealed record JiraKeyRef(string Key);
+
+internal sealed record JiraNameRef(string Name);
+
+internal sealed record JiraIdRef(string Id);
+
+/// <summary>Cloud names users by <c>accountId</c>, Data Center by <c>name</c>; exactly one is set.</summary>
+internal sealed record JiraUserRef(string? AccountId, string? Name);
+
+internal sealed record JiraEntityProperty(string Key, JiraMarkerProperty Value);
+
+/// <summary>The record kept on the issue itself; look-ups use the marker label, since JQL cannot search properties.</summary>
+internal sealed record JiraMarkerProperty(string Marker, string IncidentId, string PostmortemId);
+
+/// <summary>v3 <c>search/jql</c> refuses <c>startAt</c> (it pages by token), so it is only sent to v2.</summary>
+internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Fields, int MaxResults, int? StartAt);
+
+internal sealed record JiraTransitionRequest(JiraIdRef Transition);

@@ -1,0 +1,26 @@
+namespace IncidentBridge.Trackers.Jira;
+
+// The parts of Jira's answers read here; everything else is ignored. Optional parts default to null: a missing
+// non-nullable one (an issue's key) makes the answer unreadable rather than half-read.
+
+internal sealed record JiraCreatedIssue(string Key, string? Id = null, string? Self = null);
+
+/// <summary>v3 <c>search/jql</c> pages with <c>isLast</c>/<c>nextPageToken</c>; v2 <c>search</c> with <c>total</c>.</summary>
+internal sealed record JiraSearchResponse(IReadOnlyList<JiraFoundIssue>? Issues = null, bool? IsLast = null, string? NextPageToken = null, int? Total = null);
+
+internal sealed record JiraFoundIssue(string Key, JiraFoundFields? Fields = null);
+
+internal sealed record JiraFoundFields(string? Summary = null, JiraStatus? Status = null);
+
+internal sealed record JiraStatus(string? Name = null, JiraStatusCategory? StatusCategory = null);
+
+/// <summary><c>new</c>, <c>indeterminate</c> or <c>done</c>: stable across workflows, unlike status names.</summary>
+internal sealed record JiraStatusCategory(string? Key = null);
+
+internal sealed record JiraTransitionList(IReadOnlyList<JiraTransition>? Transitions = null);
+
+internal sealed record JiraTransition(string Id, string? Name = null, JiraStatus? To = null);
+
+internal sealed record JiraUser(string? AccountId = null, string? AccountType = null, string? Name = null, string? EmailAddress = null, bool? Active = null);
+
+internal sealed record JiraErrorResponse(IReadOnlyList<string>? ErrorMessages = null, IReadOnlyDictionary<string, string>? Errors = null);

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Http;
+
+namespace IncidentBridge.Trackers.Jira;
+
+/// <summary>
+/// The singleton <see cref="ITracker"/> for Jira. Typed clients are transient (their handlers rotate), so a
+/// long-lived dispatcher must not hold one: this asks the factory for a fresh <see cref="JiraClient"/> per call.
+/// </summary>
+internal sealed class JiraTracker(IHttpClientFactory httpClients, ITypedHttpClientFactory<JiraClient> jiraClients) : ITracker
+{
+    public string Name => JiraClient.TrackerName;
+
+    public Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken) =>
+        Client().FindByMarkerAsync(target, marker, cancellationToken);
+
+    public Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken) =>
+        Client().CreateAsync(target, issue, cancellationToken);
+
+    public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken) =>
+        Client().UpdateAsync(target, existing, issue, cancellationToken);
+
+    private JiraClient Client() => jiraClients.CreateClient(httpClients.CreateClient(JiraClient.HttpClientName));
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using IncidentBridge.Trackers;
+
+namespace IncidentBridge.Tests.Trackers.Jira;
+
+/// <summary>Builders for what the dispatcher hands the tracker.</summary>
+internal static class JiraIssues
+{
+    public const string Marker = "incidentbridge-0123456789abcdef0123";
+
+    public const string Description = "Add a *canary* for the payments-api rollout; see runbook §4 \"Rollback\" <now>.";
+
+    public static TrackerTarget Target(string project = "PAY") =>
+        new("Jira", project, null, null, [], [], new Dictionary<string, JsonElement>());
+
+    public static NewTrackerIssue New(TrackerAssignee? assignee = null, bool done = false) =>
+        new(
+            Marker,
+            "Add a canary for payments-api",
+            new IssueContent(
+                Description,
+                "prevent",
+                "alice",
+                "INC-42",
+                "Checkout errors",
+                "PM-7",
+                "Checkout outage postmortem",
+                "https://bridge.example.com/api/incidents/INC-42",
+                null),
+            ["incident", "action-item", "P1", "team payments", Marker],
+            "P1",
+            new DateOnly(2025, 3, 14),
+            assignee,
+            done);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using IncidentBridge.Trackers;
+using IncidentBridge.Trackers.Jira;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace IncidentBridge.Tests.Trackers.Jira;
+
+/// <summary>
+/// A WireMock Jira and the worker's own Jira registration pointed at it (options, typed client, resilience
+/// pipeline), so the tests go through the same handlers as production.
+/// </summary>
+internal sealed class JiraServer : IDisposable
+{
+    public const string Email = "bot@example.com";
+    public const string ApiToken = "api-token-123";
+
+    private readonly WebApplication _app;
+
+    private JiraServer(IReadOnlyDictionary<string, string?> settings)
+    {
+        Mock = WireMockServer.Start();
+        var configuration = new Dictionary<string, string?>
+        {
+            [$"{JiraOptions.Section}:BaseUrl"] = Mock.Url + "/",
+            [$"{JiraOptions.Section}:Email"] = Email,
+            [$"{JiraOptions.Section}:ApiToken"] = ApiToken,
+            [$"{JiraOptions.Section}:RetryDelay"] = "00:00:00.010",
+            [$"{JiraOptions.Section}:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings)
+        {
+            configuration[$"{JiraOptions.Section}:{key}"] = value;
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddJira();
+        _app = builder.Build();
+        _app.Services.GetRequiredService<IStartupValidator>().Validate();
+        Tracker = _app.Services.GetServices<ITracker>().Single(t => t.Name == "Jira");
+    }
+
+    public WireMockServer Mock { get; }
+
+    public ITracker Tracker { get; }
+
+    public static JiraServer Cloud(params (string Key, string? Value)[] settings) =>
+        new(settings.ToDictionary(s => s.Key, s => s.Value));
+
+    public static JiraServer DataCenter(string bearerToken) =>
+        new(new Dictionary<string, string?> { ["ApiVersion"] = "2", ["Email"] = null, ["ApiToken"] = null, ["BearerToken"] = bearerToken });
+
+    public JiraServer AnswersCreate(string key, string api = "3")
+    {
+        Mock.Given(Request.Create().WithPath($"/rest/api/{api}/issue").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new { id = "10001", key, self = $"{Mock.Url}/rest/api/{api}/issue/10001" }));
+        return this;
+    }
+
+    public JiraServer AnswersUserSearch(object users, string api = "3")
+    {
+        Mock.Given(Request.Create().WithPath($"/rest/api/{api}/user/search").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(users));
+        return this;
+    }
+
+    public JiraServer AnswersSearch(params (string Key, string Category)[] issues)
+    {
+        var body = new
+        {
+            issues = issues.Select(i => new { id = "1", key = i.Key, fields = new { summary = "x", status = new { name = "Some status", statusCategory = new { key = i.Category } } } }),
+            isLast = true,
+        };
+        Mock.Given(Request.Create().WithPath("/rest/api/3/search/jql").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(body));
+        return this;
+    }
+
+    public JiraServer Answers(string method, string path, int status, string? body = null, string? retryAfter = null)
+    {
+        var response = Response.Create().WithStatusCode(status);
+        if (body is not null)
+        {
+            response = response.WithHeader("Content-Type", "application/json").WithBody(body);
+        }
+
+        if (retryAfter is not null)
+        {
+            response = response.WithHeader("Retry-After", retryAfter);
+        }
+
+        Mock.Given(Request.Create().WithPath(path).UsingMethod(method)).RespondWith(response);
+        return this;
+    }
+
+    public IReadOnlyList<ILogEntry> Requests(string method, string path) =>
+        Mock.LogEntries.Where(e => e.RequestMessage?.Method == method && e.RequestMessage.Path == path).ToList();
+
+    public JsonElement SingleBody(string method, string path)
+    {
+        var request = Assert.Single(Requests(method, path));
+        using var json = JsonDocument.Parse(request.RequestMessage?.Body ?? "null");
+        return json.RootElement.Clone();
+    }
+
+    public static string? Header(ILogEntry request, string name) =>
+        request.RequestMessage?.Headers?.TryGetValue(name, out var values) == true ? string.Join(",", values) : null;
+
+    public static string? Query(ILogEntry request, string name) =>
+        request.RequestMessage?.Query?.TryGetValue(name, out var values) == true ? string.Join(",", values) : null;
+
+    public void Dispose()
+    {
+        ((IDisposable)_app).Dispose();
+        Mock.Stop();
+        Mock.Dispose();
+    }
+}
