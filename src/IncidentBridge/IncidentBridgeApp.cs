@@ -8,6 +8,8 @@ using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
 using IncidentBridge.Reports;
 using IncidentBridge.Storage;
+using IncidentBridge.Trackers.GitHub;
+using IncidentBridge.Trackers.Jira;
 
 namespace IncidentBridge;
 
@@ -25,7 +27,9 @@ internal static class IncidentBridgeApp
             .AddCorrelation()
             .AddIncidents()
             .AddPostmortems()
-            .AddActionItems();
+            .AddActionItems()
+            .AddJira()
+            .AddGitHub();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -35,6 +39,7 @@ internal static class IncidentBridgeApp
         app.MapDeliveriesApi();
         app.MapIncidentsApi();
         app.MapReportsApi();
+        app.MapPostmortemsApi();
         app.MapActionItemsApi();
         return app;
     }

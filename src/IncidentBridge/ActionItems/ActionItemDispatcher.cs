@@ -124,6 +124,8 @@ internal sealed partial class ActionItemDispatcher(
                 if (found is not null)
                 {
                     LogAdopted(item.Id, found.Key, item.Marker);
+                    // The lost attempt may have stopped half-way (created, not yet closed): finish it.
+                    await tracker.UpdateAsync(target, found, issue, cancellationToken);
                 }
 
                 createSent = found is null;

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Drives deliveries one at a time (so order is as written) and reads incidents back through the API.</summary>
-public sealed class IncidentsClient(WorkerFactory worker)
+internal sealed class IncidentsClient(WorkerFactory worker)
 {
     private readonly HttpClient _webhooks = worker.CreateClient();
     private readonly HttpClient _api = worker.CreateApiClient();

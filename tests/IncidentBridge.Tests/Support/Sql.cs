@@ -4,7 +4,7 @@ using IncidentBridge.Storage;
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Looks at the worker's storage directly, for what the API does not show (yet).</summary>
-public static class Sql
+internal static class Sql
 {
     public static async Task<long> CountAsync(this WorkerFactory worker, string table, string where = "1 = 1", object? parameters = null)
     {

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace IncidentBridge.Tests.Support;
 
-public static class WebhookClient
+internal static class WebhookClient
 {
     public static Task<HttpResponseMessage> PostAlertmanagerAsync(this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json")
     {

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using IncidentBridge.Trackers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Support;
@@ -12,7 +14,7 @@ namespace IncidentBridge.Tests.Support;
 /// The whole worker in process, over its real HTTP pipeline, with a real SQLite file in a temp dir.
 /// Credentials are on by default; pass settings (a null value removes a default) to change any key.
 /// </summary>
-public sealed class WorkerFactory : WebApplicationFactory<Program>
+internal sealed class WorkerFactory : WebApplicationFactory<Program>
 {
     public const string AlertmanagerToken = "am-token-current";
     public const string PagerDutySecret = "pd-secret-current";
@@ -20,9 +22,11 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
+    private readonly ITracker[] _trackers;
 
-    public WorkerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? directory = null)
+    public WorkerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? directory = null, params ITracker[] trackers)
     {
+        _trackers = trackers;
         // A directory given by the caller is the caller's: it outlives this worker (restart tests).
         _ownsDirectory = directory is null;
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
@@ -35,6 +39,9 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
             ["IncidentBridge:Sources:PagerDuty:SigningSecrets:0"] = PagerDutySecret,
             ["IncidentBridge:Api:Tokens:0"] = ApiToken,
             ["IncidentBridge:Inbox:PollInterval"] = "00:00:00.200",
+            ["IncidentBridge:ActionItems:PollInterval"] = "00:00:00.200",
+            ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:00.050",
+            ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -74,6 +81,15 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
             if (Time is not null)
             {
                 services.AddSingleton<TimeProvider>(Time);
+            }
+
+            if (_trackers.Length > 0)
+            {
+                services.RemoveAll<ITracker>();
+                foreach (var tracker in _trackers)
+                {
+                    services.AddSingleton(tracker);
+                }
             }
         });
     }

@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using IncidentBridge.ActionItems;
+using IncidentBridge.Api;
+using IncidentBridge.Incidents;
+using IncidentBridge.Ingest;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace IncidentBridge.Postmortems;
+
+/// <summary>
+/// <c>POST /api/incidents/{id}/postmortem</c> (JSON model or Markdown template) and <c>GET /api/postmortems/{id}</c>.
+/// Posting again updates the postmortem; it never makes a second issue for the same action item.
+/// </summary>
+internal static class PostmortemsApi
+{
+    private static readonly string[] MarkdownTypes = ["text/markdown", "text/x-markdown", "text/plain"];
+
+    public static IEndpointRouteBuilder MapPostmortemsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApi();
+        api.MapPost("/incidents/{id}/postmortem", PostAsync);
+        api.MapGet("/postmortems/{id}", GetAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<PostmortemView>, ProblemHttpResult>> PostAsync(
+        string id, HttpRequest request, PostmortemIntake intake, PostmortemStore postmortems, ActionItemStore items, IncidentStore incidents, IOptions<IngestOptions> ingest, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await incidents.FindAsync(id, cancellationToken) is not { } incident)
+        {
+            return Problems.NotFound($"No incident '{id}'.");
+        }
+
+        var format = FormatOf(request.ContentType);
+        if (format is null)
+        {
+            return Problems.UnsupportedMediaType(request.ContentType, "send application/json (the postmortem model) or text/markdown (a postmortem template)");
+        }
+
+        var body = await RequestBody.ReadAsync(request, ingest.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(ingest.Value.MaxBodyBytes);
+        }
+
+        var text = Encoding.UTF8.GetString(body);
+        var document = format == "markdown" ? ReadMarkdown(text) : ReadJson(body);
+        if (!document.Ok)
+        {
+            return Problems.InvalidField(document.Error.Field, document.Error.Detail);
+        }
+
+        if (document.Document.IncidentId is { Length: > 0 } named && !string.Equals(named, id, StringComparison.OrdinalIgnoreCase) && format == "json")
+        {
+            return Problems.InvalidField("incidentId", $"incidentId '{named}' does not match the incident in the URL ('{id}').");
+        }
+
+        // Templates often keep "[Title]" as the heading: the incident's own title stands in.
+        var written = string.IsNullOrWhiteSpace(document.Document.Title) ? document.Document with { Title = incident.Title } : document.Document;
+        var normalized = PostmortemNormalizer.Normalize(written, Time.Of(incident.StartedAt).Year);
+        if (!normalized.Ok)
+        {
+            return Problems.InvalidField(normalized.Error.Field, normalized.Error.Detail);
+        }
+
+        var result = await intake.ApplyAsync(id, normalized.Postmortem, format, text, cancellationToken);
+        if (result.PostmortemId is not { } postmortemId || await ViewAsync(postmortemId, postmortems, items, time, cancellationToken) is not { } view)
+        {
+            return Problems.NotFound($"No incident '{id}'.");
+        }
+
+        return TypedResults.Created($"/api/postmortems/{postmortemId}", view);
+    }
+
+    private static async Task<Results<Ok<PostmortemView>, ProblemHttpResult>> GetAsync(
+        string id, PostmortemStore postmortems, ActionItemStore items, TimeProvider time, CancellationToken cancellationToken) =>
+        await ViewAsync(id, postmortems, items, time, cancellationToken) is { } view
+            ? TypedResults.Ok(view)
+            : Problems.NotFound($"No postmortem '{id}'.");
+
+    private static async Task<PostmortemView?> ViewAsync(string id, PostmortemStore postmortems, ActionItemStore items, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await postmortems.FindAsync(id, cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var document = JsonSerializer.Deserialize(row.Document, PostmortemJsonContext.Default.PostmortemDocument) ?? new PostmortemDocument();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return PostmortemView.From(row, document, await items.ForPostmortemAsync(id, cancellationToken), today);
+    }
+
+    private static string? FormatOf(string? contentType)
+    {
+        if (RequestBody.IsJson(contentType))
+        {
+            return "json";
+        }
+
+        return MediaTypeHeaderValue.TryParse(contentType, out var media) && MarkdownTypes.Contains(media.MediaType.Value, StringComparer.OrdinalIgnoreCase)
+            ? "markdown"
+            : null;
+    }
+
+    private static PostmortemReadResult ReadMarkdown(string text) => MarkdownPostmortemReader.Read(text);
+
+    private static PostmortemReadResult ReadJson(byte[] body)
+    {
+        PostmortemDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(body, PostmortemJsonContext.Default.PostmortemDocument);
+        }
+        catch (JsonException ex)
+        {
+            var error = Parsed<PostmortemDocument>.FromJsonException(ex, body).Error ?? new PayloadError("$", ex.Message);
+            return new PostmortemReadResult(null, error);
+        }
+
+        if (document is null)
+        {
+            return new PostmortemReadResult(null, new PayloadError("$", "The body must be a JSON object: the postmortem model."));
+        }
+
+        // Items read from JSON are named by their index in error messages.
+        var items = document.ActionItems?.Select((item, i) => item with { Location = $"actionItems[{i}]" }).ToList();
+        return new PostmortemReadResult(document with { ActionItems = items }, null);
+    }
+}

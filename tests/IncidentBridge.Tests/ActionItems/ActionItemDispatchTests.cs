@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using IncidentBridge.Tests.Support;
+using IncidentBridge.Trackers;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.ActionItems;
+
+/// <summary>Postmortems in, one tracker issue per action item out, whatever fails in between (CONTRACT §5).</summary>
+public sealed class ActionItemDispatchTests : IAsyncLifetime
+{
+    private const string Incident = "INC-2026-0001";
+    private static readonly Dictionary<string, string?> JiraRoute = new()
+    {
+        ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
+        ["IncidentBridge:Routing:Default:Project"] = "PAY",
+    };
+
+    private readonly FakeTracker _jira = new();
+    private readonly WorkerFactory _worker;
+
+    public ActionItemDispatchTests() => _worker = new WorkerFactory(JiraRoute, trackers: _jira);
+
+    public async Task InitializeAsync() => await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", T0));
+
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    [Fact]
+    public async Task Each_action_item_of_a_published_postmortem_becomes_one_issue()
+    {
+        var posted = await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob", "P0", "2026-12-01").WithItem("2", "Add pool metrics", "Carol", "P2", null));
+
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var items = await SyncedItemsAsync(2);
+        Assert.Equal(2, _jira.CreateCalls);
+        var issue = _jira.Issues.Single(i => i.Request.Content.Description == "Fix the connection leak").Request;
+        Assert.Equal("[INC-2026-0001] Fix the connection leak", issue.Title);
+        Assert.Equal(new DateOnly(2026, 12, 1), issue.DueDate);
+        Assert.Equal("P0", issue.Priority);
+        Assert.Contains("incident", issue.Labels);
+        Assert.Contains("action-item", issue.Labels);
+        Assert.Contains("p0", issue.Labels);
+        Assert.Contains(issue.Marker, issue.Labels);
+        Assert.StartsWith("incidentbridge-", issue.Marker, StringComparison.Ordinal);
+        Assert.Equal("PAY", _jira.LastTarget?.Project);
+        Assert.All(items, i => Assert.StartsWith("https://jira.example/browse/PAY-", i.GetProperty("trackerUrl").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lost_create_response_does_not_duplicate_the_issue()
+    {
+        _jira.LoseNextCreateAnswer();
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
+
+        var item = Assert.Single(await SyncedItemsAsync(1));
+        Assert.Single(_jira.Issues);
+        Assert.Equal(1, _jira.CreateCalls);
+        Assert.Equal(1, _jira.SearchCalls);
+        Assert.Equal(_jira.Issues.Single().Issue.Key, item.GetProperty("trackerKey").GetString());
+    }
+
+    [Fact]
+    public async Task Tracker_outage_keeps_the_item_pending_then_creates_it_once()
+    {
+        _jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable"))
+            .FailNextCreate(new TrackerUnavailableException("503 Service Unavailable"));
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
+
+        await SyncedItemsAsync(1);
+        Assert.Single(_jira.Issues);
+        Assert.Equal(3, _jira.CreateCalls);
+    }
+
+    [Fact]
+    public async Task Item_waiting_for_its_tracker_is_visible_as_pending_sync()
+    {
+        _jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable", TimeSpan.FromHours(1)));
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
+
+        var item = await Eventually.UntilAsync(ItemsAsync, items => items.Count == 1 && items[0].GetProperty("syncError").ValueKind == JsonValueKind.String, "the failed attempt is recorded");
+        Assert.Equal("pending-sync", item[0].GetProperty("syncState").GetString());
+        Assert.Contains("503", item[0].GetProperty("syncError").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_jira.Issues);
+    }
+
+    [Fact]
+    public async Task Refused_issue_shows_the_trackers_error()
+    {
+        _jira.FailNextCreate(new TrackerRejectedException("Field 'customfield_10020' is required."));
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
+
+        var items = await Eventually.UntilAsync(ItemsAsync, items => items.Count == 1 && items[0].GetProperty("syncState").GetString() == "rejected", "the refusal is recorded");
+        Assert.Equal("Field 'customfield_10020' is required.", items[0].GetProperty("syncError").GetString());
+    }
+
+    [Fact]
+    public async Task Posting_the_same_postmortem_again_makes_no_new_issue()
+    {
+        var postmortem = PostmortemJson.Published().WithItems(3);
+        await PostAsync(postmortem);
+        await SyncedItemsAsync(3);
+
+        var again = await PostAsync(postmortem);
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        await SyncedItemsAsync(3);
+        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Equal(0, _jira.UpdateCalls);
+    }
+
+    [Fact]
+    public async Task New_item_gets_an_issue_and_a_changed_item_updates_its_issue()
+    {
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-12-01"));
+        await SyncedItemsAsync(1);
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-12-15").WithItem("2", "Add metrics", "Carol"));
+
+        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 1, "the changed item's issue is updated");
+        await SyncedItemsAsync(2);
+        Assert.Equal(2, _jira.CreateCalls);
+        Assert.Equal(new DateOnly(2026, 12, 15), _jira.Issues.Single(i => i.Request.Content.Description == "Fix the leak").Request.DueDate);
+    }
+
+    [Fact]
+    public async Task Removed_item_is_noted_on_the_timeline_and_its_issue_kept()
+    {
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob").WithItem("2", "Add metrics", "Carol"));
+        await SyncedItemsAsync(2);
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
+
+        var timeline = (await new IncidentsClient(_worker).GetAsync(Incident)).GetProperty("timeline").EnumerateArray();
+        var removed = Assert.Single(timeline, t => t.GetProperty("kind").GetString() == "action_item_removed");
+        Assert.Contains("Add metrics", removed.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, _jira.Issues.Count);
+        Assert.Single(await ItemsAsync());
+    }
+
+    [Fact]
+    public async Task Draft_postmortem_makes_no_issue_until_published()
+    {
+        await PostAsync(PostmortemJson.Draft().WithItem("1", "Fix the leak", "Bob"));
+        var held = await ItemsAsync();
+
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
+
+        Assert.Equal("held", Assert.Single(held).GetProperty("syncState").GetString());
+        await SyncedItemsAsync(1);
+        Assert.Equal(1, _jira.CreateCalls);
+    }
+
+    [Fact]
+    public async Task Item_already_done_gets_an_issue_closed_at_once()
+    {
+        await PostAsync(PostmortemJson.Published().WithItem("1", "Roll back v2.3.1", "Bob", status: "done"));
+
+        await SyncedItemsAsync(1);
+
+        Assert.True(Assert.Single(_jira.Issues).Request.Done);
+    }
+
+    [Fact]
+    public async Task Postmortem_for_an_unknown_incident_is_404() =>
+        await (await PostAsync(PostmortemJson.Published().WithItems(1), "INC-2026-0999")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+    [Fact]
+    public async Task Postmortem_with_a_bad_item_is_400_naming_it()
+    {
+        var response = await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", priority: "urgent-ish"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("actionItems[0]", problem.GetProperty("field").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Postmortem_is_served_with_its_items_tracker_links()
+    {
+        await PostAsync(PostmortemJson.Published().WithItems(2));
+        await SyncedItemsAsync(2);
+
+        var postmortem = await (await _worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync();
+
+        Assert.Equal(Incident, postmortem.GetProperty("incidentId").GetString());
+        Assert.Equal("published", postmortem.GetProperty("status").GetString());
+        Assert.All(postmortem.GetProperty("actionItems").EnumerateArray(), i => Assert.StartsWith("PAY-", i.GetProperty("trackerKey").GetString(), StringComparison.Ordinal));
+    }
+
+    private Task<HttpResponseMessage> PostAsync(PostmortemJson postmortem, string incident = Incident) =>
+        _worker.CreateApiClient().PostAsync($"/api/incidents/{incident}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+
+    private async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
+        (await (await _worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+
+    private Task<IReadOnlyList<JsonElement>> SyncedItemsAsync(int count) =>
+        Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), $"{count} items are synced");
+}

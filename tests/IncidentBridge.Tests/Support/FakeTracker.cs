@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using IncidentBridge.Trackers;
+
+namespace IncidentBridge.Tests.Support;
+
+/// <summary>
+/// An in-memory tracker with scripted failures, for the dispatcher's exactly-once protocol. WireMock
+/// tests cover the real Jira and GitHub clients; this one lets a test say "the create happened but its
+/// answer was lost" precisely.
+/// </summary>
+internal sealed class FakeTracker(string name = "Jira") : ITracker
+{
+    private readonly ConcurrentDictionary<string, (TrackerIssue Issue, NewTrackerIssue Request)> _issues = new();
+    private readonly ConcurrentQueue<Func<Exception?>> _createScript = new();
+    private int _next;
+
+    public string Name { get; } = name;
+
+    public int CreateCalls;
+    public int SearchCalls;
+    public int UpdateCalls;
+
+    public IReadOnlyCollection<(TrackerIssue Issue, NewTrackerIssue Request)> Issues => _issues.Values.ToList();
+
+    public TrackerTarget? LastTarget { get; private set; }
+
+    /// <summary>The next create stores the issue, then fails as if its answer were lost.</summary>
+    public FakeTracker LoseNextCreateAnswer()
+    {
+        _createScript.Enqueue(() => new TrackerUnavailableException("connection reset after the request was sent"));
+        return this;
+    }
+
+    /// <summary>The next create fails before anything is created.</summary>
+    public FakeTracker FailNextCreate(Exception failure)
+    {
+        _createScript.Enqueue(() => failure is TrackerUnavailableException or TrackerRejectedException ? new NotCreated(failure) : failure);
+        return this;
+    }
+
+    public Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref SearchCalls);
+        return Task.FromResult(_issues.TryGetValue(marker, out var found) ? found.Issue : null);
+    }
+
+    public Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref CreateCalls);
+        LastTarget = target;
+        var failure = _createScript.TryDequeue(out var next) ? next() : null;
+        if (failure is NotCreated notCreated)
+        {
+            throw notCreated.Failure;
+        }
+
+        var key = $"PAY-{Interlocked.Increment(ref _next)}";
+        var created = new TrackerIssue(key, $"https://jira.example/browse/{key}", issue.Done ? "done" : "open");
+        _issues[issue.Marker] = (created, issue);
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        return Task.FromResult(created);
+    }
+
+    public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref UpdateCalls);
+        _issues[issue.Marker] = (existing, issue);
+        return Task.CompletedTask;
+    }
+
+    private sealed class NotCreated(Exception failure) : Exception
+    {
+        public Exception Failure { get; } = failure;
+    }
+}
