@@ -1,0 +1,17 @@
+using IncidentBridge.Operations;
+
+namespace IncidentBridge.FollowUp.Email;
+
+internal static class EmailRegistration
+{
+    /// <summary>
+    /// E-mail options (validated on start) and the <see cref="DigestMailer"/>. Registered even without an SMTP host:
+    /// the mailer then reports every digest as not sent, so the digest job still runs and says why.
+    /// </summary>
+    public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<EmailOptions, EmailOptionsValidator>(EmailOptions.Section);
+        builder.Services.AddSingleton<DigestMailer>();
+        return builder;
+    }
+}

@@ -1,0 +1,171 @@
+using IncidentBridge.FollowUp.Email;
+using MimeKit;
+
+namespace IncidentBridge.Tests.FollowUp.Email;
+
+public sealed class DigestComposerTests
+{
+    private static readonly MailboxAddress From = new("IncidentBridge", "incidents@example.com");
+
+    [Fact]
+    public void Digest_is_plain_text_and_HTML_alternatives_of_the_same_content()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item()));
+
+        var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+        Assert.Collection(
+            alternative,
+            text => Assert.Equal("text/plain", text.ContentType.MimeType),
+            html => Assert.Equal("text/html", html.ContentType.MimeType));
+        Assert.Contains("Add an alert on queue depth", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Add an alert on queue depth", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Digest_goes_from_the_configured_sender_to_the_owner_with_the_count_in_the_subject()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item("a"), Digests.Item("b"), Digests.Item("c")));
+
+        Assert.Equal("incidents@example.com", Assert.Single(message.From.Mailboxes).Address);
+        var to = Assert.Single(message.To.Mailboxes);
+        Assert.Equal("alice@example.com", to.Address);
+        Assert.Equal("alice", to.Name);
+        Assert.Equal("IncidentBridge: 3 overdue action items", message.Subject);
+        Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
+    }
+
+    [Fact]
+    public void Items_are_grouped_under_their_incident_oldest_due_date_first()
+    {
+        var digest = Digests.For(
+            "alice",
+            Digests.Item("newer incident item", incidentId: "INC-2", incidentTitle: "Search slow", daysOverdue: 3),
+            Digests.Item("older incident item", incidentId: "INC-1", incidentTitle: "Checkout outage", daysOverdue: 20),
+            Digests.Item("second item of the newer incident", incidentId: "INC-2", incidentTitle: "Search slow", daysOverdue: 1));
+
+        using var message = Compose(digest);
+
+        foreach (var body in new[] { message.TextBody, message.HtmlBody })
+        {
+            AssertInOrder(body, "INC-1 Checkout outage", "older incident item", "INC-2 Search slow", "newer incident item", "second item of the newer incident");
+            Assert.Equal(1, Occurrences(body, "INC-2 Search slow"));
+        }
+    }
+
+    [Fact]
+    public void Items_of_an_incident_are_listed_most_overdue_first()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item("two days", daysOverdue: 2), Digests.Item("forty days", daysOverdue: 40), Digests.Item("nine days", daysOverdue: 9)));
+
+        AssertInOrder(message.TextBody, "forty days", "nine days", "two days");
+        AssertInOrder(message.HtmlBody, "forty days", "nine days", "two days");
+    }
+
+    [Fact]
+    public void Each_item_shows_priority_due_date_days_overdue_and_tracker_link()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item(priority: "P0", daysOverdue: 12)));
+
+        Assert.Contains("[P0] Add an alert on queue depth: due 2026-03-08, 12 days overdue, tracker PAY-12 https://acme.atlassian.net/browse/PAY-12", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<strong>P0</strong>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("due 2026-03-08", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("12 days overdue", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://acme.atlassian.net/browse/PAY-12\">PAY-12</a>", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_day_overdue_is_singular()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item(daysOverdue: 1)));
+
+        Assert.Contains("1 day overdue", message.TextBody, StringComparison.Ordinal);
+        Assert.Equal("IncidentBridge: 1 overdue action item", message.Subject);
+    }
+
+    [Fact]
+    public void Item_without_a_tracker_issue_says_so()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item(trackerKey: null, trackerUrl: null)));
+
+        Assert.Contains("no tracker issue yet", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("no tracker issue yet", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a ", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_value_is_HTML_encoded()
+    {
+        var digest = new OwnerDigest(
+            "<b>alice</b>",
+            "alice@example.com",
+            [Digests.Item("<script>alert('x')</script> & more", incidentTitle: "<img src=x onerror=alert(1)>", priority: "<i>P1</i>", trackerKey: "<PAY-12>")],
+            [new RepeatIncident("INC-2026-0043", "<script>again</script>", "INC-2026-0042", 3, 2)]);
+
+        using var message = Compose(digest);
+
+        Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>alice", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<i>P1", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<PAY-12>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<script>alert('x')</script> & more", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tracker_url_that_is_not_a_web_link_is_not_made_a_link()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item(trackerUrl: "javascript:alert(1)")));
+
+        Assert.DoesNotContain("href", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("PAY-12", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repeat_incidents_are_listed_with_their_open_and_overdue_follow_ups()
+    {
+        var digest = Digests.For("alice", Digests.Item())
+            .WithRepeats(new RepeatIncident("INC-2026-0043", "Checkout down again", "INC-2026-0042", 3, 2));
+
+        using var message = Compose(digest);
+
+        Assert.Contains("INC-2026-0043 repeats INC-2026-0042: 3 action items open, 2 overdue", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("INC-2026-0043 repeats INC-2026-0042: 3 action items open, 2 overdue", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Checkout down again", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_repeat_incidents_there_is_no_repeat_section()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item()));
+
+        Assert.DoesNotContain("Repeat incidents", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Repeat incidents", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Multi_line_description_stays_on_one_line()
+    {
+        using var message = Compose(Digests.For("alice", Digests.Item("Add an alert\non queue depth\r\n  and page")));
+
+        Assert.Contains("[P1] Add an alert on queue depth and page: due", message.TextBody, StringComparison.Ordinal);
+    }
+
+    private static MimeMessage Compose(OwnerDigest digest) =>
+        DigestComposer.Compose(digest, From, MailboxAddress.Parse(digest.Email));
+
+    private static void AssertInOrder(string? text, params string[] parts)
+    {
+        Assert.NotNull(text);
+        var at = 0;
+        foreach (var part in parts)
+        {
+            var found = text.IndexOf(part, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"Expected \"{part}\" after position {at} in:{Environment.NewLine}{text}");
+            at = found + part.Length;
+        }
+    }
+
+    private static int Occurrences(string? text, string part) =>
+        text is null ? 0 : (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using MimeKit;
+
+namespace IncidentBridge.Tests.FollowUp.Email;
+
+/// <summary>
+/// A real SMTP server for the digest tests: Debian's <c>python3-aiosmtpd</c> run by the system python on a free
+/// loopback port. It keeps each message as an .eml file with a JSON sidecar (envelope recipients and the client's
+/// address, which tells connections apart), refuses the recipients it is told to with 550, and accepts one login.
+/// </summary>
+internal sealed class SmtpServerProcess : IAsyncDisposable
+{
+    public const string Python = "/usr/bin/python3";
+    public const string Username = "digest-bot";
+    public const string Password = "s3cret-smtp-password";
+
+    private const int MissingModuleExitCode = 3;
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
+
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly List<string> _errors = [];
+
+    private SmtpServerProcess(Process process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+
+        // Drained all along: a full stderr pipe would block the server mid-conversation.
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (_errors)
+            {
+                if (e.Data is { } line)
+                {
+                    _errors.Add(line);
+                }
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    /// <summary>Starts the server; <paramref name="refusedRecipients"/> are answered 550 at RCPT TO.</summary>
+    public static async Task<SmtpServerProcess> StartAsync(params string[] refusedRecipients)
+    {
+        if (!File.Exists(Python))
+        {
+            throw new InvalidOperationException($"{Python} is missing: the e-mail tests need the system python with python3-aiosmtpd (apt-get install -y python3-aiosmtpd).");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("incidentbridge-smtp-").FullName;
+        var script = Path.Combine(directory, "server.py");
+        var mail = Directory.CreateDirectory(Path.Combine(directory, "mail")).FullName;
+        await File.WriteAllTextAsync(script, Script);
+        var port = FreePort();
+
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { script, mail, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Username, Password }.Concat(refusedRecipients))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        var server = new SmtpServerProcess(process, directory, port);
+        try
+        {
+            await server.WaitUntilReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A loopback port nobody listens on, for "server down".</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Every message received so far, oldest first.</summary>
+    public IReadOnlyList<ReceivedMail> Received()
+    {
+        var mail = Path.Combine(_directory, "mail");
+        return [.. Directory.GetFiles(mail, "*.eml")
+            .Select(eml => (Eml: eml, Envelope: ReadEnvelope(Path.ChangeExtension(eml, ".json"))))
+            .OrderBy(m => m.Envelope.Sequence)
+            .Select(m => new ReceivedMail(m.Envelope.Recipients, m.Envelope.Peer, MimeMessage.Load(m.Eml)))];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+        }
+        finally
+        {
+            _process.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var deadline = new CancellationTokenSource(StartDeadline);
+        var line = _process.StandardOutput.ReadLineAsync(deadline.Token).AsTask();
+        var exited = _process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            if (await Task.WhenAny(line, exited) == line && await line == "READY")
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"aiosmtpd did not listen on 127.0.0.1:{Port} within {StartDeadline.TotalSeconds} s.");
+        }
+
+        await _process.WaitForExitAsync();
+        string error;
+        lock (_errors)
+        {
+            error = string.Join(Environment.NewLine, _errors);
+        }
+
+        throw new InvalidOperationException(_process.ExitCode == MissingModuleExitCode
+            ? $"{Python} has no aiosmtpd module: install Debian's python3-aiosmtpd (apt-get install -y python3-aiosmtpd)."
+            : $"aiosmtpd failed to start (exit code {_process.ExitCode}): {error}");
+    }
+
+    private static Envelope ReadEnvelope(string path)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        return new Envelope(
+            root.GetProperty("sequence").GetInt32(),
+            [.. root.GetProperty("rcpt_tos").EnumerateArray().Select(r => r.GetString() ?? string.Empty)],
+            root.GetProperty("peer").GetString() ?? string.Empty);
+    }
+
+    private sealed record Envelope(int Sequence, IReadOnlyList<string> Recipients, string Peer);
+
+    // Writes the sidecar first and renames the .eml into place last, so a reader never sees half a message.
+    // Exits when stdin closes: if the test host dies without disposing, the server does not outlive it.
+    private const string Script = """
+        import itertools, json, os, sys
+        try:
+            from aiosmtpd.controller import Controller
+            from aiosmtpd.smtp import AuthResult
+        except ImportError:
+            print("python3-aiosmtpd is not installed", file=sys.stderr)
+            sys.exit(3)
+
+        mail_dir, port, username, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+        refused = {a.lower() for a in sys.argv[5:]}
+        sequence = itertools.count(1)
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            ok = getattr(auth_data, "login", None) == username.encode() and getattr(auth_data, "password", None) == password.encode()
+            # handled=False: aiosmtpd defaults it to True, which means "the 535 is already sent" and leaves the client hanging.
+            return AuthResult(success=ok, handled=False)
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address.lower() in refused:
+                    return "550 5.1.1 <%s>: mailbox unavailable" % address
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                n = next(sequence)
+                base = os.path.join(mail_dir, "%06d" % n)
+                with open(base + ".json", "w") as f:
+                    json.dump({"sequence": n, "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "peer": "%s:%s" % tuple(session.peer[:2])}, f)
+                with open(base + ".tmp", "wb") as f:
+                    f.write(envelope.original_content)
+                os.rename(base + ".tmp", base + ".eml")
+                return "250 OK"
+
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
+        controller.start()
+        print("READY", flush=True)
+        sys.stdin.read()
+        controller.stop()
+        """;
+}
