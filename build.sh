@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # IncidentBridge build entry point.
 #   ./build.sh test   install what the tests need (if missing), run every test, print "tests: N passed, N failed"
-#   ./build.sh deps   only install the Debian packages the tests start (prometheus-alertmanager)
+#   ./build.sh deps   only install the Debian packages the tests start (prometheus-alertmanager, python3-aiosmtpd)
 #   ./build.sh run    run the worker with embedded defaults on http://127.0.0.1:8080
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Servers the integration tests start themselves, as Debian package -> binary it provides.
+# Servers the tests start themselves: Debian package -> a command that succeeds once it is installed.
 declare -A PACKAGES=(
-  [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
+  [prometheus-alertmanager]="test -x /usr/bin/prometheus-alertmanager"
+  [python3-aiosmtpd]="/usr/bin/python3 -c 'import aiosmtpd'"
 )
 
 deps() {
   local missing=()
   for package in "${!PACKAGES[@]}"; do
-    [ -x "${PACKAGES[$package]}" ] || missing+=("$package")
+    bash -c "${PACKAGES[$package]}" >/dev/null 2>&1 || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
