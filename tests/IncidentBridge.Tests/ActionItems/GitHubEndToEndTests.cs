@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using System.Text;
+using IncidentBridge.Tests.Support;
+using IncidentBridge.Tests.Trackers.GitHub;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.ActionItems;
+
+/// <summary>Postmortem to GitHub issue through the dispatcher and the Octokit adapter, against a WireMock GitHub Enterprise Server.</summary>
+public sealed class GitHubEndToEndTests : IDisposable
+{
+    private readonly GitHubFake _github = new();
+
+    public void Dispose() => _github.Dispose();
+
+    [Fact]
+    public async Task Secondary_rate_limit_delays_the_issue_which_is_then_created_once()
+    {
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.IssuesPath).UsingGet()).RespondWith(
+            Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("[]"));
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.IssuesPath).UsingPost()).InScenario("limit").WillSetStateTo("open")
+            .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithHeader("Retry-After", "1")
+                .WithBody("""{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest"}"""));
+        _github.Server.Given(Request.Create().WithPath(GitHubFake.IssuesPath).UsingPost()).InScenario("limit").WhenStateIs("open")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(GitHubFake.Issue(7).ToJsonString()));
+        await using var worker = new WorkerFactory(new Dictionary<string, string?>
+        {
+            ["IncidentBridge:Trackers:GitHub:BaseUrl"] = _github.Server.Urls[0] + "/",
+            ["IncidentBridge:Trackers:GitHub:Token"] = GitHubFake.Token,
+            ["IncidentBridge:Trackers:GitHub:CreatesPerMinute"] = "6000",
+            ["IncidentBridge:Routing:Rules:0:Match:service"] = "checkout",
+            ["IncidentBridge:Routing:Rules:0:Tracker"] = "GitHub",
+            ["IncidentBridge:Routing:Rules:0:Repository"] = "acme/payments",
+            ["IncidentBridge:Routing:Rules:0:Labels:0"] = "team-payments",
+            ["IncidentBridge:Owners:Bob:GitHubLogin"] = "bob-gh",
+        });
+        await new IncidentsClient(worker).AlertsAsync("g", Firing("a1", T0));
+
+        await worker.CreateApiClient().PostAsync("/api/incidents/INC-2026-0001/postmortem", new StringContent(
+            PostmortemJson.Published().WithItem("1", "Add a disk-usage alert\nwith a runbook link", "Bob").ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+
+        var items = await Eventually.UntilAsync(
+            async () => (await (await worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList(),
+            list => list.Count == 1 && list[0].GetProperty("syncState").GetString() == "synced",
+            "the item is synced",
+            TimeSpan.FromSeconds(20));
+        Assert.Equal("7", items[0].GetProperty("trackerKey").GetString());
+        Assert.Equal("https://ghe.example.com/acme/payments/issues/7", items[0].GetProperty("trackerUrl").GetString());
+        var creates = _github.Bodies("POST", GitHubFake.IssuesPath);
+        Assert.Equal(2, creates.Count);
+        var body = creates[1];
+        Assert.Contains("Add a disk-usage alert\nwith a runbook link", body.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<!-- incidentbridge:marker=incidentbridge-", body.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var labels = body.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.Contains("team-payments", labels);
+        Assert.Contains("action-item", labels);
+        Assert.Equal(["bob-gh"], body.GetProperty("assignees").EnumerateArray().Select(a => a.GetString()));
+    }
+}
