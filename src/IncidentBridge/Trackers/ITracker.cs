@@ -19,4 +19,14 @@ internal interface ITracker
 
     /// <summary>Brings an existing issue's title, assignee, due date and priority in line with <paramref name="issue"/>.</summary>
     Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The action-item issues of <paramref name="target"/> updated at or after <paramref name="since"/> (all of them when
+    /// null). Implementations ask only for what changed (Jira JQL <c>updated &gt;=</c>, GitHub <c>since=</c>), page through
+    /// the answer, and allow for the tracker's time granularity by overlapping the window; callers dedupe.
+    /// </summary>
+    Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>Marks an issue overdue: adds <paramref name="comment"/> and the <c>overdue</c> label. A deleted issue is a <see cref="TrackerRejectedException"/>.</summary>
+    Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken);
 }

@@ -72,6 +72,43 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
         return Task.CompletedTask;
     }
 
+    public List<(string Key, string Comment)> Flagged { get; } = [];
+
+    /// <summary>Sets an issue's state as if someone changed it in the tracker at <paramref name="at"/>.</summary>
+    public void Change(string marker, string status, DateTimeOffset at)
+    {
+        var (issue, request) = _issues[marker];
+        _issues[marker] = (issue with { Status = status }, request);
+        _changedAt[marker] = at;
+    }
+
+    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref ChangeQueries);
+        LastSince = since;
+        var changes = _issues
+            .Where(i => since is null || _changedAt.GetValueOrDefault(i.Key, DateTimeOffset.MinValue) >= since)
+            .Select(i => new TrackerIssueChange(i.Value.Issue.Key, i.Value.Issue.Url, i.Value.Issue.Status, i.Key, _changedAt.GetValueOrDefault(i.Key, DateTimeOffset.MinValue)))
+            .ToList();
+        return Task.FromResult(new TrackerChanges(changes, 1));
+    }
+
+    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
+    {
+        lock (Flagged)
+        {
+            Flagged.Add((issueKey, comment));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public int ChangeQueries;
+
+    public DateTimeOffset? LastSince { get; private set; }
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _changedAt = new();
+
     private sealed class NotCreated(Exception failure) : Exception
     {
         public Exception Failure { get; } = failure;

@@ -39,6 +39,8 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
             ["IncidentBridge:Sources:PagerDuty:SigningSecrets:0"] = PagerDutySecret,
             ["IncidentBridge:Api:Tokens:0"] = ApiToken,
             ["IncidentBridge:Inbox:PollInterval"] = "00:00:00.200",
+            // The test log is for failures: a worker's routine lines would bury them.
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["IncidentBridge:ActionItems:PollInterval"] = "00:00:00.200",
             ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:00.050",
             ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:00:00.500",

@@ -107,6 +107,13 @@ internal sealed partial class GitHubTracker : ITracker
     /// not already among the assignees, and closes the issue when the item is done. It never reopens an issue.
     /// Nothing is sent when the issue already matches.
     /// </summary>
+    // Placeholder until status sync and the week-4 review land in this tracker.
+    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        throw new TrackerUnavailableException("status sync is not implemented for this tracker yet");
+
+    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
+        throw new TrackerUnavailableException("overdue flagging is not implemented for this tracker yet");
+
     public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);

@@ -64,6 +64,13 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         return new TrackerIssue(created.Key, BrowseUrl(created.Key), status);
     }
 
+    // Placeholder until status sync and the week-4 review land in this tracker.
+    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        throw new TrackerUnavailableException("status sync is not implemented for this tracker yet");
+
+    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
+        throw new TrackerUnavailableException("overdue flagging is not implemented for this tracker yet");
+
     public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var assignee = await ResolveAssigneeAsync(issue, cancellationToken);

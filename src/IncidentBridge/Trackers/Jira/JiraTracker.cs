@@ -19,5 +19,11 @@ internal sealed class JiraTracker(IHttpClientFactory httpClients, ITypedHttpClie
     public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken) =>
         Client().UpdateAsync(target, existing, issue, cancellationToken);
 
+    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        Client().GetChangedSinceAsync(target, since, cancellationToken);
+
+    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
+        Client().FlagOverdueAsync(target, issueKey, comment, cancellationToken);
+
     private JiraClient Client() => jiraClients.CreateClient(httpClients.CreateClient(JiraClient.HttpClientName));
 }
