@@ -19,7 +19,14 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     /// <summary>Two are enough to notice a duplicate; one is what a retry needs.</summary>
     private const int MarkerSearchLimit = 2;
 
+    /// <summary>Jira Cloud's largest page for searches that return fields; Data Center may answer with fewer.</summary>
+    private const int PageSize = 100;
+
+    private const string OverdueLabel = "overdue";
+
     private static readonly string[] SearchFields = ["summary", "status"];
+
+    private static readonly string[] ChangeFields = ["status", "labels", "updated"];
 
     private readonly JiraOptions _options = options.Value;
     private readonly JiraPaths _paths = new(options.Value.ApiVersion);
@@ -64,12 +71,54 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         return new TrackerIssue(created.Key, BrowseUrl(created.Key), status);
     }
 
-    // Placeholder until status sync and the week-4 review land in this tracker.
-    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
-        throw new TrackerUnavailableException("status sync is not implemented for this tracker yet");
+    /// <summary>
+    /// One search, paged (Cloud by <c>nextPageToken</c>, Data Center by <c>startAt</c>), from <c>since</c> minus
+    /// <see cref="JiraOptions.SyncOverlap"/>: JQL's <c>updated</c> is read to the minute in the bot user's time zone.
+    /// An issue edited again during the listing may come twice; the latest reading of each is kept.
+    /// </summary>
+    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var project = RequireProject(target);
+        var jql = JiraJql.ChangedSince(project, since is { } start ? WindowStart(start) : null);
+        var operation = $"the search for changed issues in {project}";
+        var (found, requests) = _options.IsCloud
+            ? await SearchByTokenAsync(jql, operation, cancellationToken)
+            : await SearchByOffsetAsync(jql, operation, cancellationToken);
 
-    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
-        throw new TrackerUnavailableException("overdue flagging is not implemented for this tracker yet");
+        var changes = found
+            .Select(issue => ToChange(issue, operation))
+            .GroupBy(change => change.Key, StringComparer.Ordinal)
+            .Select(readings => readings.OrderBy(change => change.UpdatedAt).Last())
+            .OrderBy(change => change.UpdatedAt)
+            .ToList();
+        LogListedChanges(changes.Count, project, since, requests);
+        return new TrackerChanges(changes, requests);
+    }
+
+    /// <summary>
+    /// Adds the <c>overdue</c> label, then the comment. The label edit is idempotent (and retried in the pipeline);
+    /// the comment POST is not, so it goes last: a failure before it leaves nothing that the caller's retry would
+    /// repeat. The caller makes sure a successful flag is not asked for again.
+    /// </summary>
+    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
+    {
+        var label = new JiraUpdateIssueRequest(new JiraIssueUpdate([new JiraLabelOperation(OverdueLabel)]));
+        using (var request = Json(HttpMethod.Put, _paths.IssueByKey(issueKey), label, JiraJsonContext.Wire.JiraUpdateIssueRequest))
+        {
+            await SendToIssueAsync(request, issueKey, $"adding the {OverdueLabel} label to {issueKey}", cancellationToken);
+        }
+
+        // Jira refuses an empty comment body; the label alone still marks the issue.
+        if (!string.IsNullOrWhiteSpace(comment))
+        {
+            // Not marked safe to repeat: a comment whose answer was lost would be posted twice.
+            var body = new JiraCommentRequest(JiraComments.Render(_options, comment));
+            using var request = Json(HttpMethod.Post, _paths.Comments(issueKey), body, JiraJsonContext.Wire.JiraCommentRequest);
+            await SendToIssueAsync(request, issueKey, $"the overdue comment on {issueKey}", cancellationToken);
+        }
+
+        LogFlaggedOverdue(issueKey);
+    }
 
     public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
@@ -216,6 +265,81 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     private string? UserId(JiraUser user) => _options.IsCloud ? user.AccountId : user.Name;
 
+    /// <summary>Cloud: <c>search/jql</c> pages carry no total; follow <c>nextPageToken</c> until <c>isLast</c>.</summary>
+    private async Task<(List<JiraFoundIssue> Issues, int Requests)> SearchByTokenAsync(string jql, string operation, CancellationToken cancellationToken)
+    {
+        var issues = new List<JiraFoundIssue>();
+        var requests = 0;
+        string? token = null;
+        while (true)
+        {
+            var (page, sent) = await SearchPageAsync(new JiraSearchRequest(jql, ChangeFields, PageSize, null, token), operation, cancellationToken);
+            requests += sent;
+            issues.AddRange(page.Issues ?? []);
+            if (page.IsLast == true || string.IsNullOrEmpty(page.NextPageToken))
+            {
+                return (issues, requests);
+            }
+
+            if (page.NextPageToken == token)
+            {
+                // Following it would loop for ever.
+                throw new TrackerUnavailableException($"Jira's answer to {operation} could not be read: it returned the same nextPageToken twice.");
+            }
+
+            token = page.NextPageToken;
+        }
+    }
+
+    /// <summary>
+    /// Data Center: <c>startAt</c> advances by what each page returned (the server may cap <c>maxResults</c>) until
+    /// <c>total</c>. An issue edited meanwhile moves to the end, so one not yet read can slip onto a page already read
+    /// and be missed by this listing: it comes back in a later sync whose window still covers its update, or when it next changes.
+    /// </summary>
+    private async Task<(List<JiraFoundIssue> Issues, int Requests)> SearchByOffsetAsync(string jql, string operation, CancellationToken cancellationToken)
+    {
+        var issues = new List<JiraFoundIssue>();
+        var requests = 0;
+        while (true)
+        {
+            var (page, sent) = await SearchPageAsync(new JiraSearchRequest(jql, ChangeFields, PageSize, issues.Count), operation, cancellationToken);
+            requests += sent;
+            var found = page.Issues ?? [];
+            issues.AddRange(found);
+            var more = page.Total is { } total ? issues.Count < total : found.Count >= PageSize;
+            if (found.Count == 0 || !more)
+            {
+                return (issues, requests);
+            }
+        }
+    }
+
+    private async Task<(JiraSearchResponse Page, int Sent)> SearchPageAsync(JiraSearchRequest search, string operation, CancellationToken cancellationToken)
+    {
+        using var request = Json(HttpMethod.Post, _paths.Search, search, JiraJsonContext.Wire.JiraSearchRequest);
+        JiraResilience.MarkSafeToRepeat(request);
+        var count = JiraResilience.Count(request);
+        var page = await SendAsync(request, operation, JiraJsonContext.Wire.JiraSearchResponse, cancellationToken);
+        return (page, count.Sent);
+    }
+
+    private TrackerIssueChange ToChange(JiraFoundIssue issue, string operation)
+    {
+        // Without the time the caller cannot order what it reads, so the answer is unreadable rather than half-read.
+        var updated = JiraTimestamp.Parse(issue.Fields?.Updated)
+            ?? throw new TrackerUnavailableException($"Jira's answer to {operation} could not be read: {issue.Key} has no readable updated time.");
+        var marker = issue.Fields?.Labels?.FirstOrDefault(label => label.StartsWith(ActionItemMarker.Prefix, StringComparison.Ordinal));
+        return new TrackerIssueChange(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key), marker, updated);
+    }
+
+    private DateTimeOffset WindowStart(DateTimeOffset since) =>
+        since < DateTimeOffset.MinValue + _options.SyncOverlap ? DateTimeOffset.MinValue : since - _options.SyncOverlap;
+
+    private async Task SendToIssueAsync(HttpRequestMessage request, string issueKey, string operation, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(request, operation, cancellationToken, issueKey);
+    }
+
     private async Task<T> SendAsync<T>(HttpRequestMessage request, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(request, operation, cancellationToken);
@@ -231,7 +355,8 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    /// <param name="issueKey">The issue the request is about, when a 404 means that issue is gone rather than a wrong path.</param>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken, string? issueKey = null)
     {
         if (http.BaseAddress is null)
         {
@@ -272,7 +397,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
         using (response)
         {
-            var error = await JiraErrors.FromResponseAsync(response, operation, time, cancellationToken);
+            var error = await JiraErrors.FromResponseAsync(response, operation, time, cancellationToken, issueKey);
             LogFailed(operation, (int)response.StatusCode);
             throw error;
         }
@@ -324,4 +449,10 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     [LoggerMessage(EventId = 5109, Level = LogLevel.Debug, Message = "Jira answered {StatusCode} to {Operation}")]
     private partial void LogFailed(string operation, int statusCode);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Listed {Count} changed Jira issues in {Project} since {Since} with {Requests} requests")]
+    private partial void LogListedChanges(int count, string project, DateTimeOffset? since, int requests);
+
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Information, Message = "Flagged Jira issue {IssueKey} overdue")]
+    private partial void LogFlaggedOverdue(string issueKey);
 }

@@ -8,7 +8,8 @@ internal static class JiraErrors
 {
     private const int MaxBodyInMessage = 2000;
 
-    public static async Task<Exception> FromResponseAsync(HttpResponseMessage response, string operation, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="issueKey">Set when the request names an existing issue: its 404 then says the issue was not found.</param>
+    public static async Task<Exception> FromResponseAsync(HttpResponseMessage response, string operation, TimeProvider time, CancellationToken cancellationToken, string? issueKey = null)
     {
         var status = (int)response.StatusCode;
         var body = await ReadBodyAsync(response, cancellationToken);
@@ -19,9 +20,15 @@ internal static class JiraErrors
         }
 
         var text = ErrorText(body) ?? Shorten(body);
-        return response.StatusCode == HttpStatusCode.BadRequest
-            ? new TrackerRejectedException($"Jira rejected {operation} (400): {text}")
-            : new TrackerRejectedException($"Jira answered {status} {response.ReasonPhrase} to {operation}: {text}");
+        return response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => new TrackerRejectedException($"Jira rejected {operation} (400): {text}"),
+
+            // Jira answers 404 alike for a deleted issue and one the bot user may no longer browse (e.g. moved to another project).
+            HttpStatusCode.NotFound when issueKey is not null =>
+                new TrackerRejectedException($"Jira issue {issueKey} was not found (deleted, or moved out of the bot user's reach) during {operation}: {text}"),
+            _ => new TrackerRejectedException($"Jira answered {status} {response.ReasonPhrase} to {operation}: {text}"),
+        };
     }
 
     /// <summary>Rate limits (429, sometimes 503), timeouts and server errors pass; other 4xx need a change on our side.</summary>

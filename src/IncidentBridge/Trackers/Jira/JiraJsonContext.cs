@@ -14,6 +14,8 @@ namespace IncidentBridge.Trackers.Jira;
 [JsonSerializable(typeof(JiraEditIssueRequest))]
 [JsonSerializable(typeof(JiraSearchRequest))]
 [JsonSerializable(typeof(JiraTransitionRequest))]
+[JsonSerializable(typeof(JiraUpdateIssueRequest))]
+[JsonSerializable(typeof(JiraCommentRequest))]
 [JsonSerializable(typeof(JiraCreatedIssue))]
 [JsonSerializable(typeof(JiraSearchResponse))]
 [JsonSerializable(typeof(JiraTransitionList))]

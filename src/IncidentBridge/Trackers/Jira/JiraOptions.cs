@@ -35,6 +35,15 @@ internal sealed class JiraOptions
     /// <summary>Base delay of those retries (exponential with jitter) when Jira sends no <c>Retry-After</c>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How far before the last sync's time the status-sync search starts (<c>updated &gt;= since − SyncOverlap</c>).
+    /// JQL compares <c>updated</c> to the minute and in the time zone of the Jira user the bot authenticates as, while
+    /// the worker writes the time in UTC: with that user's profile set to UTC the default covers clock skew and the
+    /// minute rounding; for a user in a zone behind UTC (e.g. UTC−5) the overlap must exceed that offset (5 h 15 min),
+    /// or changes are missed. Zones ahead of UTC only widen the window. Re-read issues are deduped by the caller.
+    /// </summary>
+    public TimeSpan SyncOverlap { get; set; } = TimeSpan.FromMinutes(15);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
 
     public bool IsCloud => ApiVersion == 3;

@@ -39,6 +39,12 @@ internal sealed class JiraOptionsValidator : IValidateOptions<JiraOptions>
             failures.Add($"{S}:RetryDelay must be between 00:00:00 and 00:01:00 (was {options.RetryDelay}).");
         }
 
+        // A day covers every UTC offset of the bot user's time zone; more would re-read most of the project each sync.
+        if (options.SyncOverlap < TimeSpan.Zero || options.SyncOverlap > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{S}:SyncOverlap must be between 00:00:00 and 1.00:00:00 (was {options.SyncOverlap}).");
+        }
+
         if (options.IsConfigured)
         {
             failures.AddRange(ConnectionFailures(options));

@@ -14,6 +14,8 @@ internal sealed class JiraPaths(int apiVersion)
 
     public string Transitions(string key) => $"{IssueByKey(key)}/transitions";
 
+    public string Comments(string key) => $"{IssueByKey(key)}/comment";
+
     /// <summary>Cloud answers 410 Gone to the old <c>/search</c>; Data Center has only that one (PROTOCOLS.md, Jira).</summary>
     public string Search => apiVersion == 3 ? $"{_api}/search/jql" : $"{_api}/search";
 

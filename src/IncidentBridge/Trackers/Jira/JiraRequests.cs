@@ -55,7 +55,20 @@ internal sealed record JiraEntityProperty(string Key, JiraMarkerProperty Value);
 /// <summary>The record kept on the issue itself; look-ups use the marker label, since JQL cannot search properties.</summary>
 internal sealed record JiraMarkerProperty(string Marker, string IncidentId, string PostmortemId);
 
-/// <summary>v3 <c>search/jql</c> refuses <c>startAt</c> (it pages by token), so it is only sent to v2.</summary>
-internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Fields, int MaxResults, int? StartAt);
+/// <summary>
+/// v3 <c>search/jql</c> refuses <c>startAt</c> (it pages by <c>nextPageToken</c>), so it is only sent to v2;
+/// the token only to v3, from the second page on.
+/// </summary>
+internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Fields, int MaxResults, int? StartAt, string? NextPageToken = null);
 
 internal sealed record JiraTransitionRequest(JiraIdRef Transition);
+
+/// <summary>An edit through <c>update</c> operations rather than <c>fields</c>: adds labels without replacing the others.</summary>
+internal sealed record JiraUpdateIssueRequest(JiraIssueUpdate Update);
+
+internal sealed record JiraIssueUpdate(IReadOnlyList<JiraLabelOperation> Labels);
+
+internal sealed record JiraLabelOperation(string Add);
+
+/// <summary>An ADF document (v3) or a wiki-markup string (v2).</summary>
+internal sealed record JiraCommentRequest(JsonElement Body);

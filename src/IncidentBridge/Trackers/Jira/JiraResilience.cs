@@ -19,8 +19,18 @@ internal static class JiraResilience
 
     private static readonly HttpRequestOptionsKey<bool> SafeToRepeatKey = new("IncidentBridge.Jira.SafeToRepeat");
 
+    private static readonly HttpRequestOptionsKey<JiraRequestCount> CountKey = new("IncidentBridge.Jira.RequestCount");
+
     /// <summary>Marks a POST that only reads (a search) as safe to send again.</summary>
     public static void MarkSafeToRepeat(HttpRequestMessage request) => request.Options.Set(SafeToRepeatKey, true);
+
+    /// <summary>Counts how often <paramref name="request"/> is sent, retries included; read it after the send.</summary>
+    public static JiraRequestCount Count(HttpRequestMessage request)
+    {
+        var count = new JiraRequestCount();
+        request.Options.Set(CountKey, count);
+        return count;
+    }
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
@@ -36,6 +46,15 @@ internal static class JiraResilience
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, time)),
+                OnRetry = args =>
+                {
+                    if (args.Context.GetRequestMessage()?.Options.TryGetValue(CountKey, out var count) == true)
+                    {
+                        count.Retried();
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
             });
         }
 

@@ -10,7 +10,8 @@ internal sealed record JiraSearchResponse(IReadOnlyList<JiraFoundIssue>? Issues 
 
 internal sealed record JiraFoundIssue(string Key, JiraFoundFields? Fields = null);
 
-internal sealed record JiraFoundFields(string? Summary = null, JiraStatus? Status = null);
+/// <summary><see cref="Updated"/> stays text: Jira writes offsets as <c>+0000</c>, which System.Text.Json refuses.</summary>
+internal sealed record JiraFoundFields(string? Summary = null, JiraStatus? Status = null, IReadOnlyList<string>? Labels = null, string? Updated = null);
 
 internal sealed record JiraStatus(string? Name = null, JiraStatusCategory? StatusCategory = null);
 

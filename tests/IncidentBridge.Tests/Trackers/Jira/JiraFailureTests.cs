@@ -151,4 +151,32 @@ public sealed class JiraFailureTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(), cancellation.Token));
     }
+
+    [Fact]
+    public async Task Changed_since_429_with_a_short_Retry_After_is_retried_in_process_and_counted()
+    {
+        using var jira = JiraServer.Cloud();
+        jira.Mock.Given(Request.Create().WithPath(SearchPath).UsingPost()).InScenario("limited").WillSetStateTo("allowed")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
+        jira.Mock.Given(Request.Create().WithPath(SearchPath).UsingPost()).InScenario("limited").WhenStateIs("allowed")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { issues = new[] { JiraIssues.Changed("PAY-3") }, isLast = true }));
+
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, CancellationToken.None);
+
+        Assert.Equal("PAY-3", Assert.Single(changes.Issues).Key);
+        Assert.Equal(2, changes.Requests);
+        Assert.Equal(2, jira.Requests("POST", SearchPath).Count);
+    }
+
+    [Fact]
+    public async Task Changed_since_429_with_a_long_Retry_After_surfaces_the_wait_without_retrying()
+    {
+        using var jira = JiraServer.Cloud().Answers("POST", SearchPath, 429, retryAfter: "120");
+
+        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(
+            () => jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.Single(jira.Requests("POST", SearchPath));
+    }
 }

@@ -10,6 +10,10 @@ internal static class JiraIssues
 
     public const string Description = "Add a *canary* for the payments-api rollout; see runbook §4 \"Rollback\" <now>.";
 
+    /// <summary>A search hit as status sync asks for it: status (with a name that says nothing), labels and updated time.</summary>
+    public static object Changed(string key, string category = "new", string updated = "2025-03-14T10:15:30.000+0000", params string[] labels) =>
+        new { id = "1", key, fields = new { status = new { name = "Closed", statusCategory = new { key = category } }, labels, updated } };
+
     public static TrackerTarget Target(string project = "PAY") =>
         new("Jira", project, null, null, [], [], new Dictionary<string, JsonElement>());
 

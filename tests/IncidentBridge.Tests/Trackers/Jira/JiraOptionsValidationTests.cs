@@ -22,6 +22,8 @@ public sealed class JiraOptionsValidationTests
     [InlineData("IssueType", " ", "IssueType")]
     [InlineData("Timeout", "00:00:00", "Timeout")]
     [InlineData("MaxRetryAttempts", "9", "MaxRetryAttempts")]
+    [InlineData("SyncOverlap", "-00:01:00", "SyncOverlap")]
+    [InlineData("SyncOverlap", "1.00:00:01", "SyncOverlap")]
     public void Bad_Jira_setting_stops_the_start_naming_the_key(string key, string value, string named)
     {
         var settings = Cloud();

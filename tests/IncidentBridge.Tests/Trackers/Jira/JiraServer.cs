@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WireMock.Logging;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -85,6 +86,40 @@ internal sealed class JiraServer : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Cloud <c>search/jql</c> pages: the first answers a request without a token, each next one the token the previous
+    /// page handed out (<c>page-2</c>, <c>page-3</c> …); the last says <c>isLast</c>.
+    /// </summary>
+    public JiraServer AnswersTokenPages(params object[][] pages)
+    {
+        for (var i = 0; i < pages.Length; i++)
+        {
+            var last = i == pages.Length - 1;
+            var request = Request.Create().WithPath("/rest/api/3/search/jql").UsingPost();
+            var body = new { issues = pages[i], isLast = last, nextPageToken = last ? null : $"page-{i + 2}" };
+            Mock.Given(i == 0 ? request : request.WithBody(new JsonPartialMatcher(new { nextPageToken = $"page-{i + 1}" })))
+                .AtPriority(i == 0 ? 10 : 1)
+                .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(body));
+        }
+
+        return this;
+    }
+
+    /// <summary>Data Center <c>/rest/api/2/search</c> pages, each answering its own <c>startAt</c>, all with the same <c>total</c>.</summary>
+    public JiraServer AnswersOffsetPages(params object[][] pages)
+    {
+        var total = pages.Sum(page => page.Length);
+        var startAt = 0;
+        foreach (var page in pages)
+        {
+            Mock.Given(Request.Create().WithPath("/rest/api/2/search").UsingPost().WithBody(new JsonPartialMatcher(new { startAt })))
+                .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { startAt, maxResults = 100, total, issues = page }));
+            startAt += page.Length;
+        }
+
+        return this;
+    }
+
     public JiraServer Answers(string method, string path, int status, string? body = null, string? retryAfter = null)
     {
         var response = Response.Create().WithStatusCode(status);
@@ -105,9 +140,12 @@ internal sealed class JiraServer : IDisposable
     public IReadOnlyList<ILogEntry> Requests(string method, string path) =>
         Mock.LogEntries.Where(e => e.RequestMessage?.Method == method && e.RequestMessage.Path == path).ToList();
 
-    public JsonElement SingleBody(string method, string path)
+    public JsonElement SingleBody(string method, string path) => Body(Assert.Single(Requests(method, path)));
+
+    public IReadOnlyList<JsonElement> Bodies(string method, string path) => Requests(method, path).Select(Body).ToList();
+
+    private static JsonElement Body(ILogEntry request)
     {
-        var request = Assert.Single(Requests(method, path));
         using var json = JsonDocument.Parse(request.RequestMessage?.Body ?? "null");
         return json.RootElement.Clone();
     }
