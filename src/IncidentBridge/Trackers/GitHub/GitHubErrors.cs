@@ -13,8 +13,11 @@ internal static class GitHubErrors
     /// <summary>GitHub's advice when a secondary limit answer carries no <c>Retry-After</c>: wait at least a minute.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromMinutes(1);
 
-    /// <summary>The tracker exception for <paramref name="error"/>, or null to let it through (the caller cancelled, or a bug).</summary>
-    public static Exception? Translate(Exception error, string operation, TimeProvider time, CancellationToken cancellationToken) => error switch
+    /// <summary>
+    /// The tracker exception for <paramref name="error"/>, or null to let it through (the caller cancelled, or a bug).
+    /// <paramref name="gone"/>, for calls on one issue, says what a 404 or 410 means there: the issue itself can be gone.
+    /// </summary>
+    public static Exception? Translate(Exception error, string operation, TimeProvider time, CancellationToken cancellationToken, string? gone = null) => error switch
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         RateLimitExceededException e => RateLimited(operation, "its rate limit is exhausted", Positive(e.GetRetryAfterTimeSpan()), e),
@@ -24,6 +27,7 @@ internal static class GitHubErrors
         ForbiddenException e when AsksToWait(e.HttpResponse) => RateLimited(operation, "it answered 403 with rate-limit headers", RetryAfter(e.HttpResponse, time) ?? DefaultRetryAfter, e),
         ApiException e when (int)e.StatusCode >= 500 => new TrackerUnavailableException($"GitHub failed to {operation}: {Describe(e)}", RetryAfter(e.HttpResponse, time), e),
         AuthorizationException e => new TrackerRejectedException($"GitHub refused the token when asked to {operation}: {Describe(e)}. Check {GitHubOptions.Section}:Token.", e),
+        ApiException { StatusCode: HttpStatusCode.NotFound or HttpStatusCode.Gone } e when gone is not null => new TrackerRejectedException($"GitHub could not {operation}: {Describe(e)} ({gone}).", e),
         NotFoundException e => new TrackerRejectedException($"GitHub could not {operation}: {Describe(e)} (the repository does not exist or the token cannot see it).", e),
         ApiException e => new TrackerRejectedException($"GitHub refused to {operation}: {Describe(e)}", e),
         HttpRequestException e => new TrackerUnavailableException($"GitHub could not be reached to {operation}: {e.Message}", null, e),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using IncidentBridge.ActionItems;
+using System.Net;
 using Microsoft.Extensions.Options;
 using Octokit;
 using Octokit.Internal;
@@ -13,7 +13,11 @@ namespace IncidentBridge.Trackers.GitHub;
 /// </summary>
 internal sealed partial class GitHubTracker : ITracker
 {
+    /// <summary>The label a flagged overdue issue carries (CONTRACT §6, follow-up-review).</summary>
+    public const string OverdueLabel = "overdue";
+
     private readonly GitHubClient? _client;
+    private readonly GitHubListingETags _etags = new();
     private readonly GitHubRequestGate _gate;
     private readonly TimeProvider _time;
     private readonly ILogger<GitHubTracker> _logger;
@@ -32,6 +36,9 @@ internal sealed partial class GitHubTracker : ITracker
                 new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
                 new Uri(settings.BaseUrl));
             _client.SetRequestTimeout(settings.Timeout);
+
+            // Octokit sends If-None-Match only from a response cache, which hangs off the concrete Connection.
+            ((Connection)_client.Connection).ResponseCache = _etags;
         }
     }
 
@@ -107,21 +114,10 @@ internal sealed partial class GitHubTracker : ITracker
     /// not already among the assignees, and closes the issue when the item is done. It never reopens an issue.
     /// Nothing is sent when the issue already matches.
     /// </summary>
-    // Placeholder until status sync and the week-4 review land in this tracker.
-    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
-        throw new TrackerUnavailableException("status sync is not implemented for this tracker yet");
-
-    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
-        throw new TrackerUnavailableException("overdue flagging is not implemented for this tracker yet");
-
     public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
-        if (!int.TryParse(existing.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-        {
-            throw new TrackerRejectedException($"'{existing.Key}' is not a GitHub issue number.");
-        }
-
+        var number = IssueNumber(existing.Key);
         var current = await ReadAsync("read an issue", c => c.Issue.Get(repo.Owner, repo.Name, number), cancellationToken);
         if (GitHubIssueUpdate.Plan(current, issue) is not { } update)
         {
@@ -131,6 +127,59 @@ internal sealed partial class GitHubTracker : ITracker
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(repo.Owner, repo.Name, number, update), cancellationToken);
         LogUpdated(repo.FullName, number);
         WarnIfDropped(repo, updated, update.Labels, update.Assignees, issue.Marker);
+    }
+
+    /// <summary>
+    /// Lists the action-item issues updated since <paramref name="since"/>, oldest change first, page by page
+    /// (pull requests, which the issues endpoint lists too, are skipped). The first page is a conditional request:
+    /// a 304 means nothing changed since the same listing last answered, costs no rate limit, and repeats that
+    /// answer (callers dedupe). Reads are not paced, but they do wait out a rate-limit pause.
+    /// </summary>
+    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var repo = GitHubRepository.Of(target);
+        var firstPage = GitHubChangeListing.FirstPage(repo, since);
+        _etags.Expect(firstPage);
+        var changes = new List<TrackerIssueChange>();
+        var requests = 0;
+        for (Uri? page = firstPage; page is { } uri;)
+        {
+            requests++;
+            var response = await ReadAsync(
+                "list changed action-item issues",
+                c => c.Connection.Get<List<Issue>>(uri, null, null, cancellationToken),
+                cancellationToken);
+            if (response.HttpResponse.StatusCode == HttpStatusCode.NotModified)
+            {
+                LogUnchanged(repo.FullName);
+            }
+
+            changes.AddRange((response.Body ?? []).Where(i => i.PullRequest is null).Select(GitHubChangeListing.ToChange));
+            page = response.HttpResponse.ApiInfo?.GetNextPageUrl();
+        }
+
+        LogChanges(repo.FullName, changes.Count, requests);
+        return new TrackerChanges(changes, requests);
+    }
+
+    /// <summary>Adds the <c>overdue</c> label and then the comment, each as a paced write.</summary>
+    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
+    {
+        var repo = GitHubRepository.Of(target);
+        var number = IssueNumber(issueKey);
+        var gone = $"issue #{number} was deleted or transferred, or the repository is gone";
+
+        // The label first: adding it again is harmless, so a retry after a failed comment does not comment twice.
+        await WriteAsync(
+            "label an issue overdue",
+            c => new ApiConnection(c.Connection).Post<List<Label>>(
+                ApiUrls.IssueLabels(repo.Owner, repo.Name, number),
+                new { labels = new[] { OverdueLabel } },
+                cancellationToken),
+            cancellationToken,
+            gone);
+        await WriteAsync("comment on an overdue issue", c => c.Issue.Comment.Create(repo.Owner, repo.Name, number, comment), cancellationToken, gone);
+        LogFlaggedOverdue(repo.FullName, number);
     }
 
     private static IssueUpdate CloseAsCompleted(Issue issue) => new()
@@ -143,11 +192,12 @@ internal sealed partial class GitHubTracker : ITracker
     };
 
     private static TrackerIssue ToTrackerIssue(Issue issue) =>
-        new(issue.Number.ToString(CultureInfo.InvariantCulture), issue.HtmlUrl, Status(issue));
+        new(issue.Number.ToString(CultureInfo.InvariantCulture), issue.HtmlUrl, GitHubIssueStatus.Of(issue));
 
-    /// <summary>GitHub issues are open or closed; "in progress" has no standard form there.</summary>
-    private static string Status(Issue issue) =>
-        issue.State.TryParse(out var state) && state == ItemState.Closed ? ActionItemStatus.Done : ActionItemStatus.Open;
+    private static int IssueNumber(string key) =>
+        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new TrackerRejectedException($"'{key}' is not a GitHub issue number.");
 
     /// <summary>GitHub answers 201 but silently drops labels and assignees the token may not set (no push access).</summary>
     private void WarnIfDropped(GitHubRepository repo, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
@@ -172,10 +222,11 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
-    private Task<T> WriteAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken) =>
-        _gate.WriteAsync(() => ReadAsync(operation, call, cancellationToken), cancellationToken);
+    private Task<T> WriteAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken, string? gone = null) =>
+        _gate.WriteAsync(() => ReadAsync(operation, call, cancellationToken, gone), cancellationToken);
 
-    private async Task<T> ReadAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>One call to GitHub, refused locally during a rate-limit pause; <paramref name="gone"/> as in <see cref="GitHubErrors.Translate"/>.</summary>
+    private async Task<T> ReadAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken, string? gone = null)
     {
         if (_client is null)
         {
@@ -193,7 +244,7 @@ internal sealed partial class GitHubTracker : ITracker
             // still complete, and a create that did is found by its marker on the next attempt.
             return await call(_client).WaitAsync(cancellationToken);
         }
-        catch (Exception error) when (GitHubErrors.Translate(error, operation, _time, cancellationToken) is { } translated)
+        catch (Exception error) when (GitHubErrors.Translate(error, operation, _time, cancellationToken, gone) is { } translated)
         {
             if (translated is TrackerUnavailableException { RetryAfter: { } wait } && error is ApiException)
             {
@@ -232,6 +283,15 @@ internal sealed partial class GitHubTracker : ITracker
 
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "GitHub rate-limited the call to {Operation}; all GitHub calls wait {RetryAfter}")]
     private partial void LogWaiting(string operation, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Debug, Message = "GitHub action items in {Repository} unchanged since the same listing last answered (304)")]
+    private partial void LogUnchanged(string repository);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Listed {Count} changed GitHub action items in {Repository} with {Requests} requests")]
+    private partial void LogChanges(string repository, int count, int requests);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Flagged GitHub issue {Repository}#{Number} overdue")]
+    private partial void LogFlaggedOverdue(string repository, int number);
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "GitHub call to {Operation} failed: {Error}")]
     private partial void LogFailed(string operation, string error);

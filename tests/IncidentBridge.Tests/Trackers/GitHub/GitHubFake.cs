@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IncidentBridge.Trackers;
@@ -48,6 +49,44 @@ internal sealed class GitHubFake : IDisposable
         Server.Given(Request.Create().WithPath(IssuesPath).UsingGet().WithParam("labels", marker).WithParam("state", "all"))
             .RespondWith(Json(200, new JsonArray([.. issues])));
 
+    /// <summary>
+    /// Answers the status-sync listing (<c>labels=action-item</c>) with <paramref name="issues"/>: the first page when
+    /// <paramref name="page"/> is null, else that page; a <c>Link</c> to <paramref name="nextPage"/> when given.
+    /// </summary>
+    public void RespondToListing(JsonObject[] issues, int? page = null, int? nextPage = null, string? etag = null)
+    {
+        var request = Request.Create().WithPath(IssuesPath).UsingGet().WithParam("labels", GitHubChangeListing.ActionItemLabel);
+        var response = Json(200, new JsonArray([.. issues]));
+        if (nextPage is { } next)
+        {
+            response = response.WithHeader("Link", $"<{Server.Urls[0]}{IssuesPath}?labels=action-item&state=all&sort=updated&direction=asc&per_page=100&page={next}>; rel=\"next\"");
+        }
+
+        if (etag is not null)
+        {
+            response = response.WithHeader("ETag", etag);
+        }
+
+        // A numbered page is more specific than the first page, whose mapping would match it too.
+        Server.Given(page is { } p ? request.WithParam("page", p.ToString(CultureInfo.InvariantCulture)) : request)
+            .AtPriority(page is null ? 10 : 5)
+            .RespondWith(response);
+    }
+
+    /// <summary>Answers the listing with 304 when it carries <c>If-None-Match: <paramref name="etag"/></c>.</summary>
+    public void RespondNotModified(string etag) =>
+        Server.Given(Request.Create().WithPath(IssuesPath).UsingGet().WithHeader("If-None-Match", etag))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(304).WithHeader("ETag", etag));
+
+    public void RespondToOverdueFlag(int number)
+    {
+        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/labels").UsingPost())
+            .RespondWith(Json(200, new JsonArray(new JsonObject { ["id"] = 1, ["name"] = GitHubTracker.OverdueLabel })));
+        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/comments").UsingPost())
+            .RespondWith(Json(201, new JsonObject { ["id"] = 1, ["body"] = "comment" }));
+    }
+
     public void FailEverything(int status, string message, params (string Name, string Value)[] headers)
     {
         var response = Response.Create()
@@ -93,6 +132,15 @@ internal sealed class GitHubFake : IDisposable
         ["labels"] = new JsonArray([.. (labels ?? []).Select(l => (JsonNode)new JsonObject { ["name"] = l })]),
         ["assignees"] = new JsonArray([.. (assignees ?? []).Select(a => (JsonNode)new JsonObject { ["login"] = a })]),
     };
+
+    /// <summary>An issue as the listing returns it, with <c>updated_at</c> and <c>state_reason</c>.</summary>
+    public static JsonObject Changed(int number, string updatedAt, string state = "open", string? stateReason = null, string[]? labels = null)
+    {
+        var issue = Issue(number, state: state, labels: labels);
+        issue["updated_at"] = updatedAt;
+        issue["state_reason"] = stateReason;
+        return issue;
+    }
 
     public static JsonObject PullRequest(int number, string[] labels)
     {
