@@ -97,6 +97,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         await IncidentStore.InsertAsync(tx, incident, nowMs);
         await IncidentStore.AppendTimelineAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
+        await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         await JoinAsync(tx, incident, alert, nowMs);
     }
 

@@ -20,4 +20,8 @@ internal static class TimelineKinds
     public const string PostmortemUpdated = "postmortem_updated";
     public const string ActionItemRemoved = "action_item_removed";
     public const string ActionItemTracked = "action_item_tracked";
+    public const string ActionItemStatus = "action_item_status";
+    public const string ActionItemMoved = "action_item_moved";
+    public const string Overdue = "overdue";
+    public const string Repeat = "repeat";
 }

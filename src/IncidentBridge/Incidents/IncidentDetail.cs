@@ -4,4 +4,5 @@ internal sealed record IncidentDetail(
     IncidentRow Incident,
     IReadOnlyList<IncidentAlertRow> Alerts,
     IReadOnlyList<IncidentSourceRow> Sources,
-    IReadOnlyList<TimelineRow> Timeline);
+    IReadOnlyList<TimelineRow> Timeline,
+    string? RelatedIncidentId);

@@ -170,6 +170,41 @@ internal sealed class IncidentStore(IDatabase database)
         return rows.ToList();
     }
 
+    /// <summary>
+    /// The newest other incident of the same service and alertname whose action items are not all done, with how many
+    /// are open and how many of those are past due on <paramref name="today"/> (yyyy-MM-dd).
+    /// </summary>
+    public static Task<RelatedIncident?> FindOpenFollowUpsOfAsync(DbTransaction tx, string incidentId, string service, string alertname, string today) =>
+        Connection(tx).QueryFirstOrDefaultAsync<RelatedIncident>(
+            """
+            SELECT i.id AS IncidentId, COUNT(*) AS OpenItems,
+                   SUM(CASE WHEN a.due_date IS NOT NULL AND a.due_date < @Today THEN 1 ELSE 0 END) AS OverdueItems
+            FROM incidents i JOIN action_items a ON a.incident_id = i.id
+            WHERE i.service = @Service AND i.alertname = @Alertname AND i.id <> @IncidentId
+              AND a.status <> 'done' AND a.removed_at IS NULL
+            GROUP BY i.id, i.seq ORDER BY i.seq DESC LIMIT 1
+            """,
+            new { IncidentId = incidentId, Service = service, Alertname = alertname, Today = today },
+            tx);
+
+    public static Task SetRelatedAsync(DbTransaction tx, string incidentId, string relatedIncidentId) =>
+        Connection(tx).ExecuteAsync("UPDATE incidents SET related_incident_id = @Related WHERE id = @Id", new { Id = incidentId, Related = relatedIncidentId }, tx);
+
+    /// <summary>The follow-ups of <paramref name="relatedIncidentId"/> as they stand now: open and overdue action items.</summary>
+    public async Task<RelatedIncident?> FollowUpsOfAsync(string relatedIncidentId, string today, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<RelatedIncident>(new CommandDefinition(
+            """
+            SELECT @Id AS IncidentId,
+                   COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0) AS OpenItems,
+                   COALESCE(SUM(CASE WHEN status <> 'done' AND due_date IS NOT NULL AND due_date < @Today THEN 1 ELSE 0 END), 0) AS OverdueItems
+            FROM action_items WHERE incident_id = @Id AND removed_at IS NULL
+            """,
+            new { Id = relatedIncidentId, Today = today },
+            cancellationToken: cancellationToken));
+    }
+
     public static Task<IncidentRow?> FindAsync(DbTransaction tx, string id) =>
         Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, tx);
 
@@ -207,7 +242,9 @@ internal sealed class IncidentStore(IDatabase database)
             "SELECT at AS At, kind AS Kind, message AS Message, actor AS Actor FROM incident_timeline WHERE incident_id = @Id ORDER BY at, seq",
             new { Id = id },
             cancellationToken: cancellationToken));
-        return new IncidentDetail(incident, alerts.ToList(), sources.ToList(), timeline.ToList());
+        var related = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT related_incident_id FROM incidents WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+        return new IncidentDetail(incident, alerts.ToList(), sources.ToList(), timeline.ToList(), related);
     }
 
     /// <summary>Incidents that started in [<paramref name="fromMs"/>, <paramref name="toMs"/>), oldest first, for the reports.</summary>

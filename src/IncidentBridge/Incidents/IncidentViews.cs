@@ -32,9 +32,10 @@ internal sealed record IncidentView(
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyList<AlertView> Alerts,
     IReadOnlyList<SourceView> Sources,
-    IReadOnlyList<TimelineEntry> Timeline)
+    IReadOnlyList<TimelineEntry> Timeline,
+    RelatedIncident? RelatedTo)
 {
-    public static IncidentView From(IncidentDetail detail)
+    public static IncidentView From(IncidentDetail detail, RelatedIncident? related)
     {
         var row = detail.Incident;
         return new(
@@ -43,7 +44,8 @@ internal sealed record IncidentView(
             Map(row.Labels),
             detail.Alerts.Select(a => new AlertView(a.Fingerprint, a.Status, Map(a.Labels), Map(a.Annotations), Time.Of(a.StartsAt), Time.OfNullable(a.EndsAt), a.GeneratorUrl, a.GroupKey)).ToList(),
             detail.Sources.Select(s => new SourceView(s.Kind, s.Key, s.Url, s.Status)).ToList(),
-            detail.Timeline.Select(t => new TimelineEntry(Time.Of(t.At), t.Kind, t.Message, t.Actor)).ToList());
+            detail.Timeline.Select(t => new TimelineEntry(Time.Of(t.At), t.Kind, t.Message, t.Actor)).ToList(),
+            related);
     }
 
     private static Dictionary<string, string> Map(string json) =>

@@ -61,8 +61,16 @@ internal static class IncidentsApi
         return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), next));
     }
 
-    private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(IncidentStore store, string id, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken) is { } detail
-            ? TypedResults.Ok(IncidentView.From(detail))
-            : Problems.NotFound($"No incident '{id}'.");
+    private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(IncidentStore store, TimeProvider time, string id, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } detail)
+        {
+            return Problems.NotFound($"No incident '{id}'.");
+        }
+
+        // The related incident's follow-ups as they stand today, not as they stood when this one opened.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var related = detail.RelatedIncidentId is { } relatedId ? await store.FollowUpsOfAsync(relatedId, today, cancellationToken) : null;
+        return TypedResults.Ok(IncidentView.From(detail, related));
+    }
 }

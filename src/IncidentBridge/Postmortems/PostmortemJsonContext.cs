@@ -6,4 +6,5 @@ namespace IncidentBridge.Postmortems;
 /// <summary>The JSON postmortem model (CONTRACT §4): camelCase, read strictly so a wrong type names its path.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PostmortemDocument))]
+[JsonSerializable(typeof(PostmortemReview))]
 internal sealed partial class PostmortemJsonContext : JsonSerializerContext;

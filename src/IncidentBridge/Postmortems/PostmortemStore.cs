@@ -37,6 +37,14 @@ internal sealed class PostmortemStore(IDatabase database)
             $"SELECT {Columns} FROM postmortems WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
+    public async Task<PostmortemReview?> ReviewOfAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var review = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT review FROM postmortems WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+        return review is null ? null : System.Text.Json.JsonSerializer.Deserialize(review, PostmortemJsonContext.Default.PostmortemReview);
+    }
+
     /// <summary>Of the incidents that started in [from, to): how many have a published postmortem, and their action items done / all.</summary>
     public async Task<(long Incidents, long Published, long Items, long DoneItems)> CompletionAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {

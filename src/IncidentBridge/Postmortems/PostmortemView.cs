@@ -16,10 +16,12 @@ internal sealed record PostmortemView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     PostmortemDocument Document,
-    IReadOnlyList<ActionItemView> ActionItems)
+    IReadOnlyList<ActionItemView> ActionItems,
+    PostmortemReview? Review)
 {
-    public static PostmortemView From(PostmortemRow row, PostmortemDocument document, IReadOnlyList<ActionItemRow> items, DateOnly today) => new(
+    public static PostmortemView From(PostmortemRow row, PostmortemDocument document, IReadOnlyList<ActionItemRow> items, PostmortemReview? review, DateOnly today) => new(
         row.Id, row.IncidentId, row.Title, row.Status, row.Severity, row.Date, Time.OfNullable(row.PublishedAt), row.Format,
         Time.Of(row.CreatedAt), Time.Of(row.UpdatedAt), document,
-        items.Where(i => i.RemovedAt is null).Select(i => ActionItemView.From(i, today)).ToList());
+        items.Where(i => i.RemovedAt is null).Select(i => ActionItemView.From(i, today)).ToList(),
+        review);
 }

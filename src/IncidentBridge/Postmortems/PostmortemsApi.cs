@@ -90,7 +90,7 @@ internal static class PostmortemsApi
 
         var document = JsonSerializer.Deserialize(row.Document, PostmortemJsonContext.Default.PostmortemDocument) ?? new PostmortemDocument();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return PostmortemView.From(row, document, await items.ForPostmortemAsync(id, cancellationToken), today);
+        return PostmortemView.From(row, document, await items.ForPostmortemAsync(id, cancellationToken), await postmortems.ReviewOfAsync(id, cancellationToken), today);
     }
 
     private static string? FormatOf(string? contentType)

@@ -1,0 +1,31 @@
+using System.Data.Common;
+using System.Globalization;
+using IncidentBridge.Incidents;
+
+namespace IncidentBridge.Correlation;
+
+/// <summary>
+/// An incident that repeats an earlier one (same service and alertname) whose action items are still open is
+/// the clearest sign that follow-ups matter: the new incident's timeline says so when it opens, and the
+/// incident API and the overdue digest show the link.
+/// </summary>
+internal static class RepeatIncidents
+{
+    public static async Task NoteAsync(DbTransaction tx, IncidentRow incident, long atMs, DateOnly today)
+    {
+        if (incident.Service is not { } service || incident.Alertname is not { } alertname)
+        {
+            return;
+        }
+
+        var related = await IncidentStore.FindOpenFollowUpsOfAsync(tx, incident.Id, service, alertname, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (related is null)
+        {
+            return;
+        }
+
+        await IncidentStore.SetRelatedAsync(tx, incident.Id, related.IncidentId);
+        await IncidentStore.AppendTimelineAsync(tx, incident.Id, atMs, TimelineKinds.Repeat,
+            $"Repeat incident: {related.Describe()}", null, $"repeat:{related.IncidentId}");
+    }
+}

@@ -1,0 +1,168 @@
+using Dapper;
+using IncidentBridge.ActionItems;
+using IncidentBridge.Postmortems;
+using IncidentBridge.Storage;
+
+namespace IncidentBridge.FollowUp;
+
+/// <summary>The follow-up jobs' SQL: sync watermarks, tracker state, the week-4 review, digest sends.</summary>
+internal sealed class FollowUpStore(IDatabase database)
+{
+    private static readonly string ItemColumns = ActionItemStore.Columns;
+
+    /// <summary>Every tracker target that holds at least one of our issues.</summary>
+    public async Task<IReadOnlyList<(string Tracker, string Target)>> SyncTargetsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT DISTINCT tracker, tracker_target FROM action_items WHERE tracker_key IS NOT NULL AND tracker IS NOT NULL AND tracker_target IS NOT NULL",
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<long?> SyncedFromAsync(string tracker, string target, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT synced_from FROM tracker_sync WHERE tracker = @Tracker AND target = @Target", new { Tracker = tracker, Target = target }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SetSyncedFromAsync(string tracker, string target, long fromMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO tracker_sync (tracker, target, synced_from) VALUES (@Tracker, @Target, @FromMs)
+            ON CONFLICT (tracker, target) DO UPDATE SET synced_from = excluded.synced_from
+            """,
+            new { Tracker = tracker, Target = target, FromMs = fromMs },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Our item for a tracker issue: by its marker label first (it survives a move), else by its key in that target.</summary>
+    public async Task<ActionItemRow?> ItemForAsync(string tracker, string target, string? marker, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<ActionItemRow>(new CommandDefinition(
+            $"""
+            SELECT {ItemColumns} FROM action_items
+            WHERE (@Marker IS NOT NULL AND marker = @Marker) OR (tracker = @Tracker AND tracker_target = @Target AND tracker_key = @Key)
+            ORDER BY CASE WHEN marker = @Marker THEN 0 ELSE 1 END LIMIT 1
+            """,
+            new { Tracker = tracker, Target = target, Marker = marker, Key = key },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Takes the tracker's view of an item: its key and link (a moved issue has new ones) and its state.</summary>
+    public async Task ApplyTrackerStateAsync(string itemId, string key, string url, string status, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url,
+                   done_at = CASE WHEN @Status = 'done' THEN COALESCE(done_at, @NowMs) ELSE NULL END,
+                   status = @Status, updated_at = @NowMs
+            WHERE id = @Id
+            """,
+            new { Id = itemId, Key = key, Url = url, Status = status, NowMs = nowMs },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Published postmortems whose week-4 review is due (published at or before <paramref name="cutoffMs"/>, not reviewed).</summary>
+    public async Task<IReadOnlyList<PostmortemRow>> DueForReviewAsync(long cutoffMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<PostmortemRow>(new CommandDefinition(
+            """
+            SELECT seq AS Seq, id AS Id, incident_id AS IncidentId, title AS Title, status AS Status, severity AS Severity, date AS Date,
+                   published_at AS PublishedAt, format AS Format, document AS Document, created_at AS CreatedAt, updated_at AS UpdatedAt
+            FROM postmortems WHERE status = 'published' AND published_at <= @CutoffMs AND reviewed_at IS NULL ORDER BY published_at
+            """,
+            new { CutoffMs = cutoffMs },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>The items of a postmortem still to be flagged overdue (not done, not removed, not flagged yet).</summary>
+    public async Task<IReadOnlyList<ActionItemRow>> UnflaggedItemsAsync(string postmortemId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
+            $"SELECT {ItemColumns} FROM action_items WHERE postmortem_id = @Id AND removed_at IS NULL AND overdue_flagged_at IS NULL ORDER BY position",
+            new { Id = postmortemId },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task MarkFlaggedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id",
+            new { Id = itemId, NowMs = nowMs, Error = error },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task SetReviewedAsync(string postmortemId, long nowMs, string review, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE postmortems SET reviewed_at = @NowMs, review = @Review WHERE id = @Id",
+            new { Id = postmortemId, NowMs = nowMs, Review = review },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every action item past its due date on <paramref name="today"/> (yyyy-MM-dd) and not done, with its incident's title.</summary>
+    public async Task<IReadOnlyList<(ActionItemRow Item, string IncidentTitle, string? RelatedIncidentId)>> OverdueAsync(string today, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ActionItemRow, string, string?, (ActionItemRow, string, string?)>(new CommandDefinition(
+            $"""
+            SELECT {ItemColumns},
+                   (SELECT title FROM incidents WHERE id = action_items.incident_id) AS IncidentTitle,
+                   (SELECT related_incident_id FROM incidents WHERE id = action_items.incident_id) AS RelatedIncidentId
+            FROM action_items
+            WHERE status <> 'done' AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
+            ORDER BY owner, due_date
+            """,
+            new { Today = today },
+            cancellationToken: cancellationToken),
+            (item, title, related) => (item, title, related),
+            splitOn: "IncidentTitle,RelatedIncidentId");
+        return rows.ToList();
+    }
+
+    /// <summary>Incidents that repeat one of <paramref name="incidentIds"/> (their <c>related_incident_id</c>), newest first.</summary>
+    public async Task<IReadOnlyList<(string IncidentId, string Title, string RelatedIncidentId)>> RepeatsOfAsync(IReadOnlyCollection<string> incidentIds, CancellationToken cancellationToken)
+    {
+        if (incidentIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
+            "SELECT id, title, related_incident_id FROM incidents WHERE related_incident_id IN @Ids ORDER BY seq DESC",
+            new { Ids = incidentIds },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<bool> DigestSentAsync(string owner, string period, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM digest_sends WHERE owner = @Owner AND period = @Period AND sent_at IS NOT NULL",
+            new { Owner = owner, Period = period },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task RecordDigestAsync(string owner, string period, string? email, int items, long? sentAtMs, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO digest_sends (owner, period, email, items, attempts, sent_at, last_error) VALUES (@Owner, @Period, @Email, @Items, 1, @SentAt, @Error)
+            ON CONFLICT (owner, period) DO UPDATE SET email = excluded.email, items = excluded.items, attempts = digest_sends.attempts + 1,
+                sent_at = COALESCE(excluded.sent_at, digest_sends.sent_at), last_error = excluded.last_error
+            """,
+            new { Owner = owner, Period = period, Email = email, Items = items, SentAt = sentAtMs, Error = error },
+            cancellationToken: cancellationToken));
+    }
+}
