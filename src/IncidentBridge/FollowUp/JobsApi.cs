@@ -1,0 +1,56 @@
+using IncidentBridge.Api;
+using IncidentBridge.FollowUp.Scheduling;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IncidentBridge.FollowUp;
+
+/// <summary>
+/// <c>POST /api/jobs/{status-sync|follow-up-review|overdue-digest}/run?force=</c> runs a job now and answers what it
+/// did (CONTRACT §4); <c>GET /api/jobs</c> lists the jobs with their schedules, next fire times and last runs.
+/// </summary>
+internal static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApi();
+        api.MapGet("/jobs", ListAsync);
+        api.MapPost("/jobs/{name}/run", RunAsync);
+        return app;
+    }
+
+    private static async Task<Ok<JobsOverview>> ListAsync(JobCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await catalog.DescribeAsync(cancellationToken));
+
+    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(
+        string name, string? force, JobRunner runner, CancellationToken cancellationToken)
+    {
+        var forced = false;
+        if (force is not null && !bool.TryParse(force, out forced))
+        {
+            return Problems.InvalidField("force", $"force must be true or false (was '{force}').");
+        }
+
+        if (!runner.Has(name))
+        {
+            return Problems.NotFound($"There is no job '{name}': the jobs are {string.Join(", ", runner.JobNames.Order(StringComparer.Ordinal))}.");
+        }
+
+        try
+        {
+            var result = await runner.RunNowAsync(name, new JobRunOptions(forced), cancellationToken);
+            return result is null ? Problems.NotFound($"There is no job '{name}'.") : TypedResults.Ok(result);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Logged by the runner with the exception; the answer names the kind of failure only.
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Type = "urn:incidentbridge:problem:job-failed",
+                Title = "The job failed",
+                Detail = $"The job '{name}' failed with {ex.GetType().Name}; the worker's log has the details (event 7054).",
+            });
+        }
+    }
+}

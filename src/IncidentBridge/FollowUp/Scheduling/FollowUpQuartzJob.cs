@@ -1,0 +1,35 @@
+using Quartz;
+
+namespace IncidentBridge.FollowUp.Scheduling;
+
+/// <summary>
+/// The one Quartz job class behind every follow-up job: the job key's name says which <see cref="IFollowUpJob"/> runs,
+/// through the same <see cref="JobRunner"/> the API uses. Nothing escapes <see cref="Execute"/>: an exception out of a
+/// job would be Quartz's to handle, and the trigger must simply fire again on its next time.
+/// <c>[DisallowConcurrentExecution]</c>: a fire that comes round while the last run of the same job is still going
+/// waits for it instead of starting a second.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class FollowUpQuartzJob(JobRunner runner, ILogger<FollowUpQuartzJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var name = context.JobDetail.Key.Name;
+        try
+        {
+            if (await runner.RunNowAsync(name, new JobRunOptions(Force: false), cancellationToken) is null)
+            {
+                JobsLog.NoSuchJob(logger, context.Trigger.Key, name);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            JobsLog.ScheduledRunCancelled(logger, name);
+        }
+        catch (Exception ex)
+        {
+            // The runner has logged the exception itself (event 7054); this line says what it means for the schedule.
+            JobsLog.ScheduledRunFailed(logger, name, ex.GetType().Name, context.NextFireTimeUtc);
+        }
+    }
+}

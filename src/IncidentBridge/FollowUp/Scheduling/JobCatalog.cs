@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace IncidentBridge.FollowUp.Scheduling;
+
+/// <summary>What <c>GET /api/jobs</c> shows: the configured schedules, the scheduler's next fire times, the last runs.</summary>
+internal sealed class JobCatalog(JobRunner runner, SchedulerAccess access, IOptions<JobsOptions> options)
+{
+    public async Task<JobsOverview> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var schedules = JobSchedule.From(options.Value).ToDictionary(s => s.Job.Name, StringComparer.Ordinal);
+        var scheduler = await access.GetAsync(cancellationToken);
+        var names = schedules.Keys.Union(runner.JobNames.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        var jobs = new List<JobView>();
+        foreach (var name in names)
+        {
+            var schedule = schedules.GetValueOrDefault(name);
+            var next = scheduler is not null && schedule is not null
+                ? (await scheduler.GetTrigger(schedule.Trigger, cancellationToken))?.NextFireTimeUtc
+                : null;
+            jobs.Add(new JobView(name, runner.Has(name), schedule?.Cron, schedule?.TimeZone.Id, next, runner.LastRun(name)));
+        }
+
+        return new JobsOverview(scheduler?.SchedulerName, scheduler?.Status.ToString(), jobs);
+    }
+}

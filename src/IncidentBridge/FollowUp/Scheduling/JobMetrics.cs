@@ -1,0 +1,26 @@
+using IncidentBridge.Operations;
+using Prometheus;
+
+namespace IncidentBridge.FollowUp.Scheduling;
+
+internal sealed class JobMetrics
+{
+    private readonly Counter _runs;
+    private readonly Histogram _duration;
+
+    public JobMetrics(MetricsRegistry metrics)
+    {
+        var factory = metrics.Factory;
+        _runs = factory.CreateCounter(
+            "incidentbridge_job_runs_total", "Follow-up job runs, scheduled and manual, by job and outcome (succeeded, problems, failed, cancelled).", ["job", "outcome"]);
+        _duration = factory.CreateHistogram(
+            "incidentbridge_job_duration_seconds", "Duration of follow-up job runs, whatever their outcome.",
+            new HistogramConfiguration { LabelNames = ["job"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 16) });
+    }
+
+    public void Ran(string job, string outcome, TimeSpan duration)
+    {
+        _runs.WithLabels(job, outcome).Inc();
+        _duration.WithLabels(job).Observe(Math.Max(0, duration.TotalSeconds));
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+
+namespace IncidentBridge.FollowUp.Scheduling;
+
+/// <summary>
+/// Runs the follow-up jobs, for the scheduler and for <c>POST /api/jobs/{name}/run</c> alike, one run of a job at a
+/// time in this process: a manual run that arrives during a scheduled one waits for it, then runs, rather than
+/// overlapping it (the jobs are idempotent, not reentrant). Across processes the scheduler's
+/// <c>[DisallowConcurrentExecution]</c> and, later, the clustered store keep scheduled runs apart.
+/// Records each job's last run for <c>GET /api/jobs</c>, and counts every run.
+/// </summary>
+internal sealed class JobRunner
+{
+    private readonly Dictionary<string, IFollowUpJob> _jobs;
+    private readonly Dictionary<string, SemaphoreSlim> _gates;
+    private readonly ConcurrentDictionary<string, JobRunRecord> _lastRuns = new(StringComparer.Ordinal);
+    private readonly JobMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<JobRunner> _logger;
+
+    public JobRunner(IEnumerable<IFollowUpJob> jobs, JobMetrics metrics, TimeProvider time, ILogger<JobRunner> logger)
+    {
+        _jobs = new Dictionary<string, IFollowUpJob>(StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            // Two implementations under one name would make "the" job a matter of registration order: refuse it.
+            if (!_jobs.TryAdd(job.Name, job))
+            {
+                throw new InvalidOperationException($"Two follow-up jobs are registered as '{job.Name}' ({_jobs[job.Name].GetType().Name}, {job.GetType().Name}).");
+            }
+        }
+
+        _gates = _jobs.Keys.ToDictionary(name => name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public IReadOnlyCollection<string> JobNames => _jobs.Keys;
+
+    public bool Has(string name) => _jobs.ContainsKey(name);
+
+    public JobRunRecord? LastRun(string name) => _lastRuns.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Runs the job called <paramref name="name"/> once it is not running here already; null when there is no such job.
+    /// A job that throws is recorded and counted as failed, and the exception goes on to the caller.
+    /// </summary>
+    public async Task<JobResult?> RunNowAsync(string name, JobRunOptions options, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(name, out var job))
+        {
+            return null;
+        }
+
+        var gate = _gates[name];
+        if (gate.CurrentCount == 0)
+        {
+            JobsLog.Waiting(_logger, name);
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunAsync(job, options, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<JobResult> RunAsync(IFollowUpJob job, JobRunOptions options, CancellationToken cancellationToken)
+    {
+        var name = job.Name;
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        JobsLog.Started(_logger, name, options.Force);
+        try
+        {
+            var result = await job.RunAsync(options, cancellationToken);
+            var outcome = JobOutcome.Of(result);
+            Record(name, outcome, result, started);
+            JobsLog.Finished(_logger, name, outcome, Milliseconds(started), result.Summary);
+            foreach (var problem in result.Problems)
+            {
+                JobsLog.Problem(_logger, name, problem);
+            }
+
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Record(name, JobOutcome.Cancelled, Ended(name, startedAt, "cancelled before it finished", []), started);
+            JobsLog.Cancelled(_logger, name, Milliseconds(started));
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The message stays in the log: an exception's text is no place to promise is free of secrets.
+            Record(name, JobOutcome.Failed, Ended(name, startedAt, $"failed: {ex.GetType().Name}", [$"{ex.GetType().Name} (see the worker log, event 7054)"]), started);
+            JobsLog.Failed(_logger, ex, name, Milliseconds(started));
+            throw;
+        }
+    }
+
+    private JobResult Ended(string name, DateTimeOffset startedAt, string summary, IReadOnlyList<string> problems) =>
+        new(name, startedAt, _time.GetUtcNow(), summary, new Dictionary<string, long>(), problems);
+
+    private void Record(string name, string outcome, JobResult result, long started)
+    {
+        _lastRuns[name] = new JobRunRecord(outcome, result);
+        _metrics.Ran(name, outcome, _time.GetElapsedTime(started));
+    }
+
+    private long Milliseconds(long started) => (long)_time.GetElapsedTime(started).TotalMilliseconds;
+}
