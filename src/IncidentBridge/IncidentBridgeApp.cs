@@ -1,6 +1,8 @@
 using IncidentBridge.ActionItems;
 using IncidentBridge.Api;
 using IncidentBridge.Correlation;
+using IncidentBridge.FollowUp;
+using IncidentBridge.FollowUp.Scheduling;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
@@ -29,7 +31,9 @@ internal static class IncidentBridgeApp
             .AddPostmortems()
             .AddActionItems()
             .AddJira()
-            .AddGitHub();
+            .AddGitHub()
+            .AddFollowUp()
+            .AddFollowUpJobs();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -41,6 +45,7 @@ internal static class IncidentBridgeApp
         app.MapReportsApi();
         app.MapPostmortemsApi();
         app.MapActionItemsApi();
+        app.MapJobsApi();
         return app;
     }
 }

@@ -42,6 +42,8 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
             // The test log is for failures: a worker's routine lines would bury them.
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["IncidentBridge:ActionItems:PollInterval"] = "00:00:00.200",
+            // Jobs run when a test asks (POST /api/jobs/{name}/run), not on a cron in the middle of it.
+            ["IncidentBridge:Jobs:Enabled"] = "false",
             ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:00.050",
             ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:00:00.500",
         };

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using IncidentBridge.Tests.FollowUp.Email;
+using IncidentBridge.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.FollowUp;
+
+/// <summary>
+/// The three follow-up jobs run through <c>POST /api/jobs/{name}/run</c> on a worker whose clock is a
+/// <see cref="FakeTimeProvider"/>, against a fake tracker and a real SMTP server.
+/// </summary>
+public sealed class FollowUpJobsTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Published = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Published);
+    private readonly FakeTracker _jira = new();
+    private SmtpServerProcess _smtp = null!;
+    private WorkerFactory _worker = null!;
+
+    public async Task InitializeAsync()
+    {
+        _smtp = await SmtpServerProcess.StartAsync();
+        _worker = new WorkerFactory(
+            new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
+                ["IncidentBridge:Routing:Default:Project"] = "PAY",
+                ["IncidentBridge:Email:Smtp:Host"] = "127.0.0.1",
+                ["IncidentBridge:Email:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["IncidentBridge:Email:Smtp:UseStartTls"] = "false",
+                ["IncidentBridge:Email:Smtp:From"] = "incidentbridge@acme.example",
+                ["IncidentBridge:Owners:Bob:Email"] = "bob@acme.example",
+                ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
+            },
+            _time,
+            trackers: _jira);
+        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddHours(-2)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _worker.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Status_sync_brings_back_tracker_states_and_asks_only_for_changes()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob").WithItem("2", "Add metrics", "Carol"));
+        var (marker, _) = MarkerOf("Fix the leak");
+        _jira.Change(marker, "done", Published.AddDays(1));
+
+        var first = await RunAsync("status-sync");
+        var afterFirst = _jira.LastSince;
+        var second = await RunAsync("status-sync");
+
+        Assert.Equal("done", (await ItemAsync("Fix the leak")).GetProperty("status").GetString());
+        Assert.Equal("open", (await ItemAsync("Add metrics")).GetProperty("status").GetString());
+        Assert.Equal(1, first.GetProperty("counts").GetProperty("updated").GetInt64());
+        Assert.Null(afterFirst);
+        Assert.Equal(Published.AddDays(1), _jira.LastSince);
+        Assert.False(second.GetProperty("counts").TryGetProperty("updated", out _));
+        var timeline = (await new IncidentsClient(_worker).GetAsync("INC-2026-0001")).GetProperty("timeline").EnumerateArray();
+        Assert.Contains(timeline, t => t.GetProperty("kind").GetString() == "action_item_status");
+    }
+
+    [Fact]
+    public async Task Week_four_review_flags_exactly_the_overdue_items_once()
+    {
+        await PublishAsync(PostmortemJson.Published()
+            .WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-30")
+            .WithItem("2", "Add metrics", "Carol", dueDate: "2027-03-01")
+            .WithItem("3", "Write runbook", "Carol", dueDate: "2026-11-25"));
+        var (_, doneKey) = MarkerOf("Write runbook");
+        _jira.Change(MarkerOf("Write runbook").Marker, "done", Published.AddDays(1));
+        await RunAsync("status-sync");
+
+        var early = await RunAsync("follow-up-review");
+        _time.Advance(TimeSpan.FromDays(28));
+        var review = await RunAsync("follow-up-review");
+        var again = await RunAsync("follow-up-review");
+
+        Assert.False(early.GetProperty("counts").TryGetProperty("reviewed", out _));
+        Assert.Equal(1, review.GetProperty("counts").GetProperty("flagged").GetInt64());
+        var flagged = Assert.Single(_jira.Flagged);
+        Assert.Equal(MarkerOf("Fix the leak").Key, flagged.Key);
+        Assert.NotEqual(doneKey, flagged.Key);
+        Assert.Contains("overdue", flagged.Comment, StringComparison.Ordinal);
+        Assert.False(again.GetProperty("counts").TryGetProperty("flagged", out _));
+        var stored = (await (await _worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("review");
+        Assert.Equal(1, stored.GetProperty("done").GetInt32());
+        Assert.Equal(2, stored.GetProperty("open").GetInt32());
+        Assert.Equal(1, stored.GetProperty("overdue").GetInt32());
+        Assert.True((await ItemAsync("Fix the leak")).GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Digest_sends_one_email_per_owner_with_overdue_items_and_none_to_others()
+    {
+        await PublishAsync(PostmortemJson.Published()
+            .WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25")
+            .WithItem("2", "Add pool metrics", "Bob", dueDate: "2026-11-27")
+            .WithItem("3", "Write runbook", "Carol", dueDate: "2026-11-26")
+            .WithItem("4", "Chaos drill", "Dave@acme.example", dueDate: "2027-03-01"));
+        _time.Advance(TimeSpan.FromDays(7));
+
+        var run = await RunAsync("overdue-digest");
+
+        Assert.Equal(2, run.GetProperty("counts").GetProperty("sent").GetInt64());
+        var mails = _smtp.Received();
+        Assert.Equal(2, mails.Count);
+        var bob = mails.Single(m => m.Recipients.Contains("bob@acme.example"));
+        Assert.Contains("Fix the leak", bob.Text, StringComparison.Ordinal);
+        Assert.Contains("Add pool metrics", bob.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Write runbook", bob.Text, StringComparison.Ordinal);
+        Assert.Contains("INC-2026-0001", bob.Text, StringComparison.Ordinal);
+        Assert.Contains("5 days overdue", bob.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(mails, m => m.Recipients.Contains("dave@acme.example"));
+    }
+
+    [Fact]
+    public async Task Digest_is_sent_once_a_week_unless_forced()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25"));
+        _time.Advance(TimeSpan.FromDays(7));
+        await RunAsync("overdue-digest");
+
+        var again = await RunAsync("overdue-digest");
+        var forced = await RunAsync("overdue-digest", force: true);
+
+        Assert.Equal(1, again.GetProperty("counts").GetProperty("skipped").GetInt64());
+        Assert.Equal(1, forced.GetProperty("counts").GetProperty("sent").GetInt64());
+        Assert.Equal(2, _smtp.Received().Count);
+    }
+
+    [Fact]
+    public async Task Owner_without_an_email_address_is_reported_not_skipped()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Eve", dueDate: "2026-11-25"));
+        _time.Advance(TimeSpan.FromDays(7));
+
+        var run = await RunAsync("overdue-digest");
+
+        Assert.Equal(1, run.GetProperty("counts").GetProperty("failed").GetInt64());
+        Assert.Contains(run.GetProperty("problems").EnumerateArray(), p => p.GetString()?.Contains("'Eve'", StringComparison.Ordinal) == true);
+        Assert.Empty(_smtp.Received());
+    }
+
+    [Fact]
+    public async Task Repeat_incident_says_which_earlier_incident_still_has_open_follow_ups()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25").WithItem("2", "Add metrics", "Carol", dueDate: "2027-01-01"));
+        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddHours(-2)).Resolved(Published.AddHours(-1)));
+        _time.Advance(TimeSpan.FromDays(7));
+
+        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddDays(7)));
+
+        var repeat = await new IncidentsClient(_worker).GetAsync("INC-2026-0002");
+        var related = repeat.GetProperty("relatedTo");
+        Assert.Equal("INC-2026-0001", related.GetProperty("incidentId").GetString());
+        Assert.Equal(2, related.GetProperty("openItems").GetInt64());
+        Assert.Equal(1, related.GetProperty("overdueItems").GetInt64());
+        Assert.Contains(repeat.GetProperty("timeline").EnumerateArray(), t =>
+            t.GetProperty("kind").GetString() == "repeat" && t.GetProperty("message").GetString()?.Contains("INC-2026-0001: 2 action items open, 1 overdue", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Unknown_job_is_404() =>
+        await (await _worker.CreateApiClient().PostAsync("/api/jobs/cleanup/run", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+    private async Task PublishAsync(PostmortemJson postmortem)
+    {
+        var response = await _worker.CreateApiClient().PostAsync("/api/incidents/INC-2026-0001/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var count = JsonDocument.Parse(postmortem.ToString()).RootElement.GetProperty("actionItems").GetArrayLength();
+        await Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), "the items have issues");
+    }
+
+    private async Task<JsonElement> RunAsync(string job, bool force = false)
+    {
+        var response = await _worker.CreateApiClient().PostAsync($"/api/jobs/{job}/run{(force ? "?force=true" : "")}", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
+        (await (await _worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+
+    private async Task<JsonElement> ItemAsync(string description) =>
+        (await ItemsAsync()).Single(i => i.GetProperty("description").GetString() == description);
+
+    private (string Marker, string Key) MarkerOf(string description)
+    {
+        var issue = _jira.Issues.Single(i => i.Request.Content.Description == description);
+        return (issue.Request.Marker, issue.Issue.Key);
+    }
+}
