@@ -46,6 +46,7 @@ internal static class IncidentBridgeApp
         app.MapPostmortemsApi();
         app.MapActionItemsApi();
         app.MapJobsApi();
+        app.UseFollowUpMetrics();
         return app;
     }
 }

@@ -9,9 +9,17 @@ internal static class FollowUpRegistration
     {
         builder.AddEmail();
         builder.Services.AddSingleton<FollowUpStore>();
+        builder.Services.AddSingleton<FollowUpMetrics>();
         builder.Services.AddSingleton<IFollowUpJob, StatusSyncJob>();
         builder.Services.AddSingleton<IFollowUpJob, FollowUpReviewJob>();
         builder.Services.AddSingleton<IFollowUpJob, OverdueDigestJob>();
         return builder;
+    }
+
+    /// <summary>Creates the follow-up gauges, which nothing else depends on, so that <c>/metrics</c> shows them from the start.</summary>
+    public static WebApplication UseFollowUpMetrics(this WebApplication app)
+    {
+        app.Services.GetRequiredService<FollowUpMetrics>();
+        return app;
     }
 }

@@ -144,6 +144,21 @@ internal sealed class FollowUpStore(IDatabase database)
             cancellationToken: cancellationToken))).ToList();
     }
 
+    /// <summary>Every current action item with what the follow-up figures group by; <paramref name="fromMs"/>/<paramref name="toMs"/> limit it to incidents started then.</summary>
+    public async Task<IReadOnlyList<FollowUpRow>> FollowUpRowsAsync(long? fromMs, long? toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<FollowUpRow>(new CommandDefinition(
+            """
+            SELECT a.owner AS Owner, a.priority AS Priority, a.status AS Status, a.due_date AS DueDate, i.labels AS IncidentLabels,
+                   a.created_at AS CreatedAt, a.done_at AS DoneAt, p.published_at AS PublishedAt
+            FROM action_items a JOIN incidents i ON i.id = a.incident_id JOIN postmortems p ON p.id = a.postmortem_id
+            WHERE a.removed_at IS NULL AND (@FromMs IS NULL OR i.started_at >= @FromMs) AND (@ToMs IS NULL OR i.started_at < @ToMs)
+            """,
+            new { FromMs = fromMs, ToMs = toMs },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
     public async Task<bool> DigestSentAsync(string owner, string period, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

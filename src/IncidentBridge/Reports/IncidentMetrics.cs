@@ -1,3 +1,4 @@
+using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
 
 namespace IncidentBridge.Reports;
@@ -12,7 +13,7 @@ namespace IncidentBridge.Reports;
 /// </summary>
 internal static class IncidentMetrics
 {
-    public static MetricsReport Compute(DateTimeOffset from, DateTimeOffset to, IReadOnlyList<IncidentRow> incidents, FollowUpRates followUp)
+    public static MetricsReport Compute(DateTimeOffset from, DateTimeOffset to, IReadOnlyList<IncidentRow> incidents, FollowUpRates followUp, FollowUpFigures figures)
     {
         var bySeverity = Enumerable.Range(Severity.Sev1, 4).ToDictionary(level => Severity.Name(level), level => incidents.Count(i => i.Severity == level));
         var byStatus = new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved }
@@ -35,7 +36,8 @@ internal static class IncidentMetrics
             MeanGapSeconds(incidents.Select(i => i.StartedAt)),
             mtbfByService,
             followUp.PostmortemCompletionRate,
-            followUp.ActionItemCompletionRate);
+            followUp.ActionItemCompletionRate,
+            figures);
     }
 
     private static double? MeanSeconds(IEnumerable<long> durationsMs)

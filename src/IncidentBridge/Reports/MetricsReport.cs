@@ -1,3 +1,5 @@
+using IncidentBridge.FollowUp;
+
 namespace IncidentBridge.Reports;
 
 /// <summary><c>GET /api/reports/metrics</c>: durations in seconds (null when nothing to average), rates from 0 to 1.</summary>
@@ -12,4 +14,5 @@ internal sealed record MetricsReport(
     double? MtbfSeconds,
     IReadOnlyDictionary<string, double> MtbfSecondsByService,
     double PostmortemCompletionRate,
-    double ActionItemCompletionRate);
+    double ActionItemCompletionRate,
+    FollowUpFigures FollowUp);

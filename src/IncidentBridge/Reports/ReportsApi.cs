@@ -1,5 +1,6 @@
 using System.Globalization;
 using IncidentBridge.Api;
+using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ internal static class ReportsApi
 
     /// <summary>Incidents that started in [from, to); <c>to</c> defaults to now, <c>from</c> to 30 days before <c>to</c>.</summary>
     private static async Task<Results<Ok<MetricsReport>, ProblemHttpResult>> MetricsAsync(
-        IncidentStore store, PostmortemStore postmortems, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)
+        IncidentStore store, PostmortemStore postmortems, FollowUpStore followUps, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)
     {
         if (!TryParse(to, out var end) || !TryParse(from, out var start))
         {
@@ -35,7 +36,8 @@ internal static class ReportsApi
         var (fromMs, toMs) = (since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
         var incidents = await store.StartedBetweenAsync(fromMs, toMs, cancellationToken);
         var completion = await postmortems.CompletionAsync(fromMs, toMs, cancellationToken);
-        return TypedResults.Ok(IncidentMetrics.Compute(since, until, incidents, FollowUpRates.From(completion)));
+        var figures = FollowUpFigures.Compute(await followUps.FollowUpRowsAsync(fromMs, toMs, cancellationToken), time.GetUtcNow());
+        return TypedResults.Ok(IncidentMetrics.Compute(since, until, incidents, FollowUpRates.From(completion), figures));
     }
 
     private static bool TryParse(string? value, out DateTimeOffset? parsed)

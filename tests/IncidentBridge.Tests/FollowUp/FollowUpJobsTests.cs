@@ -169,6 +169,23 @@ public sealed class FollowUpJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Follow_up_figures_are_on_metrics_and_in_the_report()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2026-11-25").WithItem("2", "Add metrics", "Carol", "P2", "2027-03-01"));
+        _time.Advance(TimeSpan.FromDays(7));
+
+        var metrics = await _worker.CreateClient().GetStringAsync("/metrics");
+        var report = await (await _worker.CreateApiClient().GetAsync("/api/reports/metrics?from=2026-11-01&to=2026-12-31")).JsonAsync();
+
+        Assert.Contains("incidentbridge_action_items{state=\"overdue\",team=\"none\",owner=\"Bob\",priority=\"P1\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("incidentbridge_action_items{state=\"open\",team=\"none\",owner=\"Carol\",priority=\"P2\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("incidentbridge_action_items_open_by_age{age_days=\"0-7\"} 2", metrics, StringComparison.Ordinal);
+        var followUp = report.GetProperty("followUp");
+        Assert.Equal(2, followUp.GetProperty("total").GetProperty("open").GetInt32());
+        Assert.Equal(1, followUp.GetProperty("byOwner").GetProperty("Bob").GetProperty("overdue").GetInt32());
+    }
+
+    [Fact]
     public async Task Unknown_job_is_404() =>
         await (await _worker.CreateApiClient().PostAsync("/api/jobs/cleanup/run", null)).AssertProblemAsync(HttpStatusCode.NotFound);
 
