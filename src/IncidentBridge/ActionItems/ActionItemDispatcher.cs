@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
+using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
 using IncidentBridge.Trackers;
 using Microsoft.Extensions.Options;
@@ -148,7 +149,7 @@ internal sealed partial class ActionItemDispatcher(
         }
         catch (TrackerUnavailableException ex)
         {
-            var delay = ex.RetryAfter ?? Backoff(item.Attempts);
+            var delay = ex.RetryAfter ?? Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
             paused[tracker.Name] = time.GetUtcNow() + delay;
             metrics.Synced(tracker.Name, "unavailable");
             await RetryLaterAsync(item, SyncState.Pending, ex.Message, wasUncertain || createSent, delay, cancellationToken);
@@ -224,16 +225,9 @@ internal sealed partial class ActionItemDispatcher(
     private async Task RetryLaterAsync(ActionItemRow item, string state, string error, bool uncertain, TimeSpan? delay, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var wait = delay is { } d && d > TimeSpan.Zero ? d : Backoff(item.Attempts);
+        var wait = delay is { } d && d > TimeSpan.Zero ? d : Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
         await store.RecordFailureAsync(item.Id, _owner, state, error, uncertain, (now + wait).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), cancellationToken);
         LogRetry(item.Id, error, wait);
-    }
-
-    private TimeSpan Backoff(long attempts)
-    {
-        var exponential = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.2)));
     }
 
     private static string Shorten(string text, int max)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using IncidentBridge.Operations;
 using IncidentBridge.Storage;
 using Microsoft.Extensions.Options;
 
@@ -137,18 +138,10 @@ internal sealed partial class InboxProcessor : BackgroundService
         {
             await transaction.RollbackAsync(savepoint, cancellationToken);
             var error = $"{ex.GetType().Name}: {ex.Message}";
-            var retryAt = _time.GetUtcNow() + RetryDelay(delivery.Attempts);
+            var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
             var state = await InboxStore.FailAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
             return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
         }
-    }
-
-    private TimeSpan RetryDelay(long attempts)
-    {
-        var exponential = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
-        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
-        // Jitter spreads retries of a failed batch so they do not all fail together again.
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.2)));
     }
 
     private void Report(List<(ClaimedDelivery Delivery, string Outcome, string? Error)> outcomes)
