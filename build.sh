@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # IncidentBridge build entry point.
 #   ./build.sh test   install what the tests need (if missing), run every test, print "tests: N passed, N failed"
-#   ./build.sh deps   only install the Debian packages the tests start (prometheus-alertmanager, python3-aiosmtpd)
+#   ./build.sh deps   only install the Debian packages the tests start (prometheus-alertmanager, python3-aiosmtpd, postgresql)
 #   ./build.sh run    run the worker with embedded defaults on http://127.0.0.1:8080
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 declare -A PACKAGES=(
   [prometheus-alertmanager]="test -x /usr/bin/prometheus-alertmanager"
   [python3-aiosmtpd]="/usr/bin/python3 -c 'import aiosmtpd'"
+  [postgresql]="ls /usr/lib/postgresql/*/bin/initdb"
 )
 
 deps() {
@@ -28,6 +29,7 @@ deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The package starts the system service where systemd runs; the tests start their own instances.
   $sudo systemctl disable --now prometheus-alertmanager >/dev/null 2>&1 || true
+  $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true
 }
 
 summary() {

@@ -54,6 +54,8 @@ internal sealed class ActionItemStore(IDatabase database)
     /// Leases due items (pending, or rejected ones whose retry time came) to <paramref name="owner"/>. An item without an
     /// issue is marked <c>uncertain</c> in the same statement, before any create is sent: if we crash between the
     /// tracker's answer and our commit, the next attempt knows to search for the marker. Returns the rows as they were.
+    /// Replicas claiming at once take disjoint items: the selection locks what it picks and skips what another claim
+    /// has locked (<see cref="IDatabase.SkipLocked"/>), and each update checks the lease again.
     /// </summary>
     public async Task<IReadOnlyList<ActionItemRow>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ internal sealed class ActionItemStore(IDatabase database)
             $"""
             SELECT {Columns} FROM action_items
             WHERE sync_state IN ('pending', 'rejected') AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
-            ORDER BY next_attempt_at, seq LIMIT @Limit
+            ORDER BY next_attempt_at, seq LIMIT @Limit {database.SkipLocked}
             """,
             new { NowMs = nowMs, Limit = limit },
             tx,

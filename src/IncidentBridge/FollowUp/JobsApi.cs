@@ -7,7 +7,8 @@ namespace IncidentBridge.FollowUp;
 
 /// <summary>
 /// <c>POST /api/jobs/{status-sync|follow-up-review|overdue-digest}/run?force=</c> runs a job now and answers what it
-/// did (CONTRACT §4); <c>GET /api/jobs</c> lists the jobs with their schedules, next fire times and last runs.
+/// did (CONTRACT §4), or <c>409</c> when another replica on the same database is running that job right now;
+/// <c>GET /api/jobs</c> lists the jobs with their schedules, next fire times and last runs.
 /// </summary>
 internal static class JobsApi
 {
@@ -40,6 +41,17 @@ internal static class JobsApi
         {
             var result = await runner.RunNowAsync(name, new JobRunOptions(forced), cancellationToken);
             return result is null ? Problems.NotFound($"There is no job '{name}'.") : TypedResults.Ok(result);
+        }
+        catch (JobRunningElsewhereException)
+        {
+            // Not an error of the job: the same work is being done right now, on another replica (its log has the result).
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Type = "urn:incidentbridge:problem:job-running",
+                Title = "The job is already running",
+                Detail = $"The job '{name}' is running on another replica sharing this database; this run was not started. Ask again once it has finished.",
+            });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

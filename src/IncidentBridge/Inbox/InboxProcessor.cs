@@ -23,6 +23,14 @@ internal sealed partial class InboxProcessor : BackgroundService
     private readonly ILogger<InboxProcessor> _logger;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// The lock a batch holds from its claim to its commit. Correlation reads, decides and writes across incidents
+    /// (is there an open incident for this group key, fingerprint, service? else open one): two replicas doing that
+    /// at once under READ COMMITTED would each open an incident for one problem. Taken before the claim, so batches
+    /// also keep the order of arrival, as with one SQLite writer. Ingest and the tracker outbox stay parallel.
+    /// </summary>
+    private const string CorrelationTurn = "inbox-correlation";
+
     public InboxProcessor(
         IDatabase database,
         InboxStore store,
@@ -85,9 +93,19 @@ internal sealed partial class InboxProcessor : BackgroundService
         }
     }
 
-    /// <summary>Claims and processes one batch of due deliveries; returns how many it claimed.</summary>
+    /// <summary>
+    /// Claims and processes one batch of due deliveries; returns how many it claimed. With replicas on one database,
+    /// one batch at a time cluster-wide (<see cref="CorrelationTurn"/>); a replica that finds the turn taken claims
+    /// nothing and looks again at its next poll.
+    /// </summary>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
+        await using var turn = await _database.TryLockAsync(CorrelationTurn, cancellationToken);
+        if (turn is null)
+        {
+            return 0;
+        }
+
         var now = _time.GetUtcNow();
         var claimed = await _store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.ProcessBatchSize, cancellationToken);
         if (claimed.Count == 0)

@@ -39,18 +39,21 @@ internal sealed class InboxStore(IDatabase database)
 
     /// <summary>
     /// Leases the oldest due deliveries to <paramref name="owner"/>. The attempt is counted at claim time,
-    /// so a payload that crashes the process still reaches the dead letters.
+    /// so a payload that crashes the process still reaches the dead letters. Safe with replicas claiming at once:
+    /// the selection skips rows another claim has locked (<see cref="IDatabase.SkipLocked"/>), and the update
+    /// checks the lease again, on the row as committed, before it takes it.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var claimed = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
-            """
+            $"""
             UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1
             WHERE seq IN (
                 SELECT seq FROM deliveries
                 WHERE state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
-                ORDER BY seq LIMIT @Limit)
+                ORDER BY seq LIMIT @Limit {database.SkipLocked})
+              AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
             RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt, body AS Body, attempts AS Attempts
             """,
             new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },

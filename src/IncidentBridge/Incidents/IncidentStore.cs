@@ -205,8 +205,13 @@ internal sealed class IncidentStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
-    public static Task<IncidentRow?> FindAsync(DbTransaction tx, string id) =>
-        Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, tx);
+    /// <summary>
+    /// The incident, its row locked until <paramref name="tx"/> ends (<see cref="IDatabase.ForUpdate"/>): work that
+    /// reads what hangs off an incident and then writes it (a postmortem and its action items) goes one at a time per
+    /// incident, also when two replicas are asked at once.
+    /// </summary>
+    public static Task<IncidentRow?> FindForUpdateAsync(DbTransaction tx, string id, IDatabase database) =>
+        Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id {database.ForUpdate}", new { Id = id }, tx);
 
     public async Task<IncidentRow?> FindAsync(string id, CancellationToken cancellationToken)
     {

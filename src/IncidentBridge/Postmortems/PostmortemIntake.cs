@@ -21,7 +21,9 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        if (await IncidentStore.FindAsync(tx, incidentId) is null)
+        // Locked, not just read: the same postmortem posted to two replicas at once is reconciled one after the
+        // other, so the second sees the first's action items and adds none (SQLite's write transaction is serial already).
+        if (await IncidentStore.FindForUpdateAsync(tx, incidentId, database) is null)
         {
             return PostmortemIntakeResult.NoIncident;
         }

@@ -5,13 +5,35 @@ namespace IncidentBridge.Storage;
 /// <summary>
 /// The one way into storage: an open, configured connection. Stores write plain SQL that
 /// both providers understand; the provider owns connection setup and the migration scripts.
+/// Where the dialects must differ (locking, for several replicas on one PostgreSQL database), the
+/// difference is one of the small members below, named for what it guarantees.
 /// </summary>
 internal interface IDatabase
 {
     StorageProvider Provider { get; }
 
+    /// <summary>
+    /// Appended to the row selection of a claim, so that replicas claiming at once skip each other's rows instead
+    /// of claiming them twice: empty on SQLite (a single writer at a time), <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL.
+    /// </summary>
+    string SkipLocked { get; }
+
+    /// <summary>
+    /// Appended to a select that reads a row a transaction is about to decide on, so a second transaction that
+    /// wants the same row waits for the first to commit: empty on SQLite (its write transactions are already
+    /// serial), <c>FOR UPDATE</c> on PostgreSQL.
+    /// </summary>
+    string ForUpdate { get; }
+
     /// <summary>Creates the database if needed and applies pending migrations.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the lock called <paramref name="name"/> for every process on this database, without waiting: null
+    /// when another holder has it. Held until the handle is disposed, or until this process dies (the session
+    /// ends with it). On SQLite, whose file belongs to one process, it is always granted.
+    /// </summary>
+    Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace IncidentBridge.Storage;
 
@@ -12,9 +13,14 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"{StorageOptions.Section}:ConnectionString is empty: give an ADO.NET connection string.");
         }
 
-        if (options.Provider == StorageProvider.Postgres)
+        if (!Enum.IsDefined(options.Provider))
         {
-            failures.Add($"{StorageOptions.Section}:Provider=Postgres is not available in this build yet: use Sqlite.");
+            failures.Add($"{StorageOptions.Section}:Provider must be Sqlite or Postgres (was {options.Provider}).");
+        }
+        else if (options.Provider == StorageProvider.Postgres && !string.IsNullOrWhiteSpace(options.ConnectionString)
+            && PostgresConnectionProblem(options.ConnectionString) is { } problem)
+        {
+            failures.Add($"{StorageOptions.Section}:ConnectionString is not a PostgreSQL connection string ({StorageOptions.Section}:Provider=Postgres): {problem}");
         }
 
         if (options.BusyTimeout <= TimeSpan.Zero)
@@ -23,5 +29,22 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Catches the likeliest mistake, switching the provider and keeping the embedded SQLite default, at start rather
+    /// than at the first connection. The text of a bad key is Npgsql's, which never repeats a password.
+    /// </summary>
+    private static string? PostgresConnectionProblem(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "it names no Host (e.g. Host=db;Database=incidentbridge;Username=incidentbridge;Password=...)." : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
     }
 }

@@ -8,8 +8,11 @@ using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.ActionItems;
 
-/// <summary>Postmortems in, one tracker issue per action item out, whatever fails in between (CONTRACT §5).</summary>
-public sealed class ActionItemDispatchTests : IAsyncLifetime
+/// <summary>
+/// Postmortems in, one tracker issue per action item out, whatever fails in between (CONTRACT §5). On both providers:
+/// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
+/// </summary>
+public abstract class ActionItemDispatchTests : IAsyncLifetime
 {
     private const string Incident = "INC-2026-0001";
     private static readonly Dictionary<string, string?> JiraRoute = new()
@@ -21,7 +24,7 @@ public sealed class ActionItemDispatchTests : IAsyncLifetime
     private readonly FakeTracker _jira = new();
     private readonly WorkerFactory _worker;
 
-    public ActionItemDispatchTests() => _worker = new WorkerFactory(JiraRoute, trackers: _jira);
+    private protected ActionItemDispatchTests(PostgresServer? postgres) => _worker = new WorkerFactory(postgres.Settings(JiraRoute), trackers: _jira);
 
     public async Task InitializeAsync() => await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", T0));
 
@@ -191,6 +194,11 @@ public sealed class ActionItemDispatchTests : IAsyncLifetime
         Assert.Equal("published", postmortem.GetProperty("status").GetString());
         Assert.All(postmortem.GetProperty("actionItems").EnumerateArray(), i => Assert.StartsWith("PAY-", i.GetProperty("trackerKey").GetString(), StringComparison.Ordinal));
     }
+
+    public sealed class OnSqlite() : ActionItemDispatchTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : ActionItemDispatchTests(postgres);
 
     private Task<HttpResponseMessage> PostAsync(PostmortemJson postmortem, string incident = Incident) =>
         _worker.CreateApiClient().PostAsync($"/api/incidents/{incident}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));

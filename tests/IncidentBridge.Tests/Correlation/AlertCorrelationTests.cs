@@ -7,9 +7,10 @@ namespace IncidentBridge.Tests.Correlation;
 /// <summary>
 /// Alertmanager notifications in, incidents out, over the real pipeline. Each case lists the
 /// notifications in order and the incidents a person would draw: their alerts (by fingerprint) and status.
-/// Defaults: Window 30 min, ReopenWindow 1 h, keys service + cluster.
+/// Defaults: Window 30 min, ReopenWindow 1 h, keys service + cluster. On both providers:
+/// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same cases.
 /// </summary>
-public sealed class AlertCorrelationTests
+public abstract class AlertCorrelationTests(PostgresServer? postgres)
 {
     private const string G1 = "{}:{alertname=\"HighErrorRate\", service=\"checkout\"}";
     private const string G2 = "{}:{alertname=\"HighLatency\", service=\"checkout\"}";
@@ -59,7 +60,7 @@ public sealed class AlertCorrelationTests
     [MemberData(nameof(Cases))]
     public async Task Alerts_become_the_incidents_a_person_would_draw(CorrelationCase scenario)
     {
-        await using var worker = new WorkerFactory(time: new FakeTimeProvider(T0.AddDays(1)));
+        await using var worker = new WorkerFactory(postgres.Settings(), new FakeTimeProvider(T0.AddDays(1)));
         var incidents = new IncidentsClient(worker);
 
         foreach (var step in scenario.Steps)
@@ -76,7 +77,7 @@ public sealed class AlertCorrelationTests
     [Fact]
     public async Task Flapping_alert_adds_a_reopened_entry_and_clears_the_resolution()
     {
-        await using var worker = new WorkerFactory();
+        await using var worker = new WorkerFactory(postgres.Settings());
         var incidents = new IncidentsClient(worker);
         await incidents.AlertsAsync(G1, Firing("a1", T0));
         await incidents.AlertsAsync(G1, Firing("a1", T0).Resolved(T0.AddMinutes(5)));
@@ -92,7 +93,7 @@ public sealed class AlertCorrelationTests
     [Fact]
     public async Task Resolved_incident_records_when_the_last_alert_ended()
     {
-        await using var worker = new WorkerFactory();
+        await using var worker = new WorkerFactory(postgres.Settings());
         var incidents = new IncidentsClient(worker);
         await incidents.AlertsAsync(G1, Firing("a1", T0), Firing("a2", T0.AddMinutes(1)));
 
@@ -107,7 +108,7 @@ public sealed class AlertCorrelationTests
     [Fact]
     public async Task Repeat_notifications_add_no_second_alert_or_timeline_entry()
     {
-        await using var worker = new WorkerFactory();
+        await using var worker = new WorkerFactory(postgres.Settings());
         var incidents = new IncidentsClient(worker);
 
         for (var repeat = 0; repeat < 3; repeat++)
@@ -128,7 +129,7 @@ public sealed class AlertCorrelationTests
     [InlineData("high", "warning", "SEV2")]
     public async Task Highest_severity_seen_wins(string first, string second, string expected)
     {
-        await using var worker = new WorkerFactory();
+        await using var worker = new WorkerFactory(postgres.Settings());
         var incidents = new IncidentsClient(worker);
 
         await incidents.AlertsAsync(G1, Firing("a1", T0).Severity(first));
@@ -140,7 +141,7 @@ public sealed class AlertCorrelationTests
     [Fact]
     public async Task Incident_carries_title_service_ids_and_sources()
     {
-        await using var worker = new WorkerFactory();
+        await using var worker = new WorkerFactory(postgres.Settings());
         var incidents = new IncidentsClient(worker);
 
         await incidents.AlertsAsync(G1, Firing("a1", T0));
@@ -155,6 +156,11 @@ public sealed class AlertCorrelationTests
         Assert.Equal(G1, source.GetProperty("key").GetString());
         Assert.Equal("alertmanager", source.GetProperty("kind").GetString());
     }
+
+    public sealed class OnSqlite() : AlertCorrelationTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : AlertCorrelationTests(postgres);
 
     private static ExpectedIncident Incident(string status, params string[] fingerprints) => new(status, fingerprints);
 

@@ -4,9 +4,10 @@ using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;
 
-public sealed class PagerDutyCorrelationTests : IAsyncLifetime
+/// <summary>PagerDuty pages into incidents, on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
+public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsyncLifetime
 {
-    private readonly WorkerFactory _worker = new();
+    private readonly WorkerFactory _worker = new(postgres.Settings());
     private IncidentsClient _incidents = null!;
 
     public Task InitializeAsync()
@@ -192,6 +193,11 @@ public sealed class PagerDutyCorrelationTests : IAsyncLifetime
         Assert.Equal("Payments", all[1].GetProperty("service").GetString());
         Assert.Equal("A little bump in the road", all[1].GetProperty("title").GetString());
     }
+
+    public sealed class OnSqlite() : PagerDutyCorrelationTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : PagerDutyCorrelationTests(postgres);
 
     private static PagerDutyEvent Event(string type, DateTimeOffset at) =>
         PagerDutyEvent.Of(type).ForIncident("PINC1").At(at).CreatedAt(T0).WithIncidentKey(null);

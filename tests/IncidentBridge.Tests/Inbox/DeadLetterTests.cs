@@ -8,13 +8,14 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Inbox;
 
-public sealed class DeadLetterTests : IAsyncLifetime
+/// <summary>Dead letters on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
+public abstract class DeadLetterTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     private readonly WorkerFactory _worker;
 
-    public DeadLetterTests() =>
-        _worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Inbox:MaxAttempts"] = "3" }, _time);
+    private protected DeadLetterTests(PostgresServer? postgres) =>
+        _worker = new WorkerFactory(postgres.Settings(new Dictionary<string, string?> { ["IncidentBridge:Inbox:MaxAttempts"] = "3" }), _time);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -69,6 +70,11 @@ public sealed class DeadLetterTests : IAsyncLifetime
     [Fact]
     public async Task Retrying_a_delivery_that_is_not_dead_is_404() =>
         await (await _worker.CreateApiClient().PostAsync("/api/deliveries/nope/retry", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+    public sealed class OnSqlite() : DeadLetterTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : DeadLetterTests(postgres);
 
     /// <summary>A stored body the handler cannot read (as if written by a buggy sender that got past validation).</summary>
     private async Task<string> StorePoisonedDeliveryAsync()

@@ -3,9 +3,10 @@ using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Inbox;
 
-public sealed class InboxProcessingTests : IAsyncLifetime
+/// <summary>The inbox on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
+public abstract class InboxProcessingTests(PostgresServer? postgres) : IAsyncLifetime
 {
-    private readonly WorkerFactory _worker = new();
+    private readonly WorkerFactory _worker = new(postgres.Settings());
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -41,6 +42,11 @@ public sealed class InboxProcessingTests : IAsyncLifetime
         Assert.Equal(50, MetricValue(metrics, "incidentbridge_inbox_commit_batch_size_sum"));
         Assert.InRange(commits, 1, 49);
     }
+
+    public sealed class OnSqlite() : InboxProcessingTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : InboxProcessingTests(postgres);
 
     private static double MetricValue(string exposition, string name) =>
         double.Parse(

@@ -16,6 +16,7 @@ public sealed class ConfigurationTests
     [InlineData("IncidentBridge:Sources:PagerDuty:SigningSecrets:0", " ")]
     [InlineData("IncidentBridge:Api:Tokens:0", " ")]
     [InlineData("IncidentBridge:Storage:ConnectionString", " ")]
+    // PostgreSQL with the embedded default connection string, which is SQLite's.
     [InlineData("IncidentBridge:Storage:Provider", "Postgres")]
     public void Bad_setting_stops_the_start_with_a_message_naming_the_key(string key, string value)
     {

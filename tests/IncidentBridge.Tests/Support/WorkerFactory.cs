@@ -20,6 +20,8 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
     public const string PagerDutySecret = "pd-secret-current";
     public const string ApiToken = "api-token-1";
 
+    private const string ProviderKey = "IncidentBridge:Storage:Provider";
+
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
     private readonly ITracker[] _trackers;
@@ -79,6 +81,13 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (_settings.GetValueOrDefault(ProviderKey) is { } provider)
+        {
+            // Read while services are registered (the Quartz job store is chosen by it), which is before the test's
+            // in-memory configuration is added: a host setting reaches the program's builder from the start.
+            builder.UseSetting(ProviderKey, provider);
+        }
+
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
         builder.ConfigureTestServices(services =>
         {

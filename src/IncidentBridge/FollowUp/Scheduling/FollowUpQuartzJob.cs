@@ -22,6 +22,10 @@ internal sealed class FollowUpQuartzJob(JobRunner runner, ILogger<FollowUpQuartz
                 JobsLog.NoSuchJob(logger, context.Trigger.Key, name);
             }
         }
+        catch (JobRunningElsewhereException)
+        {
+            // Logged by the runner: a manual run on another replica is doing this fire's work right now.
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             JobsLog.ScheduledRunCancelled(logger, name);

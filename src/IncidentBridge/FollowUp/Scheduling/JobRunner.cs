@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp.Scheduling;
 
 /// <summary>
 /// Runs the follow-up jobs, for the scheduler and for <c>POST /api/jobs/{name}/run</c> alike, one run of a job at a
 /// time in this process: a manual run that arrives during a scheduled one waits for it, then runs, rather than
-/// overlapping it (the jobs are idempotent, not reentrant). Across processes the scheduler's
-/// <c>[DisallowConcurrentExecution]</c> and, later, the clustered store keep scheduled runs apart.
+/// overlapping it (the jobs are idempotent, not reentrant). Across replicas on one PostgreSQL database, a run also
+/// holds the job's database lock (<see cref="IDatabase.TryLockAsync"/>): a run asked for while another replica's is
+/// under way does not start, and says so (<see cref="JobRunningElsewhereException"/>), so a job triggered on every
+/// replica at once runs once. The clustered Quartz store already fires each trigger on one replica; the lock is what
+/// keeps a manual run and a scheduled one on different replicas apart.
 /// Records each job's last run for <c>GET /api/jobs</c>, and counts every run.
 /// </summary>
 internal sealed class JobRunner
@@ -14,11 +18,12 @@ internal sealed class JobRunner
     private readonly Dictionary<string, IFollowUpJob> _jobs;
     private readonly Dictionary<string, SemaphoreSlim> _gates;
     private readonly ConcurrentDictionary<string, JobRunRecord> _lastRuns = new(StringComparer.Ordinal);
+    private readonly IDatabase _database;
     private readonly JobMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<JobRunner> _logger;
 
-    public JobRunner(IEnumerable<IFollowUpJob> jobs, JobMetrics metrics, TimeProvider time, ILogger<JobRunner> logger)
+    public JobRunner(IEnumerable<IFollowUpJob> jobs, IDatabase database, JobMetrics metrics, TimeProvider time, ILogger<JobRunner> logger)
     {
         _jobs = new Dictionary<string, IFollowUpJob>(StringComparer.Ordinal);
         foreach (var job in jobs)
@@ -31,6 +36,7 @@ internal sealed class JobRunner
         }
 
         _gates = _jobs.Keys.ToDictionary(name => name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+        _database = database;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -46,6 +52,7 @@ internal sealed class JobRunner
     /// Runs the job called <paramref name="name"/> once it is not running here already; null when there is no such job.
     /// A job that throws is recorded and counted as failed, and the exception goes on to the caller.
     /// </summary>
+    /// <exception cref="JobRunningElsewhereException">Another replica is running the job: this one did not start it.</exception>
     public async Task<JobResult?> RunNowAsync(string name, JobRunOptions options, CancellationToken cancellationToken)
     {
         if (!_jobs.TryGetValue(name, out var job))
@@ -62,6 +69,13 @@ internal sealed class JobRunner
         await gate.WaitAsync(cancellationToken);
         try
         {
+            await using var clusterWide = await _database.TryLockAsync($"job:{name}", cancellationToken);
+            if (clusterWide is null)
+            {
+                JobsLog.RunningElsewhere(_logger, name);
+                throw new JobRunningElsewhereException(name);
+            }
+
             return await RunAsync(job, options, cancellationToken);
         }
         finally

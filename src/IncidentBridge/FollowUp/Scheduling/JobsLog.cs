@@ -23,6 +23,9 @@ internal static partial class JobsLog
     [LoggerMessage(EventId = 7056, Level = LogLevel.Debug, Message = "Job {Job} waits for its run already under way in this process")]
     public static partial void Waiting(ILogger logger, string job);
 
+    [LoggerMessage(EventId = 7057, Level = LogLevel.Information, Message = "Job {Job} is running on another replica: this run is not started")]
+    public static partial void RunningElsewhere(ILogger logger, string job);
+
     [LoggerMessage(EventId = 7060, Level = LogLevel.Error, Message = "Trigger {Trigger} fired job {Job}, which no IFollowUpJob implements; nothing ran")]
     public static partial void NoSuchJob(ILogger logger, TriggerKey trigger, string job);
 

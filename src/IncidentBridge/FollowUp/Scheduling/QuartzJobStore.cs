@@ -2,6 +2,7 @@ using System.Data.Common;
 using IncidentBridge.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
 
 namespace IncidentBridge.FollowUp.Scheduling;
@@ -28,11 +29,13 @@ internal static class QuartzJobStore
         switch (provider)
         {
             case StorageProvider.Postgres:
-                // The seam for the PostgreSQL work: a Postgres migration with the QRTZ_ tables, Npgsql's factory here
-                // (connections from the same IOptions<StorageOptions>), and a real instance id per replica, which
-                // UseClustering derives (QuartzSchedulerOptions.GenerateInstanceId is already on).
-                store.UsePostgres(source => source.DataSourceFactory = _ =>
-                    throw new NotSupportedException($"{StorageOptions.Section}:Provider=Postgres has no Quartz job store yet."));
+                // Clustered (quartz.jobStore.clustered = true): every replica's scheduler shares the qrtz_ tables of
+                // migration 0004, takes Quartz's row locks to acquire a trigger, so each fire runs on one replica, and
+                // checks in, so a replica that stops checking in has its fired triggers recovered by another. Each
+                // replica needs its own instance id: UseClustering derives one (GenerateInstanceId is on).
+                // A data source of the scheduler's own, as on SQLite, so the scheduler's lifetime (it stops before the
+                // inbox has finished its last batch) never decides the worker's connections.
+                store.UsePostgres(source => source.DataSourceFactory = FromStorageOptions(NpgsqlFactory.Instance));
                 store.UseClustering();
                 break;
             default:

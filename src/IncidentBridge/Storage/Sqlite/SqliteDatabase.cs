@@ -31,6 +31,12 @@ internal sealed class SqliteDatabase : IDatabase
 
     public StorageProvider Provider => StorageProvider.Sqlite;
 
+    /// <summary>Empty: a write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
+    public string SkipLocked => "";
+
+    /// <summary>Empty: a write transaction (BEGIN IMMEDIATE) already excludes every other writer.</summary>
+    public string ForUpdate => "";
+
     public string DataSource { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -65,4 +71,8 @@ internal sealed class SqliteDatabase : IDatabase
             throw;
         }
     }
+
+    /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
+    public Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(NoLock.Instance);
 }

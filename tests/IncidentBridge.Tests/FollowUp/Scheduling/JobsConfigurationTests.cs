@@ -103,7 +103,7 @@ public sealed class JobsConfigurationTests
     }
 
     [Fact]
-    public async Task Postgres_storage_stops_the_start_at_the_storage_key_not_inside_the_scheduler()
+    public async Task Postgres_with_a_sqlite_connection_string_stops_the_start_at_the_storage_key_not_inside_the_scheduler()
     {
         var directory = JobsHost.NewDirectory();
         try

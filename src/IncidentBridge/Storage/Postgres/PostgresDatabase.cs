@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace IncidentBridge.Storage.Postgres;
+
+/// <summary>
+/// Shared storage: one PostgreSQL database for every replica. Connections come from one pooled
+/// <see cref="NpgsqlDataSource"/>, disposed with the host. The database itself is the operator's to create;
+/// the schema is ours, migrated on start under an advisory lock so replicas starting together apply each
+/// migration once.
+/// </summary>
+internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
+{
+    private const string MigrationLock = "migrations";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostgresDatabase> _logger;
+
+    public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
+    {
+        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString);
+        _time = time;
+        _logger = logger;
+    }
+
+    public StorageProvider Provider => StorageProvider.Postgres;
+
+    public string SkipLocked => "FOR UPDATE SKIP LOCKED";
+
+    public string ForUpdate => "FOR UPDATE";
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // A session lock, not a transaction one: each migration commits in a transaction of its own, and the
+        // replica that waited here must see them all applied before it reads schema_migrations.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Key)", new { Key = AdvisoryLockKey.For(MigrationLock) }, cancellationToken: cancellationToken));
+        int applied;
+        try
+        {
+            applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        }
+        finally
+        {
+            await PostgresAdvisoryLock.UnlockAsync(connection, AdvisoryLockKey.For(MigrationLock));
+        }
+
+        LogReady(connection.Host ?? "", connection.Database, connection.PostgreSqlVersion.ToString(), applied);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public async Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = AdvisoryLockKey.For(name);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = key }, cancellationToken: cancellationToken)))
+            {
+                return new PostgresAdvisoryLock(connection, key);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "PostgreSQL storage {Host}/{Database} ready (server {ServerVersion}, {Applied} migrations applied)")]
+    private partial void LogReady(string host, string database, string serverVersion, int applied);
+}

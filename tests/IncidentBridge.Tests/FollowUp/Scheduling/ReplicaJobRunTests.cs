@@ -1,0 +1,48 @@
+using System.Net;
+using IncidentBridge.Tests.Support;
+
+namespace IncidentBridge.Tests.FollowUp.Scheduling;
+
+/// <summary>
+/// <c>POST /api/jobs/{name}/run</c> on two replicas sharing one PostgreSQL database: a job runs once cluster-wide
+/// at a time, and the replica that finds it running elsewhere answers 409 instead of running it a second time.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReplicaJobRunTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Job_run_on_both_replicas_at_once_runs_once()
+    {
+        var settings = postgres.Settings(Jobs.QuietCrons());
+        var onFirst = new FakeFollowUpJob(Jobs.StatusSync) { Duration = TimeSpan.FromSeconds(2) };
+        var onSecond = new FakeFollowUpJob(Jobs.StatusSync) { Duration = TimeSpan.FromSeconds(2) };
+        await using var first = await JobsHost.StartAsync([onFirst], settings);
+        await using var second = await JobsHost.StartAsync([onSecond], settings);
+
+        var answers = await Task.WhenAll(
+            first.CreateClient().PostAsync("/api/jobs/status-sync/run", null),
+            second.CreateClient().PostAsync("/api/jobs/status-sync/run", null));
+
+        Assert.Equal(1, onFirst.Runs + onSecond.Runs);
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var refused = Assert.Single(answers, a => a.StatusCode != HttpStatusCode.OK);
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("urn:incidentbridge:problem:job-running", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Job_runs_again_on_another_replica_once_the_first_run_has_finished()
+    {
+        var settings = postgres.Settings(Jobs.QuietCrons());
+        var onFirst = new FakeFollowUpJob(Jobs.StatusSync);
+        var onSecond = new FakeFollowUpJob(Jobs.StatusSync);
+        await using var first = await JobsHost.StartAsync([onFirst], settings);
+        await using var second = await JobsHost.StartAsync([onSecond], settings);
+
+        var earlier = await first.CreateClient().PostAsync("/api/jobs/status-sync/run", null);
+        var later = await second.CreateClient().PostAsync("/api/jobs/status-sync/run", null);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (earlier.StatusCode, later.StatusCode));
+        Assert.Equal((1, 1), (onFirst.Runs, onSecond.Runs));
+    }
+}
