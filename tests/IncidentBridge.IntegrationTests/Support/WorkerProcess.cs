@@ -36,6 +36,9 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>The worker's process id: part of the lease owner it writes on the deliveries it claims.</summary>
+    public int ProcessId => _process.Id;
+
     public Uri BaseAddress { get; }
 
     public Uri AlertmanagerWebhookUrl => new(BaseAddress, "/webhooks/alertmanager");
