@@ -58,7 +58,7 @@ internal sealed partial class ActionItemDispatcher(
             try
             {
                 // Not cancelled by shutdown: a tracker call in flight finishes and its answer is recorded.
-                claimed = await DispatchBatchAsync(CancellationToken.None);
+                claimed = await DispatchBatchAsync(CancellationToken.None, stoppingToken);
             }
             catch (Exception ex)
             {
@@ -79,18 +79,38 @@ internal sealed partial class ActionItemDispatcher(
         }
     }
 
-    /// <summary>Claims and sends one batch; returns how many items it claimed.</summary>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims and sends one batch; returns how many items it claimed. Once <paramref name="stopping"/> is signalled
+    /// (SIGTERM), the item in flight finishes and the rest of the batch is handed back unsent, so another replica (or
+    /// the next start) takes it at once instead of waiting out the lease.
+    /// </summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken, CancellationToken stopping = default)
     {
         var now = time.GetUtcNow();
         var claimed = await store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.BatchSize, cancellationToken);
         var paused = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in claimed)
+        for (var i = 0; i < claimed.Count; i++)
         {
-            await SyncAsync(item, paused, cancellationToken);
+            if (stopping.IsCancellationRequested)
+            {
+                await ReleaseAsync(claimed.Skip(i).ToList(), cancellationToken);
+                break;
+            }
+
+            await SyncAsync(claimed[i], paused, cancellationToken);
         }
 
         return claimed.Count;
+    }
+
+    private async Task ReleaseAsync(IReadOnlyList<ActionItemRow> unsent, CancellationToken cancellationToken)
+    {
+        foreach (var item in unsent)
+        {
+            await store.ReleaseAsync(item, _owner, cancellationToken);
+        }
+
+        LogReleased(unsent.Count);
     }
 
     private async Task SyncAsync(ActionItemRow item, Dictionary<string, DateTimeOffset> paused, CancellationToken cancellationToken)
@@ -259,6 +279,9 @@ internal sealed partial class ActionItemDispatcher(
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "Action item batch failed; its items are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Shutting down: {Count} claimed action items handed back unsent")]
+    private partial void LogReleased(int count);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Retrying {Count} action items a tracker refused before this start")]
     private partial void LogRetryingRejected(int count);

@@ -92,6 +92,22 @@ internal sealed class ActionItemStore(IDatabase database)
         return claimed;
     }
 
+    /// <summary>
+    /// Hands a claimed item back unsent (the worker is stopping): no lease, and its attempts and <c>uncertain</c> as
+    /// before the claim (<paramref name="asClaimed"/> is the row the claim returned), since no create went out for it.
+    /// </summary>
+    public async Task ReleaseAsync(ActionItemRow asClaimed, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET lease_owner = NULL, lease_until = NULL, attempts = @Attempts, uncertain = @Uncertain
+            WHERE id = @Id AND lease_owner = @Owner
+            """,
+            new { asClaimed.Id, Owner = owner, asClaimed.Attempts, asClaimed.Uncertain },
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>The item now has its issue (created, adopted or updated): synced, nothing uncertain left.</summary>
     public async Task<bool> RecordSyncedAsync(string id, string owner, string tracker, string target, string key, string url, string? trackerStatus, long nowMs, CancellationToken cancellationToken)
     {

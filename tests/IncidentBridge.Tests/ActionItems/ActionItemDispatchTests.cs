@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using IncidentBridge.ActionItems;
 using IncidentBridge.Tests.Support;
 using IncidentBridge.Trackers;
 using static IncidentBridge.Tests.Support.TestAlert;
@@ -193,6 +194,22 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         Assert.Equal(Incident, postmortem.GetProperty("incidentId").GetString());
         Assert.Equal("published", postmortem.GetProperty("status").GetString());
         Assert.All(postmortem.GetProperty("actionItems").EnumerateArray(), i => Assert.StartsWith("PAY-", i.GetProperty("trackerKey").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Shutdown_finishes_the_item_in_flight_and_hands_back_the_rest_of_the_batch()
+    {
+        var slowTracker = _jira.HoldCreates();
+        await PostAsync(PostmortemJson.Published().WithItems(4));
+        await Eventually.UntilAsync(() => Task.FromResult(_jira.CreateCalls), calls => calls == 1, "the first create is in flight");
+
+        var stopped = _worker.Service<ActionItemDispatcher>().StopAsync(CancellationToken.None);
+        slowTracker.SetResult();
+        await stopped;
+
+        Assert.Equal(1, _jira.CreateCalls);
+        Assert.Equal(1, await _worker.CountAsync("action_items", "sync_state = 'synced'"));
+        Assert.Equal(3, await _worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND uncertain = 0"));
     }
 
     public sealed class OnSqlite() : ActionItemDispatchTests(null);

@@ -13,6 +13,7 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
     private readonly ConcurrentDictionary<string, (TrackerIssue Issue, NewTrackerIssue Request)> _issues = new();
     private readonly ConcurrentQueue<Func<Exception?>> _createScript = new();
     private int _next;
+    private volatile TaskCompletionSource? _hold;
 
     public string Name { get; } = name;
 
@@ -44,9 +45,22 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
         return Task.FromResult(_issues.TryGetValue(marker, out var found) ? found.Issue : null);
     }
 
-    public Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
+    /// <summary>Creates wait, as if the tracker were slow, until the returned source is completed.</summary>
+    public TaskCompletionSource HoldCreates()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = hold;
+        return hold;
+    }
+
+    public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref CreateCalls);
+        if (_hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
         LastTarget = target;
         var failure = _createScript.TryDequeue(out var next) ? next() : null;
         if (failure is NotCreated notCreated)
@@ -62,7 +76,7 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
             throw failure;
         }
 
-        return Task.FromResult(created);
+        return created;
     }
 
     public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
