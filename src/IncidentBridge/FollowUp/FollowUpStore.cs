@@ -139,8 +139,8 @@ internal sealed class FollowUpStore(IDatabase database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
-            "SELECT id, title, related_incident_id FROM incidents WHERE related_incident_id IN @Ids ORDER BY seq DESC",
-            new { Ids = incidentIds },
+            $"SELECT id, title, related_incident_id FROM incidents WHERE related_incident_id {database.IsAnyOf("@Ids")} ORDER BY seq DESC",
+            new { Ids = incidentIds.ToArray() },
             cancellationToken: cancellationToken))).ToList();
     }
 

@@ -25,6 +25,13 @@ internal interface IDatabase
     /// </summary>
     string ForUpdate { get; }
 
+    /// <summary>
+    /// The condition "is one of the list <paramref name="parameter"/>" (e.g. <c>@Ids</c>, bound to an array): Dapper
+    /// expands a list into <c>IN (@Ids1, @Ids2, ...)</c> on SQLite but sends it to Npgsql as one array parameter, which
+    /// PostgreSQL matches with <c>= ANY(@Ids)</c>.
+    /// </summary>
+    string IsAnyOf(string parameter);
+
     /// <summary>Creates the database if needed and applies pending migrations.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

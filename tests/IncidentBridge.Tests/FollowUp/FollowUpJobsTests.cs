@@ -11,9 +11,10 @@ namespace IncidentBridge.Tests.FollowUp;
 
 /// <summary>
 /// The three follow-up jobs run through <c>POST /api/jobs/{name}/run</c> on a worker whose clock is a
-/// <see cref="FakeTimeProvider"/>, against a fake tracker and a real SMTP server.
+/// <see cref="FakeTimeProvider"/>, against a fake tracker and a real SMTP server. On both providers:
+/// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>
-public sealed class FollowUpJobsTests : IAsyncLifetime
+public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Published = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Published);
@@ -25,7 +26,7 @@ public sealed class FollowUpJobsTests : IAsyncLifetime
     {
         _smtp = await SmtpServerProcess.StartAsync();
         _worker = new WorkerFactory(
-            new Dictionary<string, string?>
+            postgres.Settings(new Dictionary<string, string?>
             {
                 ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
                 ["IncidentBridge:Routing:Default:Project"] = "PAY",
@@ -35,7 +36,7 @@ public sealed class FollowUpJobsTests : IAsyncLifetime
                 ["IncidentBridge:Email:Smtp:From"] = "incidentbridge@acme.example",
                 ["IncidentBridge:Owners:Bob:Email"] = "bob@acme.example",
                 ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
-            },
+            }),
             _time,
             trackers: _jira);
         await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddHours(-2)));
@@ -46,6 +47,11 @@ public sealed class FollowUpJobsTests : IAsyncLifetime
         await _worker.DisposeAsync();
         await _smtp.DisposeAsync();
     }
+
+    public sealed class OnSqlite() : FollowUpJobsTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : FollowUpJobsTests(postgres);
 
     [Fact]
     public async Task Status_sync_brings_back_tracker_states_and_asks_only_for_changes()

@@ -4,9 +4,10 @@ using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Incidents;
 
-public sealed class IncidentsApiTests : IAsyncLifetime
+/// <summary>The incidents API on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
+public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifetime
 {
-    private readonly WorkerFactory _worker = new();
+    private readonly WorkerFactory _worker = new(postgres.Settings());
     private IncidentsClient _incidents = null!;
 
     public async Task InitializeAsync()
@@ -19,6 +20,11 @@ public sealed class IncidentsApiTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    public sealed class OnSqlite() : IncidentsApiTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : IncidentsApiTests(postgres);
 
     [Theory]
     [InlineData("", new[] { "INC-2026-0003", "INC-2026-0002", "INC-2026-0001" })]

@@ -32,6 +32,8 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public string ForUpdate => "FOR UPDATE";
 
+    public string IsAnyOf(string parameter) => $"= ANY({parameter})";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -39,6 +39,8 @@ internal sealed class SqliteDatabase : IDatabase
 
     public string DataSource { get; }
 
+    public string IsAnyOf(string parameter) => $"IN {parameter}";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
