@@ -32,7 +32,9 @@ internal interface IDatabase
     /// </summary>
     string IsAnyOf(string parameter);
 
-    /// <summary>Creates the database if needed and applies pending migrations.</summary>
+    /// <summary>
+    /// Applies pending migrations, creating SQLite's file if needed (a PostgreSQL database is the operator's to create).
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
     public const string PagerDutySecret = "pd-secret-current";
     public const string ApiToken = "api-token-1";
 
-    private const string ProviderKey = "IncidentBridge:Storage:Provider";
+    private static readonly string[] RegistrationKeys = ["IncidentBridge:Storage:Provider", "IncidentBridge:Jobs:Enabled"];
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
@@ -81,11 +81,14 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        if (_settings.GetValueOrDefault(ProviderKey) is { } provider)
+        foreach (var key in RegistrationKeys)
         {
-            // Read while services are registered (the Quartz job store is chosen by it), which is before the test's
-            // in-memory configuration is added: a host setting reaches the program's builder from the start.
-            builder.UseSetting(ProviderKey, provider);
+            if (_settings.GetValueOrDefault(key) is { } value)
+            {
+                // Read while services are registered (whether there is a scheduler, and its job store), which is before
+                // the test's in-memory configuration is added: a host setting reaches the program's builder from the start.
+                builder.UseSetting(key, value);
+            }
         }
 
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
