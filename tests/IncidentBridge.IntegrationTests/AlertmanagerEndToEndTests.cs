@@ -64,6 +64,20 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
             Assert.Equal("resolved", alert.Status);
             Assert.Equal(endsAt.ToUnixTimeSeconds(), alert.EndsAt.ToUnixTimeSeconds());
         });
+        await AssertOneResolvedIncidentAsync(worker, ct);
+    }
+
+    /// <summary>The two alerts of one Alertmanager group are one incident, resolved once both are.</summary>
+    private static async Task AssertOneResolvedIncidentAsync(WorkerProcess worker, CancellationToken ct)
+    {
+        using var list = System.Text.Json.JsonDocument.Parse(await worker.Api.GetStringAsync(new Uri("/api/incidents?status=all", UriKind.Relative), ct));
+        var incident = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
+        var id = incident.GetProperty("id").GetString();
+        using var detail = System.Text.Json.JsonDocument.Parse(await worker.Api.GetStringAsync(new Uri($"/api/incidents/{id}", UriKind.Relative), ct));
+        Assert.Equal("resolved", detail.RootElement.GetProperty("status").GetString());
+        Assert.Equal("checkout", detail.RootElement.GetProperty("service").GetString());
+        Assert.Equal(2, detail.RootElement.GetProperty("alerts").GetArrayLength());
+        Assert.All(detail.RootElement.GetProperty("alerts").EnumerateArray(), a => Assert.Equal("resolved", a.GetProperty("status").GetString()));
     }
 
     [Fact]

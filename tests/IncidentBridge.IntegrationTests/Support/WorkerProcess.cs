@@ -53,6 +53,9 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
     /// <summary>Anonymous client for webhooks, probes and <c>/metrics</c>.</summary>
     public HttpClient Http => _http;
 
+    /// <summary>A client for <c>/api/*</c>, with this worker's API token.</summary>
+    public HttpClient Api => _api;
+
     /// <param name="environment">Configuration as environment variables, e.g. <c>IncidentBridge__Inbox__ProcessingEnabled=false</c>.</param>
     /// <param name="workingDirectory">An earlier instance's <see cref="WorkingDirectory"/> to restart on its data; null for a fresh one.</param>
     public static async Task<WorkerProcess> StartAsync(
