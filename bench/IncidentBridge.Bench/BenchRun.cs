@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace IncidentBridge.Bench;
+
+/// <summary>
+/// The whole bench, in the order RESULTS.md reports it. One worker (fresh SQLite file, defaults, synchronous=FULL)
+/// takes the ceiling, the Alertmanager load on an empty store, the PagerDuty load, the seeding to 100,000 open
+/// alerts and the Alertmanager load again; a second one, which only stores, shows what the inbox alone can take;
+/// a third one makes 10,000 issues in a fake Jira for the status-sync cost.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options, string commit)
+{
+    private const string AlertmanagerToken = "bench-alertmanager-token";
+    private const string PagerDutySecret = "bench-pagerduty-signing-secret";
+
+    private static readonly Dictionary<string, string> WorkerEnvironment = new()
+    {
+        ["IncidentBridge__Sources__Alertmanager__BearerTokens__0"] = AlertmanagerToken,
+        ["IncidentBridge__Sources__PagerDuty__SigningSecrets__0"] = PagerDutySecret,
+        ["IncidentBridge__Jobs__Enabled"] = "false",
+    };
+
+    private static readonly Dictionary<string, string> AlertmanagerScriptEnvironment = new() { ["BENCH_AM_TOKEN"] = AlertmanagerToken };
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var load = ProcStats.LoadAverage();
+        Directory.CreateDirectory(options.OutDirectory);
+        File.Delete(Path.Combine(options.OutDirectory, "wrk.log"));
+        var machine = await MachineInfo.ReadAsync();
+        var wrk = new Wrk(options);
+
+        Console.WriteLine("[bench] starting the worker (embedded SQLite, synchronous=FULL)");
+        var worker = await WorkerProcess.StartAsync(options.WorkerDll, Path.Combine(options.OutDirectory, "worker"), WorkerEnvironment, cancellationToken);
+        IngestResult amEmpty, pagerDuty, amScale, amAgain;
+        CeilingResult ceiling;
+        SeedResult seed;
+        long resting, peak, final;
+        int exitCode;
+        await using (worker)
+        {
+            await using var sampler = new Sampler(worker);
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            resting = worker.ResidentBytes;
+
+            ceiling = await CeilingAsync(wrk, worker, cancellationToken);
+            var ingest = new IngestBench(options, wrk, worker, sampler);
+            amEmpty = await ingest.RunAsync(Alertmanager("Alertmanager, empty store", warmUpRun: 1, run: 2), cancellationToken);
+            pagerDuty = await ingest.RunAsync(await PagerDutyAsync(amEmpty, cancellationToken), cancellationToken);
+
+            var counts = await StoreCounts.ReadAsync(worker.DatabasePath, cancellationToken);
+            var missing = (int)Math.Max(0, Math.Ceiling((options.OpenAlerts - counts.OpenAlerts) / 10.0));
+            seed = await Seeder.SeedAsync(worker, AlertmanagerToken, 7, missing, ingest, TimeSpan.FromMinutes(5), cancellationToken);
+            amScale = await ingest.RunAsync(Alertmanager($"Alertmanager, {options.OpenAlerts / 1000:0}k open alerts stored", warmUpRun: 3, run: 4), cancellationToken);
+            amAgain = await ingest.RunAsync(Alertmanager($"Alertmanager, {options.OpenAlerts / 1000:0}k open alerts stored, again", warmUpRun: 8, run: 9), cancellationToken);
+
+            peak = worker.PeakResidentBytes;
+            final = worker.ResidentBytes;
+            exitCode = await worker.StopAsync();
+        }
+
+        Console.WriteLine("[bench] ingest only (Inbox:ProcessingEnabled=false)");
+        var storeOnly = new Dictionary<string, string>(WorkerEnvironment) { ["IncidentBridge__Inbox__ProcessingEnabled"] = "false" };
+        var ingestOnly = await StoreOnlyAsync(wrk, "Alertmanager, processing off", storeOnly, 5, cancellationToken);
+
+        // The default host watches the content root for appsettings.json changes, and data/ is inside it: every write
+        // to the database wakes that watcher. This switch (a host setting, no code change) turns the watching off.
+        var unwatched = new Dictionary<string, string>(storeOnly) { ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false" };
+        var ingestOnlyUnwatched = await StoreOnlyAsync(wrk, "Alertmanager, processing off, reloadConfigOnChange=false", unwatched, 10, cancellationToken);
+
+        var tracker = await new TrackerBench(options).RunAsync(cancellationToken);
+        return new BenchResults
+        {
+            Options = options,
+            Commit = commit,
+            Machine = machine,
+            Started = started,
+            LoadAverageAtStart = load,
+            RestingResidentBytes = resting,
+            Ceiling = ceiling,
+            AlertmanagerEmpty = amEmpty,
+            PagerDuty = pagerDuty,
+            Seed = seed,
+            AlertmanagerScale = amScale,
+            AlertmanagerAgain = amAgain,
+            PeakResidentBytes = peak,
+            FinalResidentBytes = final,
+            WorkerExitCode = exitCode,
+            IngestOnly = ingestOnly,
+            IngestOnlyUnwatched = ingestOnlyUnwatched,
+            Tracker = tracker,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    private async Task<IngestResult> StoreOnlyAsync(Wrk wrk, string name, IReadOnlyDictionary<string, string> environment, int run, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(options.OutDirectory, $"worker-store-only-{run}");
+        await using var storing = await WorkerProcess.StartAsync(options.WorkerDll, directory, environment, cancellationToken);
+        await using var sampler = new Sampler(storing);
+        var ingest = new IngestBench(options, wrk, storing, sampler, processing: false);
+        return await ingest.RunAsync(Alertmanager(name, warmUpRun: run + 1, run: run) with { ProbeRun = null }, cancellationToken);
+    }
+
+    private static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
+        name,
+        "alertmanager",
+        "alertmanager.lua",
+        [warmUpRun.ToString(CultureInfo.InvariantCulture), "repeat"],
+        [run.ToString(CultureInfo.InvariantCulture), "unique"],
+        AlertmanagerScriptEnvironment,
+        AlertsPerDelivery: 10,
+        ProbeRun: 100 + run);
+
+    private async Task<CeilingResult> CeilingAsync(Wrk wrk, WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("[bench] ceiling: GET /healthz");
+        var none = new Dictionary<string, string>();
+        var warmUp = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.WarmUp, [], none, "healthz warm-up", cancellationToken);
+        await QuietMachine.WaitAsync(worker.Pid, cancellationToken);
+        var (cpu0, machine0, bench0) = (worker.CpuSeconds, ProcStats.MachineCpuSeconds().Busy, ProcStats.OwnCpuSeconds());
+        var load = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.Measure, [], none, "healthz", cancellationToken);
+        return new CeilingResult(warmUp, load, worker.CpuSeconds - cpu0, ProcStats.MachineCpuSeconds().Busy - machine0, wrk.LastCpuSeconds, ProcStats.OwnCpuSeconds() - bench0);
+    }
+
+    /// <summary>
+    /// Enough signed bodies that no event repeats: three times what the Alertmanager run managed (PagerDuty bodies are
+    /// smaller), at least 20,000; the warm-up gets its own file with other event ids.
+    /// </summary>
+    private async Task<IngestLoad> PagerDutyAsync(IngestResult alertmanager, CancellationToken cancellationToken)
+    {
+        var perSecond = Math.Max(alertmanager.Load.RequestsPerSecond, alertmanager.WarmUp.RequestsPerSecond);
+        var count = (int)Math.Clamp(perSecond * 3 * options.Measure.TotalSeconds, 20_000, 300_000);
+        var warmUpCount = (int)Math.Clamp(perSecond * 3 * options.WarmUp.TotalSeconds, 5_000, 100_000);
+        var warmUpFile = Path.Combine(options.OutDirectory, "pagerduty-warmup.txt");
+        var file = Path.Combine(options.OutDirectory, "pagerduty.txt");
+        Console.WriteLine($"[bench] writing {warmUpCount} + {count} signed PagerDuty events");
+        await PagerDutyEvents.WriteAsync(warmUpFile, PagerDutySecret, 21, warmUpCount, cancellationToken);
+        await PagerDutyEvents.WriteAsync(file, PagerDutySecret, 22, count, cancellationToken);
+        var threads = options.Threads.ToString(CultureInfo.InvariantCulture);
+        // The probes are Alertmanager alerts: they queue in the same inbox behind the PagerDuty events, so they measure
+        // the lag any new delivery sees during and after this load.
+        return new IngestLoad("PagerDuty", "pagerduty", "pagerduty.lua", [warmUpFile, threads], [file, threads], AlertmanagerScriptEnvironment, AlertsPerDelivery: 1, ProbeRun: 150);
+    }
+}

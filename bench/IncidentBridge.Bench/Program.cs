@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IncidentBridge.Bench;
+
+// bench/run.sh builds the worker and this tool, then runs:
+//   dotnet IncidentBridge.Bench.dll --worker <IncidentBridge.dll> --wrk bench/wrk --out bench/out --results bench/RESULTS.md [--commit <sha>]
+// Optional: --measure 15 --warmup 5 --after 10 --open-alerts 100000 --tracker-incidents 100 --items-per-postmortem 100.
+// Or: --render bench/out/results.json bench/RESULTS.md, to rewrite the report from a run's saved figures.
+var commit = "unknown";
+var arguments = args.ToList();
+var at = arguments.IndexOf("--commit");
+if (at >= 0 && at + 1 < arguments.Count)
+{
+    commit = arguments[at + 1];
+    arguments.RemoveRange(at, 2);
+}
+
+var json = new JsonSerializerOptions { WriteIndented = true, IncludeFields = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+var render = arguments.IndexOf("--render");
+if (render >= 0 && render + 2 < arguments.Count)
+{
+    // --render <results.json> <RESULTS.md>: rewrite the report from a run's raw figures, without measuring again.
+    var saved = JsonSerializer.Deserialize<BenchResults>(await File.ReadAllTextAsync(arguments[render + 1]), json)
+        ?? throw new InvalidOperationException("Empty results file.");
+    await File.WriteAllTextAsync(arguments[render + 2], Report.Render(saved));
+    return 0;
+}
+
+var options = BenchOptions.Parse([.. arguments]);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var results = await new BenchRun(options, commit).RunAsync(cancel.Token);
+await File.WriteAllTextAsync(options.ResultsFile, Report.Render(results), cancel.Token);
+await File.WriteAllTextAsync(Path.Combine(options.OutDirectory, "results.json"), JsonSerializer.Serialize(results, json), cancel.Token);
+Console.WriteLine($"[bench] done in {results.Elapsed.TotalMinutes:0.0} min: {options.ResultsFile}");
+return 0;

@@ -1,0 +1,33 @@
+namespace IncidentBridge.Bench;
+
+/// <summary>
+/// The machine is shared (builds and tests of other work run on it too): before each measured run, wait a little
+/// for the rest of the machine to be idle, so a run does not start in the middle of someone's compile. Each run
+/// still reports the CPU others used while it ran.
+/// </summary>
+internal static class QuietMachine
+{
+    /// <summary>Other processes may use this much of one core and the machine still counts as quiet.</summary>
+    private const double QuietCores = 0.15;
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    public static async Task WaitAsync(int workerPid, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + MaxWait;
+        double others;
+        do
+        {
+            var (machine0, worker0, own0) = (ProcStats.MachineCpuSeconds().Busy, ProcStats.CpuSeconds(workerPid) ?? 0, ProcStats.OwnCpuSeconds());
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            others = ProcStats.MachineCpuSeconds().Busy - machine0 - ((ProcStats.CpuSeconds(workerPid) ?? 0) - worker0) - (ProcStats.OwnCpuSeconds() - own0);
+            if (others <= QuietCores)
+            {
+                return;
+            }
+        }
+        while (DateTimeOffset.UtcNow < deadline);
+
+        Console.WriteLine($"[bench] the machine is busy with other work ({others:0.00} cores); measuring anyway");
+    }
+}

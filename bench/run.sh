@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# IncidentBridge benchmarks: builds Release, starts the worker with its embedded SQLite defaults, measures ingest,
+# lag, scale, memory and tracker cost, and rewrites bench/RESULTS.md. About 6 minutes on 2 cores; not part of
+# ./build.sh test. Leaves logs, wrk output and raw figures in bench/out/ (git-ignored).
+#   bench/run.sh                       the full run, of the committed HEAD (exported, so edits in progress do not count)
+#   BENCH_SOURCE=worktree bench/run.sh the working tree as it is, uncommitted changes included
+#   bench/run.sh --measure 5 --warmup 2 --open-alerts 20000 --tracker-incidents 10 --results /tmp/RESULTS.md
+#                                      a quick one (options: bench/IncidentBridge.Bench/BenchOptions.cs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "wrk is missing: install it (Debian/Ubuntu: apt-get install wrk, macOS: brew install wrk) and run again" >&2
+    exit 1
+  fi
+  echo "installing wrk"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+
+out=bench/out
+mkdir -p "$out"
+if [ "${BENCH_SOURCE:-head}" = head ] && revision="$(git rev-parse --short HEAD 2>/dev/null)"; then
+  rm -rf "$out/source" && mkdir -p "$out/source"
+  git archive HEAD Directory.Build.props Directory.Packages.props src | tar -x -C "$out/source"
+  project="$out/source/src/IncidentBridge"
+else
+  revision="$(git describe --always --dirty 2>/dev/null || echo unknown), working tree"
+  project=src/IncidentBridge
+fi
+
+echo "building Release ($revision)"
+dotnet build "$project" -c Release -o "$out/worker-bin" --nologo -v q -clp:ErrorsOnly
+dotnet build bench/IncidentBridge.Bench -c Release -o "$out/bench-bin" --nologo -v q -clp:ErrorsOnly
+
+exec dotnet "$out/bench-bin/IncidentBridge.Bench.dll" \
+  --worker "$out/worker-bin/IncidentBridge.dll" --wrk bench/wrk --out "$out" --results bench/RESULTS.md \
+  --commit "$revision" "$@"
