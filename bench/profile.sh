@@ -53,5 +53,6 @@ set +o pipefail # head closes its pipe early on purpose
   echo; echo "## Top functions (exclusive)"; perf report -i "$dir/perf.data" --no-children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
 } > "$report"
 stop
+rm -rf "$dir/data" # the database of the run; perf.data stays for perf report
 for p in $started; do rm -f "/tmp/perf-$p.map" "/tmp/perfinfo-$p.map"; done
 echo "wrote $report"

@@ -49,7 +49,10 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             ceiling = await CeilingAsync(wrk, worker, cancellationToken);
             var ingest = new IngestBench(options, wrk, worker, sampler);
             amEmpty = await ingest.RunAsync(Alertmanager("Alertmanager, empty store", warmUpRun: 1, run: 2), cancellationToken);
-            pagerDuty = await ingest.RunAsync(await PagerDutyAsync(amEmpty, cancellationToken), cancellationToken);
+            var pagerDutyLoad = await PagerDutyAsync(amEmpty, cancellationToken);
+            pagerDuty = await ingest.RunAsync(pagerDutyLoad, cancellationToken);
+            File.Delete(pagerDutyLoad.WarmUpArguments[0]);
+            File.Delete(pagerDutyLoad.Arguments[0]);
 
             var counts = await StoreCounts.ReadAsync(worker.DatabasePath, cancellationToken);
             var missing = (int)Math.Max(0, Math.Ceiling((options.OpenAlerts - counts.OpenAlerts) / 10.0));

@@ -240,8 +240,8 @@ internal static class Report
             wins the write lock (§7): {Pct(full.ProcessedPerSecondDuringLoad / empty.ProcessedPerSecondDuringLoad)} and {Pct(CpuPerAlertMs(full) / CpuPerAlertMs(empty))} of the empty store's here. Correlation finds each
             alert's incident through indexes (group key, fingerprint, correlation hash) and never scans the open alerts,
             so what grows is only the depth of those B-trees and the share of them out of cache. The request rate is
-            another matter: a 202 waits for the processor's current transaction (§7), and those transactions likely take
-            longer as the indexes they write grow. The two identical large-store runs differ by {Pct(Math.Abs(again.Load.RequestsPerSecond / full.Load.RequestsPerSecond - 1))}.
+            another matter: a 202 waits for whichever processor transaction holds the write lock (§7), and the two
+            identical large-store runs differ by {Pct(Math.Abs(again.Load.RequestsPerSecond / full.Load.RequestsPerSecond - 1))}.
 
 
             """);
