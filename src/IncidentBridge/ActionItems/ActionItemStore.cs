@@ -60,6 +60,7 @@ internal sealed class ActionItemStore(IDatabase database)
     public async Task<IReadOnlyList<ActionItemRow>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var due = (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
             $"""
@@ -154,7 +155,7 @@ internal sealed class ActionItemStore(IDatabase database)
         return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM action_items
-            WHERE removed_at IS NULL AND (@Owner IS NULL OR owner = @Owner) AND (@Status IS NULL OR status = @Status)
+            {new SqlFilter().And("removed_at IS NULL").And(owner is not null, "owner = @Owner").And(status is not null, "status = @Status")}
             ORDER BY due_date IS NULL, due_date, seq
             """,
             new { Owner = owner, Status = status },

@@ -8,6 +8,7 @@ internal sealed class InboxMetrics
     private readonly Counter _processed;
     private readonly Histogram _lag;
     private readonly Histogram _commitBatch;
+    private readonly Histogram _processTransaction;
 
     public InboxMetrics(MetricsRegistry metrics, InboxStore store, TimeProvider time)
     {
@@ -20,6 +21,9 @@ internal sealed class InboxMetrics
         _commitBatch = factory.CreateHistogram(
             "incidentbridge_inbox_commit_batch_size", "Deliveries committed together by one ingest transaction (group commit).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 10) });
+        _processTransaction = factory.CreateHistogram(
+            "incidentbridge_inbox_process_transaction_size", "Deliveries processed together by one processing transaction (it commits after Inbox:TransactionBudget).",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 8) });
         var depth = factory.CreateGauge("incidentbridge_inbox_depth", "Deliveries stored and not yet processed.");
         var dead = factory.CreateGauge("incidentbridge_inbox_dead_letters", "Deliveries parked after failing every attempt.");
         var oldest = factory.CreateGauge("incidentbridge_inbox_oldest_pending_age_seconds", "Age of the oldest unprocessed delivery (0 when the inbox is empty).");
@@ -36,6 +40,8 @@ internal sealed class InboxMetrics
     }
 
     public void Committed(int batchSize) => _commitBatch.Observe(batchSize);
+
+    public void ProcessedTogether(int deliveries) => _processTransaction.Observe(deliveries);
 
     public void Processed(string source, string outcome) => _processed.WithLabels(source, outcome).Inc();
 

@@ -10,8 +10,14 @@ internal sealed class InboxOptions
     /// <summary>Most deliveries committed in one ingest transaction (group commit).</summary>
     public int CommitBatchSize { get; set; } = 256;
 
-    /// <summary>Most deliveries claimed and processed in one transaction.</summary>
+    /// <summary>Most deliveries claimed at once.</summary>
     public int ProcessBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long one processing transaction may keep working before it commits and lets a waiting writer in (the
+    /// claimed batch goes on in the next one). On SQLite a webhook's 202 waits for at most one such transaction.
+    /// </summary>
+    public TimeSpan TransactionBudget { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Failed attempts before a delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 10;

@@ -17,6 +17,7 @@ internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
 
         Positive(nameof(options.CommitBatchSize), options.CommitBatchSize);
         Positive(nameof(options.ProcessBatchSize), options.ProcessBatchSize);
+        Positive(nameof(options.TransactionBudget), options.TransactionBudget.TotalMilliseconds);
         Positive(nameof(options.MaxAttempts), options.MaxAttempts);
         Positive(nameof(options.PollInterval), options.PollInterval.TotalMilliseconds);
         Positive(nameof(options.LeaseDuration), options.LeaseDuration.TotalMilliseconds);

@@ -7,7 +7,7 @@ namespace IncidentBridge.Inbox;
 
 /// <summary>
 /// Takes committed deliveries in order and hands each to its source's handler. A claimed batch is
-/// processed in one transaction with a savepoint per delivery: a failing delivery is rolled back
+/// processed in short transactions with a savepoint per delivery: a failing delivery is rolled back
 /// alone and rescheduled with back-off (or dead-lettered), the others commit with it.
 /// Claims are leases, so a crashed worker's deliveries are picked up again when the lease ends.
 /// </summary>
@@ -113,20 +113,41 @@ internal sealed partial class InboxProcessor : BackgroundService
             return 0;
         }
 
-        var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>(claimed.Count);
-        await using (var connection = await _database.OpenAsync(cancellationToken))
+        // Losing this work's last commits to a power cut only leaves their deliveries pending, to be processed again.
+        await using var connection = await _database.OpenForReplayableWorkAsync(cancellationToken);
+        var next = 0;
+        while (next < claimed.Count)
+        {
+            next += await ProcessSomeAsync(connection, claimed, next, cancellationToken);
+        }
+
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// Processes claimed deliveries from <paramref name="first"/> in one transaction, until they run out or the transaction
+    /// has worked for <see cref="InboxOptions.TransactionBudget"/>; returns how many it took. Short transactions keep the
+    /// ingest writer's wait for the write turn short; the rest of the claim stays leased for the next call.
+    /// </summary>
+    private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>();
+        using (await _database.WaitWriteTurnAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            foreach (var delivery in claimed)
+            var started = _time.GetTimestamp();
+            do
             {
-                outcomes.Add(await ProcessOneAsync(transaction, delivery, cancellationToken));
+                outcomes.Add(await ProcessOneAsync(transaction, claimed[first + outcomes.Count], cancellationToken));
             }
+            while (first + outcomes.Count < claimed.Count && _time.GetElapsedTime(started) < _options.TransactionBudget);
 
             await transaction.CommitAsync(cancellationToken);
         }
 
+        _metrics.ProcessedTogether(outcomes.Count);
         Report(outcomes);
-        return claimed.Count;
+        return outcomes.Count;
     }
 
     private async Task<(ClaimedDelivery, string, string?)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)

@@ -46,6 +46,7 @@ internal sealed class InboxStore(IDatabase database)
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         var claimed = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
             $"""
             UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1
@@ -104,11 +105,7 @@ internal sealed class InboxStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
-            $"""
-            SELECT {RowColumns} FROM deliveries
-            WHERE (@State IS NULL OR state = @State) AND (@Source IS NULL OR source = @Source) AND (@BeforeSeq IS NULL OR seq < @BeforeSeq)
-            ORDER BY seq DESC LIMIT @Limit
-            """,
+            $"SELECT {RowColumns} FROM deliveries {new SqlFilter().And(state is not null, "state = @State").And(source is not null, "source = @Source").And(beforeSeq is not null, "seq < @BeforeSeq")} ORDER BY seq DESC LIMIT @Limit",
             new { State = state, Source = source, BeforeSeq = beforeSeq, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.ToList();

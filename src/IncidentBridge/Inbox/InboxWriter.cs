@@ -68,9 +68,11 @@ internal sealed partial class InboxWriter(
         var results = new StoredDelivery[batch.Count];
         try
         {
-            var now = time.GetUtcNow();
             await using var connection = await database.OpenAsync(CancellationToken.None);
+            using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
+            var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
             {
                 results[i] = await InboxStore.InsertAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());

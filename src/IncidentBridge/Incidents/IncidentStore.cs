@@ -158,16 +158,21 @@ internal sealed class IncidentStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            $"""
-            SELECT {IncidentColumns} FROM incidents
-            WHERE (@Open IS NULL OR (@Open = 1 AND status <> 'resolved') OR (@Open = 0 AND status = 'resolved'))
-              AND (@Service IS NULL OR service = @Service) AND (@Severity IS NULL OR severity = @Severity)
-              AND (@BeforeSeq IS NULL OR seq < @BeforeSeq)
-            ORDER BY seq DESC LIMIT @Limit
-            """,
-            new { Open = open is null ? (int?)null : open.Value ? 1 : 0, Service = service, Severity = severity, BeforeSeq = beforeSeq, Limit = limit },
+            ListSql(open, service, severity, beforeSeq),
+            new { Service = service, Severity = severity, BeforeSeq = beforeSeq, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.ToList();
+    }
+
+    public static string ListSql(bool? open, string? service, int? severity, long? beforeSeq)
+    {
+        var filter = new SqlFilter()
+            .And(open == true, "status <> 'resolved'")
+            .And(open == false, "status = 'resolved'")
+            .And(service is not null, "service = @Service")
+            .And(severity is not null, "severity = @Severity")
+            .And(beforeSeq is not null, "seq < @BeforeSeq");
+        return $"SELECT {IncidentColumns} FROM incidents {filter} ORDER BY seq DESC LIMIT @Limit";
     }
 
     /// <summary>
@@ -224,6 +229,7 @@ internal sealed class IncidentStore(IDatabase database)
     public async Task AppendTimelineAsync(string incidentId, long atMs, string kind, string message, string? actor, string dedupKey, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await AppendTimelineAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
         await tx.CommitAsync(cancellationToken);

@@ -116,6 +116,12 @@ internal static class IngestEndpoints
         {
             return Reject(metrics, delivery.Source, "unavailable", Problems.Unavailable($"The delivery could not be stored ({ex.Message}); retry later."));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The sender hung up before the commit: nobody reads this answer, and the sender retries as for any
+            // unanswered request (the delivery may still be stored; a retry of it is then a duplicate).
+            return Reject(metrics, delivery.Source, "aborted", Problems.Unavailable("The request was aborted before the delivery was stored."));
+        }
 
         metrics.Count(delivery.Source, stored.Duplicate ? "duplicate" : "accepted");
         return TypedResults.Accepted($"/api/deliveries/{stored.Id}", new DeliveryAccepted(stored.Id, stored.Duplicate));

@@ -20,6 +20,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         // Locked, not just read: the same postmortem posted to two replicas at once is reconciled one after the
         // other, so the second sees the first's action items and adds none (SQLite's write transaction is serial already).

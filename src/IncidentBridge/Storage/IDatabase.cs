@@ -40,6 +40,24 @@ internal interface IDatabase
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// A connection for work that is redone if its commit is lost: the inbox processor's, whose deliveries stay pending
+    /// until the transaction that processed them commits. On SQLite its commits do not wait for the disk
+    /// (<c>synchronous=NORMAL</c> in WAL mode): a power cut can lose the last of them, never corrupt the file, and the next
+    /// commit that does wait (any webhook's, any tracker claim's) makes them durable with it. On PostgreSQL it is
+    /// an ordinary connection.
+    /// </summary>
+    Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits for this process's turn to write, in arrival order, and holds it until the turn is disposed: take it
+    /// before beginning a write transaction and dispose it after the transaction. SQLite has one writer per file, and a
+    /// writer that finds the file locked sleeps and polls in the busy handler, so a 202 waiting for its group commit
+    /// could lose the lock to the inbox processor's next batch again and again; with turns, each waits for at most the
+    /// writers queued before it. On PostgreSQL writers lock rows, not the database, so the turn is granted at once.
+    /// </summary>
+    ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Takes the lock called <paramref name="name"/> for every process on this database, without waiting: null
     /// when another holder has it. Held until the handle is disposed, or until this process dies (the session
     /// ends with it). On SQLite, whose file belongs to one process, it is always granted.

@@ -38,8 +38,8 @@ public abstract class InboxProcessingTests(PostgresServer? postgres) : IAsyncLif
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing($"s{i}").ToString())));
 
         var metrics = await client.GetStringAsync("/metrics");
-        var commits = MetricValue(metrics, "incidentbridge_inbox_commit_batch_size_count");
-        Assert.Equal(50, MetricValue(metrics, "incidentbridge_inbox_commit_batch_size_sum"));
+        var commits = Metrics.Value(metrics, "incidentbridge_inbox_commit_batch_size_count");
+        Assert.Equal(50, Metrics.Value(metrics, "incidentbridge_inbox_commit_batch_size_sum"));
         Assert.InRange(commits, 1, 49);
     }
 
@@ -47,9 +47,4 @@ public abstract class InboxProcessingTests(PostgresServer? postgres) : IAsyncLif
 
     [Collection(PostgresCollection.Name)]
     public sealed class OnPostgres(PostgresServer postgres) : InboxProcessingTests(postgres);
-
-    private static double MetricValue(string exposition, string name) =>
-        double.Parse(
-            exposition.Split('\n').Single(line => line.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..],
-            System.Globalization.CultureInfo.InvariantCulture);
 }

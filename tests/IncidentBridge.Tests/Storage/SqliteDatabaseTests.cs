@@ -21,6 +21,23 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
+    public async Task Only_the_processors_connections_commit_without_waiting_for_the_disk()
+    {
+        await using var worker = new WorkerFactory();
+        worker.CreateClient();
+        var database = worker.Service<IDatabase>();
+
+        await using (var replayable = await database.OpenForReplayableWorkAsync(CancellationToken.None))
+        {
+            Assert.Equal(1, await replayable.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+        }
+
+        // The same pooled connection, handed out again for ordinary work, is back to FULL.
+        await using var ordinary = await database.OpenAsync(CancellationToken.None);
+        Assert.Equal(2, await ordinary.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+    }
+
+    [Fact]
     public async Task Migrations_apply_once_and_survive_a_restart()
     {
         var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));

@@ -7,7 +7,8 @@ namespace IncidentBridge.Tests.Support;
 
 internal static class WebhookClient
 {
-    public static Task<HttpResponseMessage> PostAlertmanagerAsync(this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json")
+    public static Task<HttpResponseMessage> PostAlertmanagerAsync(
+        this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json", CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/alertmanager") { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
@@ -16,7 +17,7 @@ internal static class WebhookClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return client.SendAsync(request);
+        return client.SendAsync(request, cancellationToken);
     }
 
     public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body, string? signature, string? webhookId = null, string contentType = "application/json")

@@ -55,6 +55,10 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    public Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
+    public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult(WriteTurn.Granted);
+
     public async Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken)
     {
         var key = AdvisoryLockKey.For(name);

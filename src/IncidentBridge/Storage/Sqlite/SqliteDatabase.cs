@@ -14,8 +14,10 @@ internal sealed class SqliteDatabase : IDatabase
 {
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly string _replayablePragmas;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteDatabase> _logger;
+    private readonly SemaphoreSlim _writeTurns = new(1, 1);
 
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
     {
@@ -24,7 +26,10 @@ internal sealed class SqliteDatabase : IDatabase
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
         var synchronous = storage.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
-        _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
+        // Set on every open, so a pooled connection never keeps the previous user's setting.
+        var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
+        _pragmas = $"PRAGMA synchronous={synchronous}; {common}";
+        _replayablePragmas = $"PRAGMA synchronous=NORMAL; {common}";
         _time = time;
         _logger = logger;
     }
@@ -56,14 +61,18 @@ internal sealed class SqliteDatabase : IDatabase
         _logger.LogInformation("SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)", DataSource, mode, applied);
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_pragmas, cancellationToken);
+
+    public Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken) => OpenAsync(_replayablePragmas, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(string pragmas, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = _pragmas;
+            command.CommandText = pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -73,6 +82,8 @@ internal sealed class SqliteDatabase : IDatabase
             throw;
         }
     }
+
+    public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => WriteTurn.WaitAsync(_writeTurns, cancellationToken);
 
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
     public Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken) =>

@@ -1,0 +1,97 @@
+using System.Net;
+using IncidentBridge.Storage;
+using IncidentBridge.Tests.Support;
+
+namespace IncidentBridge.Tests.Inbox;
+
+/// <summary>
+/// The inbox writer and processor take turns at SQLite's single write lock (<see cref="IDatabase.WaitWriteTurnAsync"/>),
+/// and the processor gives the turn back after each <c>Inbox:TransactionBudget</c>, so a 202 waits for at most one
+/// short transaction. Here a test holds the turn to stand for a long transaction.
+/// </summary>
+public sealed class WriteTurnTests
+{
+    private const string Aborted = """incidentbridge_webhook_deliveries_total{source="alertmanager",outcome="aborted"}""";
+    private const string TransactionCount = "incidentbridge_inbox_process_transaction_size_count";
+    private const string TransactionSum = "incidentbridge_inbox_process_transaction_size_sum";
+
+    // Long enough for a request to reach the writer's queue; only ever waited out to show that something did not happen.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task Webhook_waits_for_the_write_turn_and_is_accepted_when_it_is_free()
+    {
+        await using var worker = new WorkerFactory();
+        var client = worker.CreateClient();
+        Task<HttpResponseMessage> post;
+        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        {
+            post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+            await Task.Delay(Settle);
+            Assert.False(post.IsCompleted, "the 202 must wait for its commit, which waits for the write turn");
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await post).StatusCode);
+        Assert.Equal(1, await worker.CountAsync("deliveries"));
+    }
+
+    [Fact]
+    public async Task Sender_hanging_up_before_its_commit_is_counted_as_aborted_and_the_delivery_is_still_stored()
+    {
+        await using var worker = new WorkerFactory();
+        var client = worker.CreateClient();
+        using var hangUp = new CancellationTokenSource();
+        Task<HttpResponseMessage> post;
+        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        {
+            post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), cancellationToken: hangUp.Token);
+            await Task.Delay(Settle);
+            await hangUp.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
+            await Eventually.UntilAsync(() => client.ValueAsync(Aborted), count => count == 1, "the hang-up is counted as aborted");
+        }
+
+        await Eventually.UntilAsync(() => Deliveries.ListAsync(worker.CreateApiClient(), "done"), d => d.Count == 1, "the queued delivery is stored and processed");
+        Assert.Equal(0, await client.ValueAsync("""incidentbridge_webhook_deliveries_total{source="alertmanager",outcome="accepted"}"""));
+    }
+
+    [Fact]
+    public async Task Processing_commits_after_each_transaction_budget()
+    {
+        await using var worker = new WorkerFactory(Budget("00:00:00.0000001"));
+
+        var processed = await PostFiveWhileTheTurnIsHeldAsync(worker);
+
+        Assert.Equal(5, await processed.ValueAsync(TransactionSum));
+        Assert.Equal(5, await processed.ValueAsync(TransactionCount));
+    }
+
+    [Fact]
+    public async Task Processing_within_the_budget_commits_a_claimed_batch_together()
+    {
+        await using var worker = new WorkerFactory(Budget("00:01:00"));
+
+        var processed = await PostFiveWhileTheTurnIsHeldAsync(worker);
+
+        Assert.Equal(5, await processed.ValueAsync(TransactionSum));
+        Assert.InRange(await processed.ValueAsync(TransactionCount), 1, 2);
+    }
+
+    /// <summary>Five deliveries queue behind a held turn (so they are committed in at most two group commits), then are processed.</summary>
+    private static Dictionary<string, string?> Budget(string budget) => new() { ["IncidentBridge:Inbox:TransactionBudget"] = budget };
+
+    private static async Task<HttpClient> PostFiveWhileTheTurnIsHeldAsync(WorkerFactory worker)
+    {
+        var client = worker.CreateClient();
+        Task<HttpResponseMessage[]> posts;
+        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        {
+            posts = Task.WhenAll(Enumerable.Range(0, 5).Select(i => client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing($"service-{i}").ToString())));
+            await Task.Delay(Settle);
+        }
+
+        Assert.All(await posts, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        await Eventually.UntilAsync(() => Deliveries.ListAsync(worker.CreateApiClient(), "done"), d => d.Count == 5, "all five are processed");
+        return client;
+    }
+}
