@@ -1,9 +1,11 @@
 using IncidentBridge;
+using IncidentBridge.Operations;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
+    ConfigWatching.OffUnlessSet();
     var app = WebApplication.CreateBuilder(args).AddIncidentBridge().Build();
     await app.UseIncidentBridge().RunAsync();
     return 0;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +39,17 @@ public sealed class ConfigurationTests
 
     [Fact]
     public void Embedded_defaults_are_valid() => ValidateOnStart("IncidentBridge:Logging:Json", "false");
+
+    [Fact]
+    public async Task Configuration_files_are_read_once_not_watched()
+    {
+        await using var worker = new WorkerFactory();
+
+        var files = ((IConfigurationRoot)worker.Service<IConfiguration>()).Providers.OfType<JsonConfigurationProvider>().ToList();
+
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched"));
+    }
 
     private static void ValidateOnStart(string key, string value)
     {
