@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
@@ -26,20 +27,21 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task FireAsync(DbTransaction tx, ObservedAlert alert)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var incident = await MatchAsync(tx, alert);
-        if (incident is null)
+        var (stored, byGroupKey) = await MatchAsync(tx, alert);
+        if (stored is null)
         {
             await OpenAsync(tx, alert, nowMs);
             return;
         }
 
-        var known = await IncidentStore.GetAlertAsync(tx, incident.Id, alert.Fingerprint);
+        var known = await IncidentStore.GetAlertAsync(tx, stored.Id, alert.Fingerprint);
         if (known is not null && known.StartsAt >= alert.StartsAt)
         {
             // Same firing seen already, or an older one arriving late: nothing changes.
             return;
         }
 
+        var incident = stored;
         if (incident.IsResolved)
         {
             incident = incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = alert.At };
@@ -47,7 +49,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             LogReopened(incident.Id, alert.Fingerprint);
         }
 
-        await JoinAsync(tx, incident, alert, nowMs);
+        await JoinAsync(tx, stored, incident, alert, nowMs, linked: byGroupKey);
     }
 
     private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert)
@@ -74,19 +76,29 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         await IncidentStore.UpdateAsync(tx, incident);
     }
 
-    private async Task<IncidentRow?> MatchAsync(DbTransaction tx, ObservedAlert alert)
+    /// <summary>The incident the alert joins, if any, and whether it was found through the alert's own group key.</summary>
+    private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert)
     {
-        foreach (var own in new[] { await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, alert.GroupKey), await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint) })
+        // One lookup after the other, not all at once: most alerts of a notification find their group key's incident.
+        var byGroupKey = await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, alert.GroupKey);
+        if (Joinable(byGroupKey, alert))
         {
-            if (own is not null && (!own.IsResolved || alert.At - own.ResolvedAt <= (long)_options.ReopenWindow.TotalMilliseconds))
-            {
-                return own;
-            }
+            return (byGroupKey, true);
+        }
+
+        var byFingerprint = await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint);
+        if (Joinable(byFingerprint, alert))
+        {
+            return (byFingerprint, false);
         }
 
         var hash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys);
-        return hash is null ? null : await IncidentStore.FindByCorrelationAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds);
+        return (hash is null ? null : await IncidentStore.FindByCorrelationAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds), false);
     }
+
+    /// <summary>An incident of the alert's own (group key or fingerprint) is joined while open, or reopened within ReopenWindow.</summary>
+    private bool Joinable([NotNullWhen(true)] IncidentRow? own, ObservedAlert alert) =>
+        own is not null && (!own.IsResolved || alert.At - own.ResolvedAt <= (long)_options.ReopenWindow.TotalMilliseconds);
 
     private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs)
     {
@@ -98,12 +110,20 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         await IncidentStore.AppendTimelineAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
         await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        await JoinAsync(tx, incident, alert, nowMs);
+        await JoinAsync(tx, incident, incident, alert, nowMs, linked: false);
     }
 
-    private static async Task JoinAsync(DbTransaction tx, IncidentRow incident, ObservedAlert alert, long nowMs)
+    /// <summary>
+    /// Adds the alert to <paramref name="incident"/> (the <paramref name="stored"/> row, maybe reopened). Writes only what
+    /// changes: the group key's link when it is not <paramref name="linked"/> yet, the incident row when it differs.
+    /// </summary>
+    private static async Task JoinAsync(DbTransaction tx, IncidentRow stored, IncidentRow incident, ObservedAlert alert, long nowMs, bool linked)
     {
-        await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+        if (!linked)
+        {
+            await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+        }
+
         await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);
         await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}");
         if (alert.Severity < incident.Severity)
@@ -112,7 +132,11 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             incident = incident with { Severity = alert.Severity };
         }
 
-        await IncidentStore.UpdateAsync(tx, incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At), StartedAt = Math.Min(incident.StartedAt, alert.At) });
+        incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At), StartedAt = Math.Min(incident.StartedAt, alert.At) };
+        if (incident != stored)
+        {
+            await IncidentStore.UpdateAsync(tx, incident);
+        }
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Opened incident {IncidentId} \"{Title}\" ({Severity})")]
