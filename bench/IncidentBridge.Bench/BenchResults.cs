@@ -19,6 +19,9 @@ internal sealed record BenchResults
 
     public required IngestResult AlertmanagerEmpty { get; init; }
 
+    /// <summary>Alertmanager at a set rate, half of what the processor managed while emptying the first load's backlog.</summary>
+    public required IngestResult AlertmanagerPaced { get; init; }
+
     public required IngestResult PagerDuty { get; init; }
 
     public required SeedResult Seed { get; init; }
@@ -36,8 +39,8 @@ internal sealed record BenchResults
 
     public required IngestResult IngestOnly { get; init; }
 
-    /// <summary>The same, with the host's configuration file watching turned off.</summary>
-    public required IngestResult IngestOnlyUnwatched { get; init; }
+    /// <summary>The same, with the host's watching of configuration files turned back on (ASP.NET Core's default).</summary>
+    public required IngestResult IngestOnlyWatched { get; init; }
 
     public required TrackerResult Tracker { get; init; }
 
