@@ -22,7 +22,7 @@ internal sealed class InboxMetrics
             "incidentbridge_inbox_commit_batch_size", "Deliveries committed together by one ingest transaction (group commit).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 10) });
         _processTransaction = factory.CreateHistogram(
-            "incidentbridge_inbox_process_transaction_size", "Deliveries processed together by one processing transaction (it commits after Inbox:TransactionBudget).",
+            "incidentbridge_inbox_process_transaction_size", "Deliveries processed together by one processing transaction (it commits early, after Inbox:TransactionBudget, when a webhook waits).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 8) });
         var depth = factory.CreateGauge("incidentbridge_inbox_depth", "Deliveries stored and not yet processed.");
         var dead = factory.CreateGauge("incidentbridge_inbox_dead_letters", "Deliveries parked after failing every attempt.");

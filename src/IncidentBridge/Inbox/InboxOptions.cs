@@ -14,10 +14,10 @@ internal sealed class InboxOptions
     public int ProcessBatchSize { get; set; } = 100;
 
     /// <summary>
-    /// How long one processing transaction may keep working before it commits and lets a waiting writer in (the
-    /// claimed batch goes on in the next one). On SQLite a webhook's 202 waits for at most one such transaction.
+    /// How long one processing transaction may keep working once a writer waits for the write turn; it then commits and
+    /// lets the writer in (the claimed batch goes on in the next one). On SQLite a webhook's 202 waits for at most one budget.
     /// </summary>
-    public TimeSpan TransactionBudget { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan TransactionBudget { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Failed attempts before a delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 10;

@@ -125,9 +125,10 @@ internal sealed partial class InboxProcessor : BackgroundService
     }
 
     /// <summary>
-    /// Processes claimed deliveries from <paramref name="first"/> in one transaction, until they run out or the transaction
-    /// has worked for <see cref="InboxOptions.TransactionBudget"/>; returns how many it took. Short transactions keep the
-    /// ingest writer's wait for the write turn short; the rest of the claim stays leased for the next call.
+    /// Processes claimed deliveries from <paramref name="first"/> in one transaction, until they run out, or until the
+    /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and a writer (a webhook's group commit) waits
+    /// for its turn; returns how many it took. So a 202 waits for at most one budget, and with nobody waiting the whole
+    /// claim commits at once, writing each page it touches once. The rest of the claim stays leased for the next call.
     /// </summary>
     private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, CancellationToken cancellationToken)
     {
@@ -140,7 +141,7 @@ internal sealed partial class InboxProcessor : BackgroundService
             {
                 outcomes.Add(await ProcessOneAsync(transaction, claimed[first + outcomes.Count], cancellationToken));
             }
-            while (first + outcomes.Count < claimed.Count && _time.GetElapsedTime(started) < _options.TransactionBudget);
+            while (first + outcomes.Count < claimed.Count && !(_database.WriteTurnWanted && _time.GetElapsedTime(started) >= _options.TransactionBudget));
 
             await transaction.CommitAsync(cancellationToken);
         }

@@ -58,6 +58,12 @@ internal interface IDatabase
     ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// True while a writer of this process waits for its turn: a long transaction that can commit early (the inbox
+    /// processor's) does so, and otherwise keeps going, since fewer, larger commits write fewer pages. Never on PostgreSQL.
+    /// </summary>
+    bool WriteTurnWanted { get; }
+
+    /// <summary>
     /// Takes the lock called <paramref name="name"/> for every process on this database, without waiting: null
     /// when another holder has it. Held until the handle is disposed, or until this process dies (the session
     /// ends with it). On SQLite, whose file belongs to one process, it is always granted.

@@ -59,6 +59,8 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult(WriteTurn.Granted);
 
+    public bool WriteTurnWanted => false;
+
     public async Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken)
     {
         var key = AdvisoryLockKey.For(name);

@@ -18,6 +18,7 @@ internal sealed class SqliteDatabase : IDatabase
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
+    private int _waitingForTurn;
 
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
     {
@@ -83,7 +84,20 @@ internal sealed class SqliteDatabase : IDatabase
         }
     }
 
-    public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => WriteTurn.WaitAsync(_writeTurns, cancellationToken);
+    public bool WriteTurnWanted => Volatile.Read(ref _waitingForTurn) > 0;
+
+    public async ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waitingForTurn);
+        try
+        {
+            return await WriteTurn.WaitAsync(_writeTurns, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForTurn);
+        }
+    }
 
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
     public Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken) =>
