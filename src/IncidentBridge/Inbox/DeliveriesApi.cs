@@ -64,13 +64,8 @@ internal static class DeliveriesApi
 
     private static async Task<Results<Ok<DeliverySummary>, ProblemHttpResult>> RetryAsync(InboxStore store, TimeProvider time, string id, CancellationToken cancellationToken)
     {
-        if (!await store.RequeueAsync(id, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
-        {
-            return Problems.NotFound($"No dead delivery '{id}'.");
-        }
-
-        var row = await store.GetAsync(id, cancellationToken);
-        return row is null ? Problems.NotFound($"No delivery '{id}'.") : TypedResults.Ok(row.ToSummary());
+        var row = await store.RequeueAsync(id, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return row is null ? Problems.NotFound($"No dead delivery '{id}'.") : TypedResults.Ok(row.ToSummary());
     }
 
     /// <summary>The stored body as JSON when it is JSON, else as text, so an operator can read a dead letter.</summary>

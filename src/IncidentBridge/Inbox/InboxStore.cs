@@ -125,14 +125,17 @@ internal sealed class InboxStore(IDatabase database)
             "SELECT body FROM deliveries WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Puts a dead delivery back in line with a fresh set of attempts (after the cause is fixed).</summary>
-    public async Task<bool> RequeueAsync(string id, long nowMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a dead delivery back in line with a fresh set of attempts (after the cause is fixed); returns it as put back
+    /// (a processor may claim it the next moment), or null when there is no dead delivery of that id.
+    /// </summary>
+    public async Task<DeliveryRow?> RequeueAsync(string id, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @NowMs WHERE id = @Id AND state = 'dead'",
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
+            $"UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @NowMs WHERE id = @Id AND state = 'dead' RETURNING {RowColumns}",
             new { Id = id, NowMs = nowMs },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken));
     }
 
     private static DbConnection Connection(DbTransaction transaction) =>
