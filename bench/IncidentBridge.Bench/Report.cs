@@ -335,7 +335,7 @@ internal static class Report
             **Storing and processing take turns at one write lock.** SQLite has one writer per file. The ingest writer (one
             group commit for every request queued) and the inbox processor now take a write turn in arrival order (an async
             semaphore, `IDatabase.WaitWriteTurnAsync`) instead of polling for the lock in SQLite's busy handler, and the
-            processor commits after each `Inbox:TransactionBudget` (5 ms) of work, so a 202 waits for at most one short
+            processor, once a webhook waits, commits within `Inbox:TransactionBudget` (2 ms), so a 202 waits for at most one short
             processing transaction. Processing commits do not wait for the disk (`synchronous=NORMAL` on its connection):
             one lost to a power cut leaves its deliveries pending, to be processed again; every 202's commit still does. The
             first run of this bench (commit `4fbe8c4`, without the turns) stored the Alertmanager load at 279 req/s, p99 2.22 s,
@@ -370,7 +370,7 @@ internal static class Report
             deserialisation, and log webhooks at Debug. A durable, fsynced 6 KB write will still not reach half of a no-op's
             rate: the 50 % target suits a smaller ratio, or a ceiling that includes a commit.
 
-            **What was changed to get these figures.** In the worker: the write turns; processing in 5 ms transactions whose
+            **What was changed to get these figures.** In the worker: the write turns; processing in 2 ms transactions whose
             commits do not wait for the disk; no configuration file watching; and the correlator writing only what changes.
             It looks up the fingerprint only when the group key finds nothing, and writes the group key's link and the
             incident row only when they are new or different. In the bench: wrk's timeout is 10 s, not 2 s, so a slow 202 is
