@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using IncidentBridge.Inbox;
 using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.Correlation;
 
@@ -23,33 +23,28 @@ internal sealed class AlertmanagerDeliveryHandler(AlertCorrelator correlator) : 
         }
 
         var payload = parsed.Value;
-        var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
         var groupKey = payload.GroupKey ?? "";
         foreach (var alert in payload.Alerts ?? [])
         {
             var fingerprint = AlertmanagerPayloadParser.FingerprintOf(alert);
-            var recorded = await connection.ExecuteAsync(new CommandDefinition(
+            var recorded = await CachedStatements.ExecuteAsync(
+                transaction,
                 """
                 INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, labels, annotations, generator_url, received_at)
                 VALUES (@DeliveryId, @Receiver, @GroupKey, @Fingerprint, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @ReceivedAt)
                 ON CONFLICT DO NOTHING
                 """,
-                new
-                {
-                    DeliveryId = delivery.Id,
-                    Receiver = payload.Receiver ?? "",
-                    GroupKey = groupKey,
-                    Fingerprint = fingerprint,
-                    alert.Status,
-                    StartsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds(),
-                    EndsAt = alert.EndedAt?.ToUnixTimeMilliseconds(),
-                    Labels = JsonSerializer.Serialize(alert.Labels ?? [], RecordJsonContext.Default.DictionaryStringString),
-                    Annotations = JsonSerializer.Serialize(alert.Annotations ?? [], RecordJsonContext.Default.DictionaryStringString),
-                    alert.GeneratorUrl,
-                    delivery.ReceivedAt,
-                },
-                transaction,
-                cancellationToken: cancellationToken));
+                ("@DeliveryId", delivery.Id),
+                ("@Receiver", payload.Receiver ?? ""),
+                ("@GroupKey", groupKey),
+                ("@Fingerprint", fingerprint),
+                ("@Status", alert.Status),
+                ("@StartsAt", alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()),
+                ("@EndsAt", alert.EndedAt?.ToUnixTimeMilliseconds()),
+                ("@Labels", JsonSerializer.Serialize(alert.Labels ?? [], RecordJsonContext.Default.DictionaryStringString)),
+                ("@Annotations", JsonSerializer.Serialize(alert.Annotations ?? [], RecordJsonContext.Default.DictionaryStringString)),
+                ("@GeneratorUrl", alert.GeneratorUrl),
+                ("@ReceivedAt", delivery.ReceivedAt));
             if (recorded == 1)
             {
                 await correlator.ApplyAsync(transaction, groupKey, alert, fingerprint, delivery.ReceivedAt);

@@ -115,6 +115,7 @@ internal sealed partial class InboxProcessor : BackgroundService
 
         // Losing this work's last commits to a power cut only leaves their deliveries pending, to be processed again.
         await using var connection = await _database.OpenForReplayableWorkAsync(cancellationToken);
+        await using var statements = CachedStatements.KeepOn(connection);
         var next = 0;
         while (next < claimed.Count)
         {

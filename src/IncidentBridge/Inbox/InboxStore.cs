@@ -64,13 +64,15 @@ internal sealed class InboxStore(IDatabase database)
 
     /// <summary>Marks a claimed delivery done; false when the lease was lost to another worker.</summary>
     public static async Task<bool> CompleteAsync(DbTransaction transaction, long seq, string owner, long nowMs) =>
-        await Connection(transaction).ExecuteAsync(
+        await CachedStatements.ExecuteAsync(
+            transaction,
             """
             UPDATE deliveries SET state = 'done', processed_at = @NowMs, lease_owner = NULL, lease_until = NULL, last_error = NULL
             WHERE seq = @Seq AND lease_owner = @Owner
             """,
-            new { Seq = seq, Owner = owner, NowMs = nowMs },
-            transaction) == 1;
+            ("@NowMs", nowMs),
+            ("@Seq", seq),
+            ("@Owner", owner)) == 1;
 
     /// <summary>Records a failed attempt: retried at <paramref name="nextAttemptMs"/>, or dead after <paramref name="maxAttempts"/>.</summary>
     public static async Task<string> FailAsync(DbTransaction transaction, long seq, string owner, string error, long nextAttemptMs, int maxAttempts) =>

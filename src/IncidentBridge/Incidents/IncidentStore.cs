@@ -36,24 +36,25 @@ internal sealed class IncidentStore(IDatabase database)
     }
 
     public static Task<IncidentRow?> FindBySourceAsync(DbTransaction tx, string kind, string key) =>
-        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+            tx,
             $"""
             SELECT {IncidentColumns} FROM incidents
             WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
                         WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
             """,
-            new { Kind = kind, Key = key },
-            tx);
+            ("@Kind", kind),
+            ("@Key", key));
 
     public static Task<IncidentRow?> FindByFingerprintAsync(DbTransaction tx, string fingerprint) =>
-        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+            tx,
             $"""
             SELECT {IncidentColumns} FROM incidents
             WHERE id = (SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
                         WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
             """,
-            new { Fingerprint = fingerprint },
-            tx);
+            ("@Fingerprint", fingerprint));
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
     public static Task<IncidentRow?> FindByCorrelationAsync(DbTransaction tx, string hash, long sinceMs) =>
@@ -79,14 +80,21 @@ internal sealed class IncidentStore(IDatabase database)
             tx);
 
     public static Task UpdateAsync(DbTransaction tx, IncidentRow incident) =>
-        Connection(tx).ExecuteAsync(
+        CachedStatements.ExecuteAsync(
+            tx,
             """
             UPDATE incidents SET severity = @Severity, status = @Status, started_at = @StartedAt, acknowledged_at = @AcknowledgedAt,
                    resolved_at = @ResolvedAt, status_changed_at = @StatusChangedAt, last_activity_at = @LastActivityAt
             WHERE id = @Id
             """,
-            incident,
-            tx);
+            ("@Severity", incident.Severity),
+            ("@Status", incident.Status),
+            ("@StartedAt", incident.StartedAt),
+            ("@AcknowledgedAt", incident.AcknowledgedAt),
+            ("@ResolvedAt", incident.ResolvedAt),
+            ("@StatusChangedAt", incident.StatusChangedAt),
+            ("@LastActivityAt", incident.LastActivityAt),
+            ("@Id", incident.Id));
 
     public static Task AddSourceAsync(DbTransaction tx, IncidentSourceRow source, long nowMs) =>
         Connection(tx).ExecuteAsync(
@@ -121,13 +129,15 @@ internal sealed class IncidentStore(IDatabase database)
             tx) > 0;
 
     public static Task<IncidentAlertRow?> GetAlertAsync(DbTransaction tx, string incidentId, string fingerprint) =>
-        Connection(tx).QueryFirstOrDefaultAsync<IncidentAlertRow>(
+        CachedStatements.QueryFirstOrDefaultAsync<IncidentAlertRow>(
+            tx,
             $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @IncidentId AND fingerprint = @Fingerprint",
-            new { IncidentId = incidentId, Fingerprint = fingerprint },
-            tx);
+            ("@IncidentId", incidentId),
+            ("@Fingerprint", fingerprint));
 
     public static Task UpsertAlertAsync(DbTransaction tx, IncidentAlertRow alert, long nowMs) =>
-        Connection(tx).ExecuteAsync(
+        CachedStatements.ExecuteAsync(
+            tx,
             """
             INSERT INTO incident_alerts (incident_id, fingerprint, group_key, status, starts_at, ends_at, labels, annotations, generator_url, updated_at)
             VALUES (@IncidentId, @Fingerprint, @GroupKey, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @NowMs)
@@ -135,23 +145,32 @@ internal sealed class IncidentStore(IDatabase database)
                 group_key = excluded.group_key, status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
                 labels = excluded.labels, annotations = excluded.annotations, generator_url = excluded.generator_url, updated_at = excluded.updated_at
             """,
-            new
-            {
-                alert.IncidentId, alert.Fingerprint, alert.GroupKey, alert.Status, alert.StartsAt, alert.EndsAt, alert.Labels, alert.Annotations,
-                alert.GeneratorUrl, NowMs = nowMs,
-            },
-            tx);
+            ("@IncidentId", alert.IncidentId),
+            ("@Fingerprint", alert.Fingerprint),
+            ("@GroupKey", alert.GroupKey),
+            ("@Status", alert.Status),
+            ("@StartsAt", alert.StartsAt),
+            ("@EndsAt", alert.EndsAt),
+            ("@Labels", alert.Labels),
+            ("@Annotations", alert.Annotations),
+            ("@GeneratorUrl", alert.GeneratorUrl),
+            ("@NowMs", nowMs));
 
     /// <summary>Appends a timeline entry once: a second entry with the same <paramref name="dedupKey"/> is ignored.</summary>
     public static async Task<bool> AppendTimelineAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
-        await Connection(tx).ExecuteAsync(
+        await CachedStatements.ExecuteAsync(
+            tx,
             """
             INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)
             VALUES (@IncidentId, @AtMs, @Kind, @Message, @Actor, @DedupKey)
             ON CONFLICT DO NOTHING
             """,
-            new { IncidentId = incidentId, AtMs = atMs, Kind = kind, Message = message, Actor = actor, DedupKey = dedupKey },
-            tx) == 1;
+            ("@IncidentId", incidentId),
+            ("@AtMs", atMs),
+            ("@Kind", kind),
+            ("@Message", message),
+            ("@Actor", actor),
+            ("@DedupKey", dedupKey)) == 1;
 
     /// <summary>Newest first. <paramref name="open"/>: true = not resolved, false = resolved, null = all.</summary>
     public async Task<IReadOnlyList<IncidentRow>> ListAsync(bool? open, string? service, int? severity, long? beforeSeq, int limit, CancellationToken cancellationToken)

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Dapper;
+
+namespace IncidentBridge.Storage;
+
+/// <summary>
+/// Commands kept for the statements the inbox processor runs for every alert. Microsoft.Data.Sqlite keeps a statement
+/// compiled only as long as its command lives, and Dapper makes a command per call, so SQLite compiled every statement
+/// anew: about as much CPU as running it (bench/RESULTS.md §7). Within a <see cref="KeepOn"/> scope on a connection,
+/// each statement gets one command, compiled once; elsewhere a command is made and disposed per call, as Dapper does.
+/// Parameters are bound in the order given, which must be the same on every call with the same SQL.
+/// </summary>
+internal static class CachedStatements
+{
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Scopes = [];
+
+    /// <summary>Keeps commands on <paramref name="connection"/> until the returned scope is disposed (before the connection).</summary>
+    public static IAsyncDisposable KeepOn(DbConnection connection)
+    {
+        var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
+        Scopes.AddOrUpdate(connection, commands);
+        return new Scope(connection, commands);
+    }
+
+    public static async Task<int> ExecuteAsync(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var (command, owned) = Command(tx, sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            if (owned)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The first row mapped by Dapper (columns by name, as its Query methods do), or default.</summary>
+    public static async Task<T?> QueryFirstOrDefaultAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var (command, owned) = Command(tx, sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            return reader.Parse<T>().FirstOrDefault();
+        }
+        finally
+        {
+            if (owned)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    private static (DbCommand Command, bool Owned) Command(DbTransaction tx, string sql, (string Name, object? Value)[] parameters)
+    {
+        var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+        var commands = Scopes.TryGetValue(connection, out var kept) ? kept : null;
+        if (commands?.TryGetValue(sql, out var command) != true || command is null)
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+
+            commands?.Add(sql, command);
+        }
+
+        command.Transaction = tx;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return (command, commands is null);
+    }
+
+    private sealed class Scope(DbConnection connection, Dictionary<string, DbCommand> commands) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Scopes.Remove(connection);
+            foreach (var command in commands.Values)
+            {
+                await command.DisposeAsync();
+            }
+
+            commands.Clear();
+        }
+    }
+}
