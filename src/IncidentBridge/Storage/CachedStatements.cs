@@ -60,8 +60,9 @@ internal static class CachedStatements
     private static (DbCommand Command, bool Owned) Command(DbTransaction tx, string sql, (string Name, object? Value)[] parameters)
     {
         var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
-        var commands = Scopes.TryGetValue(connection, out var kept) ? kept : null;
-        if (commands?.TryGetValue(sql, out var command) != true || command is null)
+        Scopes.TryGetValue(connection, out var commands);
+        DbCommand? command = null;
+        if (commands is null || !commands.TryGetValue(sql, out command))
         {
             command = connection.CreateCommand();
             command.CommandText = sql;
