@@ -9,15 +9,21 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.ActionItems;
 
 /// <summary>
-/// Sends pending action items to their trackers, one at a time, exactly once (CONTRACT §5):
+/// Sends pending action items to their trackers, exactly once (docs/ARCHITECTURE.md, "Exactly one issue per action
+/// item"). Each item is a small state machine driven under a lease, one effect at a time, each recorded as soon as
+/// it happened:
 /// <list type="number">
-/// <item>the claim marks an item without an issue <c>uncertain</c> and commits, before any create is sent;</item>
-/// <item>an item that was already uncertain (a previous create's answer never got recorded: timeout, 5xx,
-/// crash, restart) is first looked up by its marker label, and an issue found is adopted;</item>
-/// <item>only then is the issue created, and its key recorded.</item>
+/// <item>Fence: before every tracker call the lease is renewed, and only while this dispatcher still holds it; each
+/// call is cut off before the lease could run out, so a replica that takes over never overlaps a call of ours.</item>
+/// <item>Create: the time a create is sent is committed first (<c>create_sent_at</c>). An item with a create in doubt
+/// is looked up by its marker, but only once <c>SearchSettle</c> has passed since that create (the search may lag
+/// behind writes); an issue found is adopted, the oldest if several. Only an empty, settled search leads to a create.</item>
+/// <item>The new key is committed on its own, before any later step; the steps then follow as their own outbox work:
+/// the update of an edited item (by revision: an edit made while a call was in flight is sent next), and the item's
+/// own status (in progress, done). A later step refused or failing never clears what was recorded.</item>
 /// </list>
-/// Outages and rate limits keep the item pending and retry it with capped back-off, after <c>Retry-After</c>
-/// when the tracker gave one; a tracker that failed is paused for the rest of the batch. Nothing is dropped.
+/// Outages and rate limits keep the item pending and retry it with capped back-off, after <c>Retry-After</c> when
+/// the tracker gave one; a tracker that failed is paused for the rest of the batch. Nothing is dropped.
 /// </summary>
 internal sealed partial class ActionItemDispatcher(
     ActionItemStore store,
@@ -113,81 +119,179 @@ internal sealed partial class ActionItemDispatcher(
         LogReleased(unsent.Count);
     }
 
-    private async Task SyncAsync(ActionItemRow item, Dictionary<string, DateTimeOffset> paused, CancellationToken cancellationToken)
+    private async Task SyncAsync(ActionItemRow claimed, Dictionary<string, DateTimeOffset> paused, CancellationToken cancellationToken)
     {
-        var wasUncertain = item.Uncertain == 1;
+        // Read again under the lease: the batch may have waited behind slow calls, and the item may have been edited.
+        if (await store.FindLeasedAsync(claimed.Id, _owner, cancellationToken) is not { } item)
+        {
+            LogLeaseLost(claimed.Id, "before it was sent");
+            return;
+        }
+
         var work = await PrepareAsync(item, cancellationToken);
         if (work.Problem is { } problem)
         {
-            await RetryLaterAsync(item, SyncState.Pending, problem, wasUncertain, null, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, problem, null, cancellationToken);
             return;
         }
 
-        var (tracker, target, issue) = (work.Tracker, work.Target, work.Issue);
-        if (tracker is null || target is null || issue is null)
-        {
-            return;
-        }
-
+        var (tracker, target, issue) = (work.Tracker!, work.Target!, work.Issue!);
         if (paused.TryGetValue(tracker.Name, out var until))
         {
-            await RetryLaterAsync(item, SyncState.Pending, $"{tracker.Name} is unavailable; waiting", wasUncertain, until - time.GetUtcNow(), cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, $"{tracker.Name} is unavailable; waiting", until - time.GetUtcNow(), cancellationToken);
             return;
         }
 
-        var createSent = false;
+        var step = Step.Find;
         try
         {
-            TrackerIssue result;
             if (item.TrackerKey is null)
             {
-                var found = wasUncertain ? await tracker.FindByMarkerAsync(target, item.Marker, cancellationToken) : null;
-                if (found is not null)
+                if (await FindOrCreateAsync(item, tracker, target, issue, s => step = s, cancellationToken) is not { } recorded)
                 {
-                    LogAdopted(item.Id, found.Key, item.Marker);
-                    // The lost attempt may have stopped half-way (created, not yet closed): finish it.
-                    await tracker.UpdateAsync(target, found, issue, cancellationToken);
+                    return;
                 }
 
-                createSent = found is null;
-                result = found ?? await tracker.CreateAsync(target, issue, cancellationToken);
-                await incidents.AppendTimelineAsync(item.IncidentId, time.GetUtcNow().ToUnixTimeMilliseconds(), TimelineKinds.ActionItemTracked,
-                    $"Action item {item.ItemKey} is {tracker.Name} issue {result.Key}: {Shorten(item.Description, 120)}", null, $"tracked:{item.Id}", cancellationToken);
+                item = recorded;
             }
-            else
+
+            if (item.NeedsUpdate)
             {
-                result = new TrackerIssue(item.TrackerKey, item.TrackerUrl ?? "", item.Status);
-                if (item.NeedsUpdate == 1)
+                step = Step.Update;
+                var updated = await CallAsync(item, ct => tracker.UpdateAsync(target, item.TrackerKey!, issue, ct), cancellationToken);
+                if (!await store.RecordUpdatedAsync(item.Id, _owner, item.Revision, updated.Note, Now(), cancellationToken))
                 {
-                    await tracker.UpdateAsync(target, result, issue, cancellationToken);
+                    LogLeaseLost(item.Id, "after its issue was updated");
+                    return;
+                }
+
+                metrics.Synced(tracker.Name, "updated");
+            }
+
+            if (item.StatusPending)
+            {
+                step = Step.Status;
+                await CallAsync(item, async ct => { await tracker.SetStatusAsync(target, item.TrackerKey!, item.Status, ct); return true; }, cancellationToken);
+                if (!await store.RecordStatusAppliedAsync(item.Id, _owner, Now(), cancellationToken))
+                {
+                    LogLeaseLost(item.Id, "after its issue's status was set");
+                    return;
                 }
             }
 
-            await store.RecordSyncedAsync(item.Id, _owner, tracker.Name, target.Project ?? target.Repository ?? "", result.Key, result.Url, item.TrackerKey is null ? result.Status : null, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-            metrics.Synced(tracker.Name, createSent ? "created" : item.TrackerKey is null ? "adopted" : "updated");
-            LogSynced(item.Id, tracker.Name, result.Key);
+            await store.EndLeaseAsync(item.Id, _owner, cancellationToken);
+            LogSynced(item.Id, tracker.Name, item.TrackerKey!);
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(item.Id, $"before the {step}");
         }
         catch (TrackerUnavailableException ex)
         {
             var delay = ex.RetryAfter ?? Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
             paused[tracker.Name] = time.GetUtcNow() + delay;
             metrics.Synced(tracker.Name, "unavailable");
-            await RetryLaterAsync(item, SyncState.Pending, ex.Message, wasUncertain || createSent, delay, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, ex.Message, delay, cancellationToken);
         }
         catch (TrackerRejectedException ex)
         {
             metrics.Synced(tracker.Name, "rejected");
             LogRejected(item.Id, tracker.Name, ex.Message);
-            // A refused create made nothing; a refused search leaves the earlier doubt in place.
-            await RetryLaterAsync(item, SyncState.Rejected, ex.Message, wasUncertain && !createSent, _options.RejectedRetryDelay, cancellationToken);
+
+            // Only a refused create made nothing: its doubt goes back to what it was. A refused search or later step
+            // (close, transition, assign) leaves every recorded effect and every doubt as it was.
+            await RetryLaterAsync(item, SyncState.Rejected, ex.Message, _options.RejectedRetryDelay, cancellationToken, createRefused: step == Step.Create);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.Synced(tracker.Name, "error");
             LogFailed(ex, item.Id);
-            await RetryLaterAsync(item, SyncState.Pending, $"{ex.GetType().Name}: {ex.Message}", wasUncertain || createSent, null, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, $"{ex.GetType().Name}: {ex.Message}", null, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Gets the item its issue: an issue the postmortem named, or the one an earlier create in doubt made (by marker,
+    /// once the search has settled), or a new one. Returns the item as recorded with its key, or null when the pass
+    /// ends here (the search has not settled yet, or the lease was lost).
+    /// </summary>
+    private async Task<ActionItemRow?> FindOrCreateAsync(ActionItemRow item, ITracker tracker, TrackerTarget target, NewTrackerIssue issue, Action<Step> at, CancellationToken cancellationToken)
+    {
+        var targetName = target.Project ?? target.Repository ?? "";
+        if (item.AdoptKey is { } named)
+        {
+            var adopted = await CallAsync(item, ct => tracker.GetAsync(target, named, ct), cancellationToken)
+                ?? throw new TrackerRejectedException($"The postmortem names {tracker.Name} issue {named} for this item, but it does not exist.");
+
+            // Written with revision 0: the update that follows puts the marker and the item's text on it. Its status is the tracker's.
+            return await RecordIssueAsync(item, tracker, targetName, adopted, 0, false, "adopted", cancellationToken);
+        }
+
+        if (item.CreateSentAt is { } sentAt)
+        {
+            var settled = DateTimeOffset.FromUnixTimeMilliseconds(sentAt) + _options.SearchSettle;
+            if (time.GetUtcNow() < settled)
+            {
+                LogSettling(item.Id, settled);
+                await RetryLaterAsync(item, SyncState.Pending, $"An earlier create's outcome is unknown; the marker search is trusted from {settled:u}", settled - time.GetUtcNow(), cancellationToken);
+                return null;
+            }
+
+            var found = await CallAsync(item, ct => tracker.FindByMarkerAsync(target, item.Marker, ct), cancellationToken);
+            if (found.Count > 0)
+            {
+                // The lost attempt may have stopped half-way: the update and the status step that follow finish it.
+                LogAdopted(item.Id, found[0].Key, item.Marker);
+                return await RecordIssueAsync(item, tracker, targetName, found[0] with { Note = null }, 0, item.Status != ActionItemStatus.Open, "found", cancellationToken);
+            }
+        }
+
+        at(Step.Create);
+        var created = await CallAsync(item, ct => tracker.CreateAsync(target, issue, ct), cancellationToken, createSentAt: Now());
+        return await RecordIssueAsync(item, tracker, targetName, created, item.Revision, item.Status != ActionItemStatus.Open, "created", cancellationToken);
+    }
+
+    private async Task<ActionItemRow?> RecordIssueAsync(ActionItemRow item, ITracker tracker, string target, TrackerIssue issue, long writtenRevision, bool statusPending, string how, CancellationToken cancellationToken)
+    {
+        var nowMs = Now();
+        if (!await store.RecordIssueAsync(item.Id, _owner, tracker.Name, target, issue, writtenRevision, statusPending, nowMs, cancellationToken))
+        {
+            // Another dispatcher holds the item now; it finds this issue by its marker once the search has settled.
+            LogLeaseLost(item.Id, $"after {tracker.Name} issue {issue.Key} was {how}");
+            return null;
+        }
+
+        metrics.Synced(tracker.Name, how);
+        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.ActionItemTracked,
+            $"Action item {item.ItemKey} is {tracker.Name} issue {issue.Key}: {Shorten(item.Description, 120)}", null, $"tracked:{item.Id}", cancellationToken);
+        return item with { TrackerKey = issue.Key, TrackerUrl = issue.Url, SyncedRevision = writtenRevision, StatusPending = statusPending, CreateSentAt = null };
+    }
+
+    /// <summary>
+    /// One tracker call under the fence: the lease is renewed first (with the create's send time when this is a create),
+    /// and the call is cut off at three quarters of the lease, so it cannot outlive it. A call cut off has an unknown outcome.
+    /// </summary>
+    private async Task<T> CallAsync<T>(ActionItemRow item, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, long? createSentAt = null)
+    {
+        if (!await store.RenewAsync(item.Id, _owner, (time.GetUtcNow() + _options.LeaseDuration).ToUnixTimeMilliseconds(), createSentAt, cancellationToken))
+        {
+            throw new LeaseLostException();
+        }
+
+        var budget = _options.LeaseDuration * 0.75;
+        using var deadline = new CancellationTokenSource(budget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await call(linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TrackerUnavailableException($"The tracker did not answer within {budget} (three quarters of the lease).");
+        }
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Everything a tracker call needs, or the reason the item cannot be sent yet (no route, tracker not configured).</summary>
     private async Task<DispatchWork> PrepareAsync(ActionItemRow item, CancellationToken cancellationToken)
@@ -238,15 +342,15 @@ internal sealed partial class ActionItemDispatcher(
             item.Priority,
             item.Due,
             owners.Resolve(item.Owner),
-            item.Status == ActionItemStatus.Done);
+            item.Status);
         return new DispatchWork(null, tracker, target, issue);
     }
 
-    private async Task RetryLaterAsync(ActionItemRow item, string state, string error, bool uncertain, TimeSpan? delay, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(ActionItemRow item, string state, string error, TimeSpan? delay, CancellationToken cancellationToken, bool createRefused = false)
     {
         var now = time.GetUtcNow();
         var wait = delay is { } d && d > TimeSpan.Zero ? d : Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-        await store.RecordFailureAsync(item.Id, _owner, state, error, uncertain, (now + wait).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), cancellationToken);
+        await store.RecordFailureAsync(item.Id, _owner, state, error, (now + wait).ToUnixTimeMilliseconds(), createRefused, item.CreateSentAt, now.ToUnixTimeMilliseconds(), cancellationToken);
         LogRetry(item.Id, error, wait);
     }
 
@@ -285,6 +389,23 @@ internal sealed partial class ActionItemDispatcher(
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Retrying {Count} action items a tracker refused before this start")]
     private partial void LogRetryingRejected(int count);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Action item {ActionItemId}: this dispatcher's lease was taken over {When}; it stops, and the new holder carries on")]
+    private partial void LogLeaseLost(string actionItemId, string when);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Action item {ActionItemId}: an earlier create's outcome is unknown; its marker search is trusted from {Settled}")]
+    private partial void LogSettling(string actionItemId, DateTimeOffset settled);
+
+    private enum Step
+    {
+        Find,
+        Create,
+        Update,
+        Status,
+    }
+
+    /// <summary>Thrown by the fence: the lease is no longer this dispatcher's, so nothing more may be sent or recorded.</summary>
+    private sealed class LeaseLostException : Exception;
 
     private sealed record DispatchWork(string? Problem, ITracker? Tracker, TrackerTarget? Target, NewTrackerIssue? Issue)
     {

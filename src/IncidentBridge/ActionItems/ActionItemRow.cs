@@ -1,33 +1,73 @@
+using System.Globalization;
+
 namespace IncidentBridge.ActionItems;
 
 /// <summary>An action item as stored, with its outbox state; times in Unix milliseconds.</summary>
-internal sealed record ActionItemRow(
-    long Seq,
-    string Id,
-    string PostmortemId,
-    string IncidentId,
-    string ItemKey,
-    long Position,
-    string Marker,
-    string Description,
-    string? Type,
-    string Owner,
-    string Priority,
-    string? DueDate,
-    string Status,
-    long? RemovedAt,
-    string? Tracker,
-    string? TrackerTarget,
-    string? TrackerKey,
-    string? TrackerUrl,
-    string SyncState,
-    long NeedsUpdate,
-    long Uncertain,
-    long Attempts,
-    long NextAttemptAt,
-    string? SyncError)
+internal sealed record ActionItemRow
 {
-    public DateOnly? Due => DueDate is { } due ? DateOnly.ParseExact(due, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;
+    public long Seq { get; init; }
+
+    public required string Id { get; init; }
+
+    public required string PostmortemId { get; init; }
+
+    public required string IncidentId { get; init; }
+
+    /// <summary>The item's identity within its postmortem: the JSON <c>id</c>, or a key given when the item first appeared.</summary>
+    public required string ItemKey { get; init; }
+
+    public long Position { get; init; }
+
+    public required string Marker { get; init; }
+
+    public required string Description { get; init; }
+
+    public string? Type { get; init; }
+
+    public required string Owner { get; init; }
+
+    public required string Priority { get; init; }
+
+    public string? DueDate { get; init; }
+
+    public required string Status { get; init; }
+
+    public long? RemovedAt { get; init; }
+
+    public string? Tracker { get; init; }
+
+    public string? TrackerTarget { get; init; }
+
+    public string? TrackerKey { get; init; }
+
+    public string? TrackerUrl { get; init; }
+
+    public required string SyncState { get; init; }
+
+    /// <summary>Bumped by each re-post that changes the item.</summary>
+    public long Revision { get; init; } = 1;
+
+    /// <summary>The revision the issue was last written with (create or update); behind <see cref="Revision"/> means an update is due.</summary>
+    public long SyncedRevision { get; init; }
+
+    /// <summary>When the latest create whose outcome is unknown was sent; null when no create is in doubt.</summary>
+    public long? CreateSentAt { get; init; }
+
+    /// <summary>The item's own status is still to be applied to its issue (a step after the create).</summary>
+    public bool StatusPending { get; init; }
+
+    /// <summary>An existing issue the postmortem names for this item: adopted, never a second one made.</summary>
+    public string? AdoptKey { get; init; }
+
+    public long Attempts { get; init; }
+
+    public long NextAttemptAt { get; init; }
+
+    public string? SyncError { get; init; }
+
+    public DateOnly? Due => DueDate is { } due ? DateOnly.ParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+
+    public bool NeedsUpdate => TrackerKey is not null && SyncedRevision < Revision;
 
     public bool IsOverdue(DateOnly today) => Status != ActionItemStatus.Done && RemovedAt is null && Due is { } due && due < today;
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using IncidentBridge.Storage;
+using IncidentBridge.Trackers;
 
 namespace IncidentBridge.ActionItems;
 
@@ -11,7 +12,8 @@ internal sealed class ActionItemStore(IDatabase database)
         seq AS Seq, id AS Id, postmortem_id AS PostmortemId, incident_id AS IncidentId, item_key AS ItemKey, position AS Position,
         marker AS Marker, description AS Description, type AS Type, owner AS Owner, priority AS Priority, due_date AS DueDate,
         status AS Status, removed_at AS RemovedAt, tracker AS Tracker, tracker_target AS TrackerTarget, tracker_key AS TrackerKey,
-        tracker_url AS TrackerUrl, sync_state AS SyncState, needs_update AS NeedsUpdate, uncertain AS Uncertain, attempts AS Attempts,
+        tracker_url AS TrackerUrl, sync_state AS SyncState, revision AS Revision, synced_revision AS SyncedRevision,
+        create_sent_at AS CreateSentAt, status_pending AS StatusPending, adopt_key AS AdoptKey, attempts AS Attempts,
         next_attempt_at AS NextAttemptAt, sync_error AS SyncError
         """;
 
@@ -23,39 +25,48 @@ internal sealed class ActionItemStore(IDatabase database)
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO action_items (id, postmortem_id, incident_id, item_key, position, marker, description, type, owner, priority, due_date,
-                                      status, sync_state, next_attempt_at, created_at, updated_at)
+                                      status, sync_state, adopt_key, next_attempt_at, created_at, updated_at)
             VALUES (@Id, @PostmortemId, @IncidentId, @ItemKey, @Position, @Marker, @Description, @Type, @Owner, @Priority, @DueDate,
-                    @Status, @SyncState, @NowMs, @NowMs, @NowMs)
+                    @Status, @SyncState, @AdoptKey, @NowMs, @NowMs, @NowMs)
             """,
             new
             {
                 item.Id, item.PostmortemId, item.IncidentId, item.ItemKey, item.Position, item.Marker, item.Description, item.Type, item.Owner,
-                item.Priority, item.DueDate, item.Status, item.SyncState, NowMs = nowMs,
-            },
-            tx);
-
-    /// <summary>Writes an item's content and sync state as re-posted (never its tracker link or lease).</summary>
-    public static Task UpdateContentAsync(DbTransaction tx, ActionItemRow item, long nowMs) =>
-        Connection(tx).ExecuteAsync(
-            """
-            UPDATE action_items SET position = @Position, description = @Description, type = @Type, owner = @Owner, priority = @Priority,
-                   due_date = @DueDate, status = @Status, removed_at = @RemovedAt, sync_state = @SyncState, needs_update = @NeedsUpdate,
-                   next_attempt_at = CASE WHEN @SyncState = 'pending' THEN @NowMs ELSE next_attempt_at END, updated_at = @NowMs
-            WHERE id = @Id
-            """,
-            new
-            {
-                item.Id, item.Position, item.Description, item.Type, item.Owner, item.Priority, item.DueDate, item.Status, item.RemovedAt,
-                item.SyncState, item.NeedsUpdate, NowMs = nowMs,
+                item.Priority, item.DueDate, item.Status, item.SyncState, item.AdoptKey, NowMs = nowMs,
             },
             tx);
 
     /// <summary>
-    /// Leases due items (pending, or rejected ones whose retry time came) to <paramref name="owner"/>. An item without an
-    /// issue is marked <c>uncertain</c> in the same statement, before any create is sent: if we crash between the
-    /// tracker's answer and our commit, the next attempt knows to search for the marker. Returns the rows as they were.
-    /// Replicas claiming at once take disjoint items: the selection locks what it picks and skips what another claim
-    /// has locked (<see cref="IDatabase.SkipLocked"/>), and each update checks the lease again.
+    /// Writes an item's content as re-posted. A content change bumps the revision relative to the stored one (a
+    /// dispatcher may be recording an older revision at this moment: it then leaves the item pending). The sync state
+    /// moves only between held and pending here; the tracker link, lease and recorded steps are the dispatcher's.
+    /// </summary>
+    public static Task UpdateContentAsync(DbTransaction tx, ActionItemRow item, bool contentChanged, bool published, long nowMs) =>
+        Connection(tx).ExecuteAsync(
+            """
+            UPDATE action_items SET position = @Position, description = @Description, type = @Type, owner = @Owner, priority = @Priority,
+                   due_date = @DueDate, status = @Status, removed_at = @RemovedAt, adopt_key = COALESCE(adopt_key, @AdoptKey),
+                   revision = revision + @Bump,
+                   sync_state = CASE
+                       WHEN @Published = 0 AND tracker_key IS NULL THEN 'held'
+                       WHEN @Published = 1 AND (sync_state = 'held' OR @Bump = 1 OR tracker_key IS NOT NULL AND synced_revision < revision) THEN 'pending'
+                       ELSE sync_state END,
+                   next_attempt_at = CASE WHEN @Published = 1 AND (sync_state = 'held' OR @Bump = 1 OR tracker_key IS NOT NULL AND synced_revision < revision) THEN @NowMs ELSE next_attempt_at END,
+                   updated_at = @NowMs
+            WHERE id = @Id
+            """,
+            new
+            {
+                item.Id, item.Position, item.Description, item.Type, item.Owner, item.Priority, item.DueDate, item.Status, item.RemovedAt, item.AdoptKey,
+                Bump = contentChanged ? 1 : 0, Published = published ? 1 : 0, NowMs = nowMs,
+            },
+            tx);
+
+    /// <summary>
+    /// Leases due items (pending, or rejected ones whose retry time came) to <paramref name="owner"/>. Replicas claiming
+    /// at once take disjoint items: the selection locks what it picks and skips what another claim has locked
+    /// (<see cref="IDatabase.SkipLocked"/>), and each update checks the lease again. A claim is the only way to change
+    /// <c>lease_owner</c>, so "the lease owner is still me" is the fence every later write of the dispatcher checks.
     /// </summary>
     public async Task<IReadOnlyList<ActionItemRow>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
@@ -76,8 +87,7 @@ internal sealed class ActionItemStore(IDatabase database)
         {
             var taken = await connection.ExecuteAsync(new CommandDefinition(
                 """
-                UPDATE action_items SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1,
-                       uncertain = CASE WHEN tracker_key IS NULL THEN 1 ELSE uncertain END
+                UPDATE action_items SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1
                 WHERE id = @Id AND (lease_until IS NULL OR lease_until <= @NowMs)
                 """,
                 new { item.Id, Owner = owner, LeaseUntilMs = leaseUntilMs, NowMs = nowMs },
@@ -93,51 +103,122 @@ internal sealed class ActionItemStore(IDatabase database)
         return claimed;
     }
 
+    /// <summary>The item as stored now, read under its lease (content may have changed since the claim).</summary>
+    public async Task<ActionItemRow?> FindLeasedAsync(string id, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<ActionItemRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM action_items WHERE id = @Id AND lease_owner = @Owner", new { Id = id, Owner = owner }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
-    /// Hands a claimed item back unsent (the worker is stopping): no lease, and its attempts and <c>uncertain</c> as
-    /// before the claim (<paramref name="asClaimed"/> is the row the claim returned), since no create went out for it.
+    /// The fence before every tracker call: extends the lease to <paramref name="leaseUntilMs"/> if <paramref name="owner"/>
+    /// still holds it. False means another dispatcher took the item over: the caller must not call the tracker.
+    /// <paramref name="createSentAtMs"/>, when given, records in the same commit that a create is about to be sent.
+    /// </summary>
+    public async Task<bool> RenewAsync(string id, string owner, long leaseUntilMs, long? createSentAtMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET lease_until = @LeaseUntilMs, create_sent_at = COALESCE(@CreateSentAt, create_sent_at)
+            WHERE id = @Id AND lease_owner = @Owner
+            """,
+            new { Id = id, Owner = owner, LeaseUntilMs = leaseUntilMs, CreateSentAt = createSentAtMs },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>
+    /// Hands a claimed item back unsent (the worker is stopping): no lease, and its attempts as before the claim
+    /// (<paramref name="asClaimed"/> is the row the claim returned).
     /// </summary>
     public async Task ReleaseAsync(ActionItemRow asClaimed, string owner, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE action_items SET lease_owner = NULL, lease_until = NULL, attempts = @Attempts, uncertain = @Uncertain
-            WHERE id = @Id AND lease_owner = @Owner
-            """,
-            new { asClaimed.Id, Owner = owner, asClaimed.Attempts, asClaimed.Uncertain },
+            "UPDATE action_items SET lease_owner = NULL, lease_until = NULL, attempts = @Attempts WHERE id = @Id AND lease_owner = @Owner",
+            new { asClaimed.Id, Owner = owner, asClaimed.Attempts },
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>The item now has its issue (created, adopted or updated): synced, nothing uncertain left.</summary>
-    public async Task<bool> RecordSyncedAsync(string id, string owner, string tracker, string target, string key, string url, string? trackerStatus, long nowMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// The item has its issue (created, found by its marker, or adopted): the key is recorded in a commit of its own,
+    /// before any later step. <paramref name="writtenRevision"/> is the revision the issue's content came from (0 when
+    /// unknown: an update follows); the create's doubt is cleared. The lease is kept for the steps that follow.
+    /// </summary>
+    public async Task<bool> RecordIssueAsync(string id, string owner, string tracker, string target, TrackerIssue issue, long writtenRevision, bool statusPending, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET tracker = @Tracker, tracker_target = @Target, tracker_key = @Key, tracker_url = @Url,
-                   status = COALESCE(@TrackerStatus, status), sync_state = 'synced', needs_update = 0, uncertain = 0, attempts = 0,
-                   sync_error = NULL, lease_owner = NULL, lease_until = NULL, updated_at = @NowMs
+            UPDATE action_items SET tracker = @Tracker, tracker_target = @Target, tracker_key = @Key, tracker_url = @Url, create_sent_at = NULL,
+                   synced_revision = @Written, status_pending = @StatusPending, sync_error = @Note,
+                   sync_state = CASE WHEN revision <= @Written AND @StatusPending = 0 THEN 'synced' ELSE 'pending' END,
+                   attempts = 0, updated_at = @NowMs
             WHERE id = @Id AND lease_owner = @Owner
             """,
-            new { Id = id, Owner = owner, Tracker = tracker, Target = target, Key = key, Url = url, TrackerStatus = trackerStatus, NowMs = nowMs },
+            new { Id = id, Owner = owner, Tracker = tracker, Target = target, issue.Key, issue.Url, issue.Note, Written = writtenRevision, StatusPending = statusPending ? 1 : 0, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>
-    /// The attempt failed: back to <paramref name="state"/> with the error, retried at <paramref name="retryAtMs"/>.
-    /// <paramref name="uncertain"/> stays set when a create may have happened.
+    /// The issue was written with <paramref name="writtenRevision"/>: synced, unless the item changed again meanwhile
+    /// or its status is still to be applied (then it stays pending, and the next pass sends what is new).
     /// </summary>
-    public async Task RecordFailureAsync(string id, string owner, string state, string error, bool uncertain, long retryAtMs, long nowMs, CancellationToken cancellationToken)
+    public async Task<bool> RecordUpdatedAsync(string id, string owner, long writtenRevision, string? note, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET synced_revision = CASE WHEN synced_revision > @Written THEN synced_revision ELSE @Written END, sync_error = @Note,
+                   sync_state = CASE WHEN revision <= @Written AND status_pending = 0 THEN 'synced' ELSE 'pending' END,
+                   attempts = 0, updated_at = @NowMs
+            WHERE id = @Id AND lease_owner = @Owner
+            """,
+            new { Id = id, Owner = owner, Written = writtenRevision, Note = note, NowMs = nowMs },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>The item's own status is now the issue's: the step is done.</summary>
+    public async Task<bool> RecordStatusAppliedAsync(string id, string owner, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET status_pending = 0, attempts = 0, updated_at = @NowMs,
+                   sync_state = CASE WHEN revision <= synced_revision THEN 'synced' ELSE 'pending' END
+            WHERE id = @Id AND lease_owner = @Owner
+            """,
+            new { Id = id, Owner = owner, NowMs = nowMs },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>The pass over this item is over: the lease ends (only if still ours).</summary>
+    public async Task EndLeaseAsync(string id, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE action_items SET lease_owner = NULL, lease_until = NULL WHERE id = @Id AND lease_owner = @Owner",
+            new { Id = id, Owner = owner },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The attempt failed: back to <paramref name="state"/> with the error, retried at <paramref name="retryAtMs"/>, lease
+    /// ended. A create in doubt stays in doubt; <paramref name="createRefused"/> says the tracker refused the create
+    /// itself (nothing was made), so the doubt goes back to <paramref name="createSentAtBefore"/>, what it was before it.
+    /// </summary>
+    public async Task RecordFailureAsync(string id, string owner, string state, string error, long retryAtMs, bool createRefused, long? createSentAtBefore, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET sync_state = @State, sync_error = @Error, uncertain = @Uncertain, next_attempt_at = @RetryAtMs,
-                   lease_owner = NULL, lease_until = NULL, updated_at = @NowMs
+            UPDATE action_items SET sync_state = CASE WHEN sync_state = 'synced' THEN 'pending' ELSE @State END, sync_error = @Error,
+                   next_attempt_at = @RetryAtMs, lease_owner = NULL, lease_until = NULL, updated_at = @NowMs,
+                   create_sent_at = CASE WHEN @CreateRefused = 1 THEN @Before ELSE create_sent_at END
             WHERE id = @Id AND lease_owner = @Owner
             """,
-            new { Id = id, Owner = owner, State = state, Error = error, Uncertain = uncertain ? 1 : 0, RetryAtMs = retryAtMs, NowMs = nowMs },
+            new { Id = id, Owner = owner, State = state, Error = error, RetryAtMs = retryAtMs, CreateRefused = createRefused ? 1 : 0, Before = createSentAtBefore, NowMs = nowMs },
             cancellationToken: cancellationToken));
     }
 

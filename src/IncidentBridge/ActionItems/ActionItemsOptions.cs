@@ -8,10 +8,16 @@ internal sealed class ActionItemsOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a claim on an item lasts. Longer than a tracker call with its retries, so that no other
-    /// replica takes the item over while a create is still in flight.
+    /// How long a claim on an item lasts. It is renewed before every tracker call, and each call is cut off at
+    /// three quarters of it, so no other replica takes the item over while a call is still in flight.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// After a create whose outcome is unknown, how long before a marker search is trusted to be complete: Jira
+    /// Cloud's search is eventually consistent, so an empty answer sooner than this may miss the issue just made.
+    /// </summary>
+    public TimeSpan SearchSettle { get; set; } = TimeSpan.FromMinutes(1);
 
     public int BatchSize { get; set; } = 20;
 

@@ -20,6 +20,10 @@ internal sealed class ActionItemsOptionsValidator : IValidateOptions<ActionItems
         Positive(nameof(options.BatchSize), options.BatchSize);
         Positive(nameof(options.RetryDelay), options.RetryDelay.TotalMilliseconds);
         Positive(nameof(options.RejectedRetryDelay), options.RejectedRetryDelay.TotalMilliseconds);
+        if (options.SearchSettle < TimeSpan.Zero)
+        {
+            failures.Add($"{ActionItemsOptions.Section}:SearchSettle must not be negative (was {options.SearchSettle}).");
+        }
         if (options.MaxRetryDelay < options.RetryDelay)
         {
             failures.Add($"{ActionItemsOptions.Section}:MaxRetryDelay ({options.MaxRetryDelay}) must not be less than RetryDelay ({options.RetryDelay}).");

@@ -89,7 +89,7 @@ internal sealed partial class FollowUpReviewJob(
         {
             try
             {
-                await tracker.FlagOverdueAsync(TrackerTargets.Of(item.Tracker, item.TrackerTarget), item.TrackerKey, comment, cancellationToken);
+                await tracker.FlagOverdueAsync(TrackerTargets.Of(item.Tracker, item.TrackerTarget), item.TrackerKey, new TrackerComment(item.Marker, "overdue", comment), cancellationToken);
             }
             catch (TrackerUnavailableException ex)
             {

@@ -62,44 +62,48 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             if (!known.Remove(item.Key, out var row))
             {
                 next++;
-                await ActionItemStore.InsertAsync(tx, new ActionItemRow(
-                    0, $"AI-{postmortem.Id[3..]}-{next}", postmortem.Id, postmortem.IncidentId, item.Key, position, ActionItemMarker.For(postmortem.IncidentId, item.Key),
-                    item.Description, item.Type, item.Owner, item.Priority, due, item.Status, null, null, null, null, null,
-                    published ? SyncState.Pending : SyncState.Held, 0, 0, 0, nowMs, null), nowMs);
+                await ActionItemStore.InsertAsync(tx, new ActionItemRow
+                {
+                    Id = $"AI-{postmortem.Id[3..]}-{next}",
+                    PostmortemId = postmortem.Id,
+                    IncidentId = postmortem.IncidentId,
+                    ItemKey = item.Key,
+                    Position = position,
+                    Marker = ActionItemMarker.For(postmortem.IncidentId, item.Key),
+                    Description = item.Description,
+                    Type = item.Type,
+                    Owner = item.Owner,
+                    Priority = item.Priority,
+                    DueDate = due,
+                    Status = item.Status,
+                    SyncState = published ? SyncState.Pending : SyncState.Held,
+                }, nowMs);
                 changes.Added++;
                 continue;
             }
 
             var contentChanged = row.Description != item.Description || row.Owner != item.Owner || row.DueDate != due
                 || row.Priority != item.Priority || row.Type != item.Type || row.RemovedAt is not null;
-            var syncState = row.SyncState;
-            var needsUpdate = row.NeedsUpdate;
-            if (row.TrackerKey is null)
-            {
-                syncState = !published ? SyncState.Held : row.SyncState == SyncState.Held ? SyncState.Pending : row.SyncState;
-            }
-            else if (contentChanged && published)
-            {
-                (syncState, needsUpdate) = (SyncState.Pending, 1);
-            }
-
             // Once an issue exists, the tracker owns the item's status (status sync brings it back).
             var status = row.TrackerKey is null ? item.Status : row.Status;
             var updated = row with
             {
                 Position = position, Description = item.Description, Type = item.Type, Owner = item.Owner, Priority = item.Priority, DueDate = due,
-                Status = status, RemovedAt = null, SyncState = syncState, NeedsUpdate = needsUpdate,
+                Status = status, RemovedAt = null,
             };
-            if (updated != row)
+            var wakes = published && (row.SyncState == SyncState.Held || row.NeedsUpdate && row.SyncState == SyncState.Synced)
+                || !published && row.TrackerKey is null && row.SyncState != SyncState.Held;
+            if (updated != row || contentChanged || wakes)
             {
-                await ActionItemStore.UpdateContentAsync(tx, updated, nowMs);
+                await ActionItemStore.UpdateContentAsync(tx, updated, contentChanged, published, nowMs);
                 changes.Changed += contentChanged ? 1 : 0;
             }
         }
 
         foreach (var removed in known.Values.Where(r => r.RemovedAt is null))
         {
-            await ActionItemStore.UpdateContentAsync(tx, removed with { RemovedAt = nowMs, SyncState = removed.TrackerKey is null ? SyncState.Held : removed.SyncState }, nowMs);
+            // An item removed before it had an issue is held: it makes none. One with an issue keeps it.
+            await ActionItemStore.UpdateContentAsync(tx, removed with { RemovedAt = nowMs }, false, removed.TrackerKey is not null && published, nowMs);
             var issue = removed.TrackerKey is null ? "it had no issue yet" : $"its issue {removed.TrackerKey} is kept";
             await IncidentStore.AppendTimelineAsync(tx, postmortem.IncidentId, nowMs, TimelineKinds.ActionItemRemoved,
                 $"Action item {removed.ItemKey} was removed from the postmortem; {issue}: {removed.Description}", null, $"removed:{removed.Id}:{nowMs}");

@@ -46,7 +46,7 @@ public sealed class GitHubEndToEndTests : IDisposable
             list => list.Count == 1 && list[0].GetProperty("syncState").GetString() == "synced",
             "the item is synced",
             TimeSpan.FromSeconds(20));
-        Assert.Equal("7", items[0].GetProperty("trackerKey").GetString());
+        Assert.Equal("acme/payments#7", items[0].GetProperty("trackerKey").GetString());
         Assert.Equal("https://ghe.example.com/acme/payments/issues/7", items[0].GetProperty("trackerUrl").GetString());
         var creates = _github.Bodies("POST", GitHubFake.IssuesPath);
         Assert.Equal(2, creates.Count);

@@ -1,48 +1,90 @@
-using System.Collections.Concurrent;
 using IncidentBridge.Trackers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>
-/// An in-memory tracker with scripted failures, for the dispatcher's exactly-once protocol. WireMock
-/// tests cover the real Jira and GitHub clients; this one lets a test say "the create happened but its
-/// answer was lost" precisely.
+/// A stateful in-memory tracker with fault knobs, for the exactly-once protocol of the dispatcher and the follow-up
+/// jobs. It keeps every issue ever made (duplicates included), its labels, status and comments, so a test can check
+/// invariants on what a user would see in the tracker. WireMock tests cover the real Jira and GitHub clients; this
+/// one lets a test (or a seeded fault schedule) say precisely "the create happened but its answer was lost".
+/// <para>Faults per call: <see cref="Faults"/> decides for each call (by operation name: find, get, create, update,
+/// status, comment, close, changes); the scripted queues below serve the scenario tests.</para>
 /// </summary>
-internal sealed class FakeTracker(string name = "Jira") : ITracker
+internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock = null) : ITracker
 {
-    private readonly ConcurrentDictionary<string, (TrackerIssue Issue, NewTrackerIssue Request)> _issues = new();
-    private readonly ConcurrentQueue<Func<Exception?>> _createScript = new();
-    private int _next;
+    private readonly object _gate = new();
+    private readonly List<FakeIssue> _issues = [];
+    private readonly Queue<Func<Exception?>> _createScript = new();
     private volatile TaskCompletionSource? _hold;
+    private int _depth;
 
     public string Name { get; } = name;
 
     public int CreateCalls;
     public int SearchCalls;
     public int UpdateCalls;
+    public int ChangeQueries;
 
-    public IReadOnlyCollection<(TrackerIssue Issue, NewTrackerIssue Request)> Issues => _issues.Values.ToList();
+    /// <summary>How long a new issue stays invisible to the marker search and the change listing (Jira Cloud's index lag).</summary>
+    public TimeSpan SearchLag { get; set; }
+
+    /// <summary>Decides each call's fault; null (or <see cref="Fault.None"/>) for a clean call.</summary>
+    public Func<string, Fault>? Faults { get; set; }
+
+    /// <summary>What else happens while a slow call is in flight (another replica's batch); not nested.</summary>
+    public Func<Task>? Meanwhile { get; set; }
 
     public TrackerTarget? LastTarget { get; private set; }
+
+    public DateTimeOffset? LastSince { get; private set; }
+
+    /// <summary>Every issue made, duplicates included, as (issue, its current content).</summary>
+    public IReadOnlyCollection<(TrackerIssue Issue, NewTrackerIssue Request)> Issues
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _issues.Select(i => (i.ToIssue(Name), i.Request)).ToList();
+            }
+        }
+    }
+
+    public IReadOnlyList<FakeIssue> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _issues.ToList();
+            }
+        }
+    }
+
+    /// <summary>The overdue flags written, as (issue key, comment text).</summary>
+    public List<(string Key, string Comment)> Flagged { get; } = [];
 
     /// <summary>The next create stores the issue, then fails as if its answer were lost.</summary>
     public FakeTracker LoseNextCreateAnswer()
     {
-        _createScript.Enqueue(() => new TrackerUnavailableException("connection reset after the request was sent"));
+        lock (_gate)
+        {
+            _createScript.Enqueue(() => new TrackerUnavailableException("connection reset after the request was sent"));
+        }
+
         return this;
     }
 
     /// <summary>The next create fails before anything is created.</summary>
     public FakeTracker FailNextCreate(Exception failure)
     {
-        _createScript.Enqueue(() => failure is TrackerUnavailableException or TrackerRejectedException ? new NotCreated(failure) : failure);
-        return this;
-    }
+        lock (_gate)
+        {
+            _createScript.Enqueue(() => failure is TrackerUnavailableException or TrackerRejectedException ? new NotCreated(failure) : failure);
+        }
 
-    public Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref SearchCalls);
-        return Task.FromResult(_issues.TryGetValue(marker, out var found) ? found.Issue : null);
+        return this;
     }
 
     /// <summary>Creates wait, as if the tracker were slow, until the returned source is completed.</summary>
@@ -53,6 +95,37 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
         return hold;
     }
 
+    /// <summary>An issue someone made by hand that carries <paramref name="marker"/> (a copied label).</summary>
+    public FakeIssue AddByHand(string marker, NewTrackerIssue like)
+    {
+        lock (_gate)
+        {
+            var issue = NewIssue(like with { Marker = marker }, Now());
+            issue.HandMade = true;
+            return issue;
+        }
+    }
+
+    /// <summary>Sets an issue's state as if someone changed it in the tracker at <paramref name="at"/>.</summary>
+    public void Change(string marker, string status, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            var issue = _issues.First(i => i.Marker == marker);
+            issue.Status = status;
+            issue.ChangedAt = at;
+        }
+    }
+
+    public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref SearchCalls);
+        return await CallAsync("find", () => Visible().Where(i => i.Marker == marker).OrderBy(i => i.Number).Select(i => i.ToIssue(Name)).ToList(), cancellationToken);
+    }
+
+    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) =>
+        CallAsync("get", () => Find(key)?.ToIssue(Name), cancellationToken);
+
     public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref CreateCalls);
@@ -62,15 +135,19 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
         }
 
         LastTarget = target;
-        var failure = _createScript.TryDequeue(out var next) ? next() : null;
+        Func<Exception?>? scripted;
+        lock (_gate)
+        {
+            _createScript.TryDequeue(out scripted);
+        }
+
+        var failure = scripted?.Invoke();
         if (failure is NotCreated notCreated)
         {
             throw notCreated.Failure;
         }
 
-        var key = $"PAY-{Interlocked.Increment(ref _next)}";
-        var created = new TrackerIssue(key, $"https://jira.example/browse/{key}", issue.Done ? "done" : "open");
-        _issues[issue.Marker] = (created, issue);
+        var created = await CallAsync("create", () => NewIssue(issue, Now()).ToIssue(Name), cancellationToken);
         if (failure is not null)
         {
             throw failure;
@@ -79,49 +156,209 @@ internal sealed class FakeTracker(string name = "Jira") : ITracker
         return created;
     }
 
-    public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
+    public Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref UpdateCalls);
-        _issues[issue.Marker] = (existing, issue);
-        return Task.CompletedTask;
+        return CallAsync("update", () =>
+        {
+            var found = Require(key);
+            found.Request = issue;
+            found.Marker = issue.Marker;
+            found.ChangedAt = Now();
+            return found.ToIssue(Name);
+        }, cancellationToken);
     }
 
-    public List<(string Key, string Comment)> Flagged { get; } = [];
+    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) =>
+        CallAsync("status", () =>
+        {
+            var found = Require(key);
+            if (found.Status is not ("done" or "not-doing") && status != "open" && found.Status != status)
+            {
+                found.Status = status;
+                found.ChangedAt = Now();
+            }
 
-    /// <summary>Sets an issue's state as if someone changed it in the tracker at <paramref name="at"/>.</summary>
-    public void Change(string marker, string status, DateTimeOffset at)
-    {
-        var (issue, request) = _issues[marker];
-        _issues[marker] = (issue with { Status = status }, request);
-        _changedAt[marker] = at;
-    }
+            return true;
+        }, cancellationToken);
 
     public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref ChangeQueries);
         LastSince = since;
-        var changes = _issues
-            .Where(i => since is null || _changedAt.GetValueOrDefault(i.Key, DateTimeOffset.MinValue) >= since)
-            .Select(i => new TrackerIssueChange(i.Value.Issue.Key, i.Value.Issue.Url, i.Value.Issue.Status, i.Key, _changedAt.GetValueOrDefault(i.Key, DateTimeOffset.MinValue)))
-            .ToList();
-        return Task.FromResult(new TrackerChanges(changes, 1));
+        return CallAsync("changes", () =>
+        {
+            var changes = Visible()
+                .Where(i => since is null || i.ChangedAt >= since)
+                .Select(i => new TrackerIssueChange(i.Key, i.ToIssue(Name).Url, i.Status, i.Marker, i.ChangedAt))
+                .ToList();
+            return new TrackerChanges(changes, 1);
+        }, cancellationToken);
     }
 
-    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
-    {
-        lock (Flagged)
+    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) =>
+        CallAsync("comment", () => Comment(key, comment), cancellationToken);
+
+    public Task FlagOverdueAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) =>
+        CallAsync("comment", () =>
         {
-            Flagged.Add((issueKey, comment));
+            Require(key).Labels.Add("overdue");
+            if (Comment(key, comment))
+            {
+                lock (Flagged)
+                {
+                    Flagged.Add((key, comment.Text));
+                }
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) =>
+        CallAsync("close", () =>
+        {
+            Comment(duplicateKey, comment);
+            var duplicate = Require(duplicateKey);
+            if (!duplicate.ClosedAsDuplicate)
+            {
+                duplicate.ClosedAsDuplicate = true;
+                duplicate.Status = "not-doing";
+                duplicate.ChangedAt = Now();
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Runs one call's effect under its fault: refused or failed before (no effect), slow, or answer lost after the effect.</summary>
+    private async Task<T> CallAsync<T>(string operation, Func<T> effect, CancellationToken cancellationToken)
+    {
+        var fault = Faults?.Invoke(operation) ?? Fault.None;
+        switch (fault.Kind)
+        {
+            case FaultKind.FailBefore:
+                throw new TrackerUnavailableException($"503 before {operation}");
+            case FaultKind.Refuse:
+                throw new TrackerRejectedException($"403 refused {operation}");
+            case FaultKind.Slow when clock is not null:
+                if (Interlocked.Increment(ref _depth) == 1 && Meanwhile is { } meanwhile)
+                {
+                    clock.Advance(fault.Delay);
+                    try
+                    {
+                        await meanwhile();
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _depth);
+                    }
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _depth);
+                    clock.Advance(fault.Delay);
+                }
+
+                break;
         }
 
-        return Task.CompletedTask;
+        T result;
+        lock (_gate)
+        {
+            result = effect();
+        }
+
+        // The tracker did it; whether the caller hears of it is another matter.
+        cancellationToken.ThrowIfCancellationRequested();
+        if (fault.Kind == FaultKind.LoseAnswer)
+        {
+            throw new TrackerUnavailableException($"connection reset after {operation} was sent");
+        }
+
+        return result;
     }
 
-    public int ChangeQueries;
+    private bool Comment(string key, TrackerComment comment)
+    {
+        var issue = Require(key);
+        if (issue.Comments.Any(c => c.HiddenId == comment.HiddenId))
+        {
+            return false;
+        }
 
-    public DateTimeOffset? LastSince { get; private set; }
+        issue.Comments.Add(comment);
+        return true;
+    }
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _changedAt = new();
+    private FakeIssue NewIssue(NewTrackerIssue request, DateTimeOffset now)
+    {
+        var number = _issues.Count + 1;
+        var issue = new FakeIssue(Name == "GitHub" ? $"acme/payments#{number}" : $"PAY-{number}", number, now)
+        {
+            Request = request,
+            Marker = request.Marker,
+            Status = "open",
+            ChangedAt = now,
+            VisibleAt = now + SearchLag,
+        };
+        _issues.Add(issue);
+        return issue;
+    }
+
+    private IEnumerable<FakeIssue> Visible()
+    {
+        var now = Now();
+        return _issues.Where(i => i.VisibleAt <= now).ToList();
+    }
+
+    private FakeIssue? Find(string key) => _issues.FirstOrDefault(i => i.Key == key);
+
+    private FakeIssue Require(string key) => Find(key) ?? throw new TrackerRejectedException($"404 issue {key} does not exist");
+
+    private DateTimeOffset Now() => clock?.GetUtcNow() ?? DateTimeOffset.UtcNow;
+
+    public enum FaultKind
+    {
+        None,
+        FailBefore,
+        Refuse,
+        Slow,
+        LoseAnswer,
+    }
+
+    public readonly record struct Fault(FaultKind Kind, TimeSpan Delay = default)
+    {
+        public static Fault None => default;
+    }
+
+    /// <summary>One issue as the tracker holds it.</summary>
+    public sealed class FakeIssue(string key, int number, DateTimeOffset createdAt)
+    {
+        public string Key { get; } = key;
+
+        public int Number { get; } = number;
+
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public required NewTrackerIssue Request { get; set; }
+
+        public string? Marker { get; set; }
+
+        public required string Status { get; set; }
+
+        public DateTimeOffset ChangedAt { get; set; }
+
+        public DateTimeOffset VisibleAt { get; set; }
+
+        public bool HandMade { get; set; }
+
+        public bool ClosedAsDuplicate { get; set; }
+
+        public HashSet<string> Labels { get; } = [];
+
+        public List<TrackerComment> Comments { get; } = [];
+
+        public TrackerIssue ToIssue(string tracker) => new(Key, tracker == "GitHub" ? $"https://github.example/{Key}" : $"https://jira.example/browse/{Key}", Status);
+    }
 
     private sealed class NotCreated(Exception failure) : Exception
     {

@@ -48,6 +48,8 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
             ["IncidentBridge:Jobs:Enabled"] = "false",
             ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:00.050",
             ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:00:00.500",
+            // A lost create is looked up again after this: long enough for the fakes, short enough for a test.
+            ["IncidentBridge:ActionItems:SearchSettle"] = "00:00:00.300",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -40,13 +40,6 @@ internal static class GitHubIssueUpdate
         changed |= PlanLabels(current, wanted, update);
         changed |= PlanAssignee(current, wanted, update);
 
-        if (wanted.Done && current.State.TryParse(out var state) && state == ItemState.Open)
-        {
-            update.State = ItemState.Closed;
-            update.StateReason = ItemStateReason.Completed;
-            changed = true;
-        }
-
         return changed ? update : null;
     }
 

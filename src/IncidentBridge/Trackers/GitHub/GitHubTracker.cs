@@ -46,7 +46,7 @@ internal sealed partial class GitHubTracker : ITracker
 
     public bool IsConfigured => _client is not null;
 
-    public async Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
         var request = new RepositoryIssueRequest { State = ItemStateFilter.All };
@@ -64,18 +64,21 @@ internal sealed partial class GitHubTracker : ITracker
             .OrderByDescending(i => i.Body?.Contains(hidden, StringComparison.Ordinal) == true)
             .ThenBy(i => i.Number)
             .ToList();
-        if (issues.Count == 0)
-        {
-            return null;
-        }
-
         if (issues.Count > 1)
         {
             LogDuplicates(repo.FullName, marker, string.Join(", ", issues.Select(i => $"#{i.Number}")));
         }
 
-        return ToTrackerIssue(issues[0]);
+        return issues.Select(i => ToTrackerIssue(repo, i)).ToList();
     }
+
+    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
 
     public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
@@ -94,18 +97,7 @@ internal sealed partial class GitHubTracker : ITracker
         var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
         LogCreated(repo.FullName, created.Number, issue.Marker);
         WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
-        if (!issue.Done)
-        {
-            return ToTrackerIssue(created);
-        }
-
-        // If this close is lost the retry finds the open issue by its marker, and UpdateAsync closes it.
-        var closed = await WriteAsync(
-            "close an issue as completed",
-            c => c.Issue.Update(repo.Owner, repo.Name, created.Number, CloseAsCompleted(created)),
-            cancellationToken);
-        LogClosed(repo.FullName, created.Number);
-        return ToTrackerIssue(closed);
+        return ToTrackerIssue(repo, created);
     }
 
     /// <summary>
@@ -114,19 +106,20 @@ internal sealed partial class GitHubTracker : ITracker
     /// not already among the assignees, and closes the issue when the item is done. It never reopens an issue.
     /// Nothing is sent when the issue already matches.
     /// </summary>
-    public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
+    public async Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
-        var number = IssueNumber(existing.Key);
+        var number = IssueNumber(key);
         var current = await ReadAsync("read an issue", c => c.Issue.Get(repo.Owner, repo.Name, number), cancellationToken);
         if (GitHubIssueUpdate.Plan(current, issue) is not { } update)
         {
-            return;
+            return ToTrackerIssue(repo, current);
         }
 
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(repo.Owner, repo.Name, number, update), cancellationToken);
         LogUpdated(repo.FullName, number);
         WarnIfDropped(repo, updated, update.Labels, update.Assignees, issue.Marker);
+        return ToTrackerIssue(repo, updated);
     }
 
     /// <summary>
@@ -163,7 +156,7 @@ internal sealed partial class GitHubTracker : ITracker
     }
 
     /// <summary>Adds the <c>overdue</c> label and then the comment, each as a paced write.</summary>
-    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
+    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, TrackerComment overdue, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
         var number = IssueNumber(issueKey);
@@ -178,7 +171,7 @@ internal sealed partial class GitHubTracker : ITracker
                 cancellationToken),
             cancellationToken,
             gone);
-        await WriteAsync("comment on an overdue issue", c => c.Issue.Comment.Create(repo.Owner, repo.Name, number, comment), cancellationToken, gone);
+        await WriteAsync("comment on an overdue issue", c => c.Issue.Comment.Create(repo.Owner, repo.Name, number, overdue.Text), cancellationToken, gone);
         LogFlaggedOverdue(repo.FullName, number);
     }
 
@@ -191,11 +184,11 @@ internal sealed partial class GitHubTracker : ITracker
         Milestone = issue.Milestone?.Number,
     };
 
-    private static TrackerIssue ToTrackerIssue(Issue issue) =>
-        new(issue.Number.ToString(CultureInfo.InvariantCulture), issue.HtmlUrl, GitHubIssueStatus.Of(issue));
+    private static TrackerIssue ToTrackerIssue(GitHubRepository repo, Issue issue) =>
+        new($"{repo.FullName}#{issue.Number.ToString(CultureInfo.InvariantCulture)}", issue.HtmlUrl, GitHubIssueStatus.Of(issue));
 
     private static int IssueNumber(string key) =>
-        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+        int.TryParse(key.AsSpan(key.LastIndexOf('#') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new TrackerRejectedException($"'{key}' is not a GitHub issue number.");
 

@@ -33,26 +33,29 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     public string Name => TrackerName;
 
-    public async Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
     {
         var project = RequireProject(target);
         var search = new JiraSearchRequest(JiraJql.ProjectAndLabel(project, marker), SearchFields, MarkerSearchLimit, _options.IsCloud ? null : 0);
         using var request = Json(HttpMethod.Post, _paths.Search, search, JiraJsonContext.Wire.JiraSearchRequest);
         JiraResilience.MarkSafeToRepeat(request);
         var found = (await SendAsync(request, $"the search for marker {marker}", JiraJsonContext.Wire.JiraSearchResponse, cancellationToken)).Issues ?? [];
-        if (found.Count == 0)
+        var issues = found.OrderBy(IssueNumber).ToList();
+        if (issues.Count > 1)
         {
-            return null;
+            LogSeveralIssuesCarryMarker(marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
         }
 
-        var issue = found.OrderBy(IssueNumber).First();
-        if (found.Count > 1)
-        {
-            LogSeveralIssuesCarryMarker(marker, string.Join(", ", found.Select(i => i.Key)), issue.Key);
-        }
-
-        return new TrackerIssue(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key));
+        return issues.Select(issue => new TrackerIssue(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key))).ToList();
     }
+
+    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
 
     public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
@@ -67,8 +70,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         var created = await SendAsync(request, $"the creation of an issue in {project}", JiraJsonContext.Wire.JiraCreatedIssue, cancellationToken);
         LogCreated(created.Key, project, issue.Marker);
 
-        var status = issue.Done && await CloseAfterCreateAsync(created.Key, cancellationToken) ? ActionItemStatus.Done : ActionItemStatus.Open;
-        return new TrackerIssue(created.Key, BrowseUrl(created.Key), status);
+        return new TrackerIssue(created.Key, BrowseUrl(created.Key), ActionItemStatus.Open);
     }
 
     /// <summary>
@@ -100,7 +102,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     /// the comment POST is not, so it goes last: a failure before it leaves nothing that the caller's retry would
     /// repeat. The caller makes sure a successful flag is not asked for again.
     /// </summary>
-    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken)
+    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, TrackerComment overdue, CancellationToken cancellationToken)
     {
         var label = new JiraUpdateIssueRequest(new JiraIssueUpdate([new JiraLabelOperation(OverdueLabel)]));
         using (var request = Json(HttpMethod.Put, _paths.IssueByKey(issueKey), label, JiraJsonContext.Wire.JiraUpdateIssueRequest))
@@ -109,6 +111,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         }
 
         // Jira refuses an empty comment body; the label alone still marks the issue.
+        var comment = overdue.Text;
         if (!string.IsNullOrWhiteSpace(comment))
         {
             // Not marked safe to repeat: a comment whose answer was lost would be posted twice.
@@ -120,7 +123,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         LogFlaggedOverdue(issueKey);
     }
 
-    public async Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken)
+    public async Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
         var fields = new JiraIssueFields
@@ -132,15 +135,10 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
             // An owner we cannot match leaves the assignee alone: someone may have assigned the issue in Jira.
             Assignee = assignee,
         };
-        using var request = Json(HttpMethod.Put, _paths.IssueByKey(existing.Key), new JiraEditIssueRequest(fields), JiraJsonContext.Wire.JiraEditIssueRequest);
-        await SendAsync(request, $"the update of {existing.Key}", cancellationToken);
-        LogUpdated(existing.Key);
-
-        // Converges an item that is done but whose issue is not (e.g. the close after create was interrupted).
-        if (issue.Done && existing.Status != ActionItemStatus.Done)
-        {
-            await TryTransitionToDoneAsync(existing.Key, cancellationToken);
-        }
+        using var request = Json(HttpMethod.Put, _paths.IssueByKey(key), new JiraEditIssueRequest(fields), JiraJsonContext.Wire.JiraEditIssueRequest);
+        await SendAsync(request, $"the update of {key}", cancellationToken);
+        LogUpdated(key);
+        return new TrackerIssue(key, BrowseUrl(key), ActionItemStatus.Open);
     }
 
     private JiraIssueFields NewIssueFields(string project, TrackerTarget target, NewTrackerIssue issue, JiraUserRef? assignee)
@@ -173,19 +171,6 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
         var set = JsonSerializer.SerializeToElement(fields, JiraJsonContext.Wire.JiraIssueFields).EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         return target.CustomFields.Where(field => !set.Contains(field.Key)).ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
-    }
-
-    private async Task<bool> CloseAfterCreateAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await TryTransitionToDoneAsync(key, cancellationToken);
-        }
-        catch (TrackerUnavailableException e)
-        {
-            // The issue exists; the outbox retries, finds it by its marker and closes it through UpdateAsync.
-            throw new TrackerUnavailableException($"Created {key} but could not close it yet: {e.Message}", e.RetryAfter, e);
-        }
     }
 
     /// <summary>Takes the first transition into a done-category status; false (and a warning) when the workflow offers none.</summary>

@@ -10,19 +10,31 @@ internal sealed class JiraTracker(IHttpClientFactory httpClients, ITypedHttpClie
 {
     public string Name => JiraClient.TrackerName;
 
-    public Task<TrackerIssue?> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken) =>
         Client().FindByMarkerAsync(target, marker, cancellationToken);
+
+    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) =>
+        Client().GetAsync(target, key, cancellationToken);
+
+    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) =>
+        Client().SetStatusAsync(target, key, status, cancellationToken);
+
+    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) =>
+        Client().CommentOnceAsync(target, key, comment, cancellationToken);
+
+    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) =>
+        Client().CloseAsDuplicateAsync(target, duplicateKey, keptKey, comment, cancellationToken);
 
     public Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken) =>
         Client().CreateAsync(target, issue, cancellationToken);
 
-    public Task UpdateAsync(TrackerTarget target, TrackerIssue existing, NewTrackerIssue issue, CancellationToken cancellationToken) =>
-        Client().UpdateAsync(target, existing, issue, cancellationToken);
+    public Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken) =>
+        Client().UpdateAsync(target, key, issue, cancellationToken);
 
     public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken) =>
         Client().GetChangedSinceAsync(target, since, cancellationToken);
 
-    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, string comment, CancellationToken cancellationToken) =>
+    public Task FlagOverdueAsync(TrackerTarget target, string issueKey, TrackerComment comment, CancellationToken cancellationToken) =>
         Client().FlagOverdueAsync(target, issueKey, comment, cancellationToken);
 
     private JiraClient Client() => jiraClients.CreateClient(httpClients.CreateClient(JiraClient.HttpClientName));

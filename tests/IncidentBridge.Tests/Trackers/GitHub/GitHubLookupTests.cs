@@ -13,7 +13,7 @@ public sealed class GitHubLookupTests : IDisposable
             GitHubFake.PullRequest(5, [TestIssues.Marker]),
             GitHubFake.Issue(9, state: "closed", body: hidden, labels: [TestIssues.Marker]));
 
-        var found = await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
+        var found = (await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal(new("9", "https://ghe.example.com/acme/payments/issues/9", "done"), found);
     }
@@ -23,7 +23,7 @@ public sealed class GitHubLookupTests : IDisposable
     {
         _github.RespondToMarkerSearch(TestIssues.Marker, GitHubFake.Issue(11, labels: [TestIssues.Marker]));
 
-        var found = await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
+        var found = (await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("open", found?.Status);
     }
@@ -36,7 +36,7 @@ public sealed class GitHubLookupTests : IDisposable
             GitHubFake.Issue(3, body: "someone copied the label", labels: [TestIssues.Marker]),
             GitHubFake.Issue(8, body: $"x\n<!-- incidentbridge:marker={TestIssues.Marker} -->", labels: [TestIssues.Marker]));
 
-        var found = await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
+        var found = (await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("8", found?.Key);
     }
@@ -46,7 +46,7 @@ public sealed class GitHubLookupTests : IDisposable
     {
         _github.RespondToMarkerSearch(TestIssues.Marker, GitHubFake.PullRequest(5, [TestIssues.Marker]));
 
-        var found = await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
+        var found = (await _github.Tracker().FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Null(found);
     }

@@ -14,7 +14,7 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.RespondToOverdueFlag(40);
 
-        await _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", Comment, CancellationToken.None);
+        await _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
         var labels = Assert.Single(_github.Bodies("POST", $"{GitHubFake.IssuesPath}/40/labels"));
         Assert.Equal(["overdue"], labels.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
@@ -27,7 +27,7 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.RespondToOverdueFlag(40);
         var time = new FakeTimeProvider();
-        var flag = _github.Tracker(time, createsPerMinute: 60).FlagOverdueAsync(GitHubFake.Target, "40", Comment, CancellationToken.None);
+        var flag = _github.Tracker(time, createsPerMinute: 60).FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
         await WaitUntilAsync(() => _github.Count("POST", $"{GitHubFake.IssuesPath}/40/labels") == 1);
         await StaysTrueAsync(() => _github.Count("POST", $"{GitHubFake.IssuesPath}/40/comments") == 0, TimeSpan.FromMilliseconds(300));
 
@@ -44,7 +44,7 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.FailEverything(status, message);
 
-        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", Comment, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
         Assert.Contains("issue #40 was deleted or transferred", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _github.Count("POST", $"{GitHubFake.IssuesPath}/40/comments"));
@@ -53,7 +53,7 @@ public sealed class GitHubOverdueTests : IDisposable
     [Fact]
     public async Task Flagging_a_key_that_is_no_issue_number_is_rejected_without_a_call()
     {
-        await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "PAY-40", Comment, CancellationToken.None));
+        await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "PAY-40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
         Assert.Empty(_github.Server.LogEntries);
     }

@@ -162,8 +162,8 @@ public sealed class GitHubStatusSyncTests : IDisposable
         var tracker = _github.Tracker();
         await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
 
-        await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
-        await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None);
+        (await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
+        (await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.DoesNotContain(_github.Requests("GET", GitHubFake.IssuesPath), r => r.Headers?.ContainsKey("If-None-Match") == true);
     }

@@ -19,7 +19,7 @@ public sealed class GitHubUpdateTests : IDisposable
         _github.RespondToUpdate(40, GitHubFake.Issue(40));
         var wanted = TestIssues.ActionItem(priority: "P2");
 
-        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing, wanted, CancellationToken.None);
+        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing.Key, wanted, CancellationToken.None);
 
         var patch = Assert.Single(_github.Bodies("PATCH", $"{GitHubFake.IssuesPath}/40"));
         Assert.Equal("Add a disk-usage alert", patch.GetProperty("title").GetString());
@@ -38,7 +38,7 @@ public sealed class GitHubUpdateTests : IDisposable
         var current = GitHubFake.Issue(40, body: GitHubIssueText.Body(wanted).Replace("\n", "\r\n", StringComparison.Ordinal), labels: [.. wanted.Labels, "overdue"], assignees: ["alice", "carol"]);
         _github.RespondToGet(40, current);
 
-        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing, wanted, CancellationToken.None);
+        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing.Key, wanted, CancellationToken.None);
 
         Assert.Equal(0, _github.Count("PATCH", $"{GitHubFake.IssuesPath}/40"));
     }
@@ -51,7 +51,7 @@ public sealed class GitHubUpdateTests : IDisposable
         _github.RespondToGet(40, GitHubFake.Issue(40, body: GitHubIssueText.Body(wanted), labels: [.. wanted.Labels], assignees: ["alice"]));
         _github.RespondToUpdate(40, GitHubFake.Issue(40, state: "closed", labels: [.. wanted.Labels], assignees: ["alice"]));
 
-        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing, wanted, CancellationToken.None);
+        await _github.Tracker().UpdateAsync(GitHubFake.Target, Existing.Key, wanted, CancellationToken.None);
 
         var patch = Assert.Single(_github.Bodies("PATCH", $"{GitHubFake.IssuesPath}/40"));
         Assert.Equal("closed", patch.GetProperty("state").GetString());

@@ -26,5 +26,5 @@ internal static class TestIssues
         priority,
         new DateOnly(2025, 3, 1),
         new TrackerAssignee("alice@example.com", null, login),
-        done);
+        done ? "done" : "open");
 }

@@ -172,7 +172,7 @@ public sealed class JiraCreateTests
         var existing = new TrackerIssue("PAY-12", "u", "open");
         var issue = JiraIssues.New(new TrackerAssignee(null, "acc-1", null)) with { Priority = "P0", DueDate = new DateOnly(2025, 4, 1) };
 
-        await jira.Tracker.UpdateAsync(JiraIssues.Target(), existing, issue, CancellationToken.None);
+        await jira.Tracker.UpdateAsync(JiraIssues.Target(), existing.Key, issue, CancellationToken.None);
 
         var fields = jira.SingleBody("PUT", "/rest/api/3/issue/PAY-12").GetProperty("fields");
         Assert.Equal("Add a canary for payments-api", fields.GetProperty("summary").GetString());

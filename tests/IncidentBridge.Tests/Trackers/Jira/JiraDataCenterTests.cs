@@ -32,7 +32,7 @@ public sealed class JiraDataCenterTests
                 {"startAt":0,"maxResults":2,"total":1,"issues":[{"key":"OPS-5","fields":{"status":{"statusCategory":{"key":"indeterminate"}}}}]}
                 """);
 
-        var issue = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target("OPS"), JiraIssues.Marker, CancellationToken.None);
+        var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target("OPS"), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("in-progress", issue?.Status);
         var search = jira.SingleBody("POST", "/rest/api/2/search");

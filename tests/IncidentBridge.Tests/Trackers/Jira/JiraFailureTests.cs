@@ -71,7 +71,7 @@ public sealed class JiraFailureTests
         jira.Mock.Given(Request.Create().WithPath(SearchPath).UsingPost()).InScenario("flaky").WhenStateIs("recovered")
             .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { issues = new[] { new { key = "PAY-3", fields = new { status = new { statusCategory = new { key = "new" } } } } }, isLast = true }));
 
-        var issue = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None);
+        var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("PAY-3", issue?.Key);
         Assert.Equal(2, jira.Requests("POST", SearchPath).Count);

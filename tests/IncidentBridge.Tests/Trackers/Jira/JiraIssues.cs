@@ -35,5 +35,5 @@ internal static class JiraIssues
             "P1",
             new DateOnly(2025, 3, 14),
             assignee,
-            done);
+            done ? "done" : "open");
 }

@@ -14,7 +14,7 @@ public sealed class JiraOverdueTests
     {
         using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).Answers("POST", CommentPath, 201, """{"id":"10010"}""");
 
-        await jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", Comment, CancellationToken.None);
+        await jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
         Assert.Equal("""{"update":{"labels":[{"add":"overdue"}]}}""", jira.SingleBody("PUT", IssuePath).GetRawText());
         var body = jira.SingleBody("POST", CommentPath).GetProperty("body");
@@ -36,7 +36,7 @@ public sealed class JiraOverdueTests
             .Answers("PUT", "/rest/api/2/issue/OPS-5", 204)
             .Answers("POST", "/rest/api/2/issue/OPS-5/comment", 201, """{"id":"10010"}""");
 
-        await jira.Tracker.FlagOverdueAsync(JiraIssues.Target("OPS"), "OPS-5", Comment, CancellationToken.None);
+        await jira.Tracker.FlagOverdueAsync(JiraIssues.Target("OPS"), "OPS-5", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
         Assert.Equal(Comment, jira.SingleBody("POST", "/rest/api/2/issue/OPS-5/comment").GetProperty("body").GetString());
         Assert.Equal("overdue", jira.SingleBody("PUT", "/rest/api/2/issue/OPS-5").GetProperty("update").GetProperty("labels")[0].GetProperty("add").GetString());
@@ -48,7 +48,7 @@ public sealed class JiraOverdueTests
         using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 404, """{"errorMessages":["Issue does not exist or you do not have permission to see it."]}""");
 
         var error = await Assert.ThrowsAsync<TrackerRejectedException>(
-            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", Comment, CancellationToken.None));
+            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
         Assert.Contains("Jira issue PAY-7 was not found", error.Message, StringComparison.Ordinal);
         Assert.Contains("Issue does not exist", error.Message, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class JiraOverdueTests
         using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).Answers("POST", CommentPath, 503);
 
         await Assert.ThrowsAsync<TrackerUnavailableException>(
-            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", Comment, CancellationToken.None));
+            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
         Assert.Single(jira.Requests("POST", CommentPath));
     }
@@ -72,7 +72,7 @@ public sealed class JiraOverdueTests
         using var jira = JiraServer.Cloud(("MaxRetryAttempts", "1")).Answers("PUT", IssuePath, 503).Answers("POST", CommentPath, 201, """{"id":"10010"}""");
 
         await Assert.ThrowsAsync<TrackerUnavailableException>(
-            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", Comment, CancellationToken.None));
+            () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
         Assert.Equal(2, jira.Requests("PUT", IssuePath).Count);
         Assert.Empty(jira.Requests("POST", CommentPath));

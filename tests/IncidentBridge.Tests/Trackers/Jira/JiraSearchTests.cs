@@ -10,7 +10,7 @@ public sealed class JiraSearchTests
     {
         using var jira = JiraServer.Cloud().AnswersSearch(("PAY-7", category));
 
-        var issue = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None);
+        var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.NotNull(issue);
         Assert.Equal("PAY-7", issue.Key);
@@ -29,7 +29,7 @@ public sealed class JiraSearchTests
     {
         using var jira = JiraServer.Cloud().AnswersSearch();
 
-        var issue = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None);
+        var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Null(issue);
     }
@@ -39,7 +39,7 @@ public sealed class JiraSearchTests
     {
         using var jira = JiraServer.Cloud().AnswersSearch(("PAY-31", "new"), ("PAY-9", "done"));
 
-        var issue = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None);
+        var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("PAY-9", issue?.Key);
     }
@@ -49,7 +49,7 @@ public sealed class JiraSearchTests
     {
         using var jira = JiraServer.Cloud().AnswersSearch();
 
-        await jira.Tracker.FindByMarkerAsync(JiraIssues.Target("PAY\" OR project = \"HR"), JiraIssues.Marker, CancellationToken.None);
+        (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target("PAY\" OR project = \"HR"), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         var jql = jira.SingleBody("POST", "/rest/api/3/search/jql").GetProperty("jql").GetString();
         Assert.StartsWith("project = \"PAY\\\" OR project = \\\"HR\" AND", jql, StringComparison.Ordinal);
