@@ -53,7 +53,12 @@ internal sealed partial class ActionItemDispatcher(
                 LogRetryingRejected(retried);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped while starting: nothing was claimed, so there is nothing to hand back.
+            return;
+        }
+        catch (Exception ex)
         {
             LogBatchFailed(ex);
         }
@@ -129,16 +134,23 @@ internal sealed partial class ActionItemDispatcher(
         }
 
         var work = await PrepareAsync(item, cancellationToken);
-        if (work.Problem is { } problem)
+        if (work is not { Tracker: { } tracker, Target: { } target, Issue: { } issue })
         {
-            await RetryLaterAsync(item, SyncState.Pending, problem, null, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, work.Problem ?? "The item cannot be sent.", null, cancellationToken);
             return;
         }
 
-        var (tracker, target, issue) = (work.Tracker!, work.Target!, work.Issue!);
         if (paused.TryGetValue(tracker.Name, out var until))
         {
             await RetryLaterAsync(item, SyncState.Pending, $"{tracker.Name} is unavailable; waiting", until - time.GetUtcNow(), cancellationToken);
+            return;
+        }
+
+        if (item.InDoubtSince is { } doubt && DateTimeOffset.FromUnixTimeMilliseconds(doubt) + _options.SearchSettle is var settled && time.GetUtcNow() < settled)
+        {
+            // A write of ours may still land, or not be searchable yet: neither search nor write before it has settled.
+            LogSettling(item.Id, settled);
+            await RetryLaterAsync(item, SyncState.Pending, $"An earlier call's outcome is unknown; the item waits until {settled:u} for it to settle", settled - time.GetUtcNow(), cancellationToken);
             return;
         }
 
@@ -155,13 +167,14 @@ internal sealed partial class ActionItemDispatcher(
                 item = recorded;
             }
 
+            var key = item.TrackerKey ?? throw new InvalidOperationException($"Action item {item.Id} has no issue key after it was recorded.");
             if (item.NeedsUpdate)
             {
                 step = Step.Update;
-                var updated = await CallAsync(item, ct => tracker.UpdateAsync(target, item.TrackerKey!, issue, ct), cancellationToken);
-                if (!await store.RecordUpdatedAsync(item.Id, _owner, item.Revision, updated.Note, Now(), cancellationToken))
+                var updated = await CallAsync(item, ct => tracker.UpdateAsync(target, key, issue, ct), cancellationToken);
+                if (!await store.RecordUpdatedAsync(item.Id, _owner, key, item.Revision, updated.Note, Now(), cancellationToken))
                 {
-                    LogLeaseLost(item.Id, "after its issue was updated");
+                    LogLeaseLost(item.Id, "after its issue was updated (or the item now follows another issue)");
                     return;
                 }
 
@@ -171,16 +184,16 @@ internal sealed partial class ActionItemDispatcher(
             if (item.StatusPending)
             {
                 step = Step.Status;
-                await CallAsync(item, async ct => { await tracker.SetStatusAsync(target, item.TrackerKey!, item.Status, ct); return true; }, cancellationToken);
-                if (!await store.RecordStatusAppliedAsync(item.Id, _owner, Now(), cancellationToken))
+                await CallAsync(item, async ct => { await tracker.SetStatusAsync(target, key, item.Status, ct); return true; }, cancellationToken);
+                if (!await store.RecordStatusAppliedAsync(item.Id, _owner, key, Now(), cancellationToken))
                 {
-                    LogLeaseLost(item.Id, "after its issue's status was set");
+                    LogLeaseLost(item.Id, "after its issue's status was set (or the item now follows another issue)");
                     return;
                 }
             }
 
             await store.EndLeaseAsync(item.Id, _owner, cancellationToken);
-            LogSynced(item.Id, tracker.Name, item.TrackerKey!);
+            LogSynced(item.Id, tracker.Name, key);
         }
         catch (LeaseLostException)
         {
@@ -191,22 +204,22 @@ internal sealed partial class ActionItemDispatcher(
             var delay = ex.RetryAfter ?? Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
             paused[tracker.Name] = time.GetUtcNow() + delay;
             metrics.Synced(tracker.Name, "unavailable");
-            await RetryLaterAsync(item, SyncState.Pending, ex.Message, delay, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, ex.Message, delay, cancellationToken, DoubtAfter(step, item));
         }
         catch (TrackerRejectedException ex)
         {
             metrics.Synced(tracker.Name, "rejected");
             LogRejected(item.Id, tracker.Name, ex.Message);
 
-            // Only a refused create made nothing: its doubt goes back to what it was. A refused search or later step
-            // (close, transition, assign) leaves every recorded effect and every doubt as it was.
-            await RetryLaterAsync(item, SyncState.Rejected, ex.Message, _options.RejectedRetryDelay, cancellationToken, createRefused: step == Step.Create);
+            // A refused call made nothing: a refused create leaves the doubt as it was before it was sent, and a refused
+            // search or later step (close, transition, assign) leaves every recorded effect as it was.
+            await RetryLaterAsync(item, SyncState.Rejected, ex.Message, _options.RejectedRetryDelay, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.Synced(tracker.Name, "error");
             LogFailed(ex, item.Id);
-            await RetryLaterAsync(item, SyncState.Pending, $"{ex.GetType().Name}: {ex.Message}", null, cancellationToken);
+            await RetryLaterAsync(item, SyncState.Pending, $"{ex.GetType().Name}: {ex.Message}", null, cancellationToken, DoubtAfter(step, item));
         }
     }
 
@@ -227,16 +240,9 @@ internal sealed partial class ActionItemDispatcher(
             return await RecordIssueAsync(item, tracker, targetName, adopted, 0, false, "adopted", cancellationToken);
         }
 
-        if (item.CreateSentAt is { } sentAt)
+        if (item.InDoubtSince is not null)
         {
-            var settled = DateTimeOffset.FromUnixTimeMilliseconds(sentAt) + _options.SearchSettle;
-            if (time.GetUtcNow() < settled)
-            {
-                LogSettling(item.Id, settled);
-                await RetryLaterAsync(item, SyncState.Pending, $"An earlier create's outcome is unknown; the marker search is trusted from {settled:u}", settled - time.GetUtcNow(), cancellationToken);
-                return null;
-            }
-
+            // Settled (checked before this pass began): an empty answer now means the create in doubt never happened.
             var found = await CallAsync(item, ct => tracker.FindByMarkerAsync(target, item.Marker, ct), cancellationToken);
             if (found.Count > 0)
             {
@@ -264,7 +270,7 @@ internal sealed partial class ActionItemDispatcher(
         metrics.Synced(tracker.Name, how);
         await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.ActionItemTracked,
             $"Action item {item.ItemKey} is {tracker.Name} issue {issue.Key}: {Shorten(item.Description, 120)}", null, $"tracked:{item.Id}", cancellationToken);
-        return item with { TrackerKey = issue.Key, TrackerUrl = issue.Url, SyncedRevision = writtenRevision, StatusPending = statusPending, CreateSentAt = null };
+        return item with { TrackerKey = issue.Key, TrackerUrl = issue.Url, SyncedRevision = writtenRevision, StatusPending = statusPending, InDoubtSince = null };
     }
 
     /// <summary>
@@ -310,6 +316,14 @@ internal sealed partial class ActionItemDispatcher(
         }
 
         var target = router.Route(labels);
+        if (item is { TrackerKey: not null, Tracker: { } recordedTracker, TrackerTarget: { } recordedTarget }
+            && (!string.Equals(target?.Tracker, recordedTracker, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(target?.Project ?? target?.Repository, recordedTarget, StringComparison.Ordinal)))
+        {
+            // The issue stays where it was made, whatever the routing says today.
+            target = FollowUp.TrackerTargets.Of(recordedTracker, recordedTarget);
+        }
+
         if (target is null)
         {
             return DispatchWork.Blocked($"No route for this incident's labels: add a rule to {RoutingOptions.Section}:Rules or set {RoutingOptions.Section}:Default.");
@@ -346,13 +360,20 @@ internal sealed partial class ActionItemDispatcher(
         return new DispatchWork(null, tracker, target, issue);
     }
 
-    private async Task RetryLaterAsync(ActionItemRow item, string state, string error, TimeSpan? delay, CancellationToken cancellationToken, bool createRefused = false)
+    /// <param name="inDoubtSince">The item's doubt from now on; by default what it was when this pass read the item.</param>
+    private async Task RetryLaterAsync(ActionItemRow item, string state, string error, TimeSpan? delay, CancellationToken cancellationToken, long? inDoubtSince = null)
     {
         var now = time.GetUtcNow();
         var wait = delay is { } d && d > TimeSpan.Zero ? d : Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-        await store.RecordFailureAsync(item.Id, _owner, state, error, (now + wait).ToUnixTimeMilliseconds(), createRefused, item.CreateSentAt, now.ToUnixTimeMilliseconds(), cancellationToken);
+        await store.RecordFailureAsync(item.Id, _owner, state, error, (now + wait).ToUnixTimeMilliseconds(), inDoubtSince ?? item.InDoubtSince, now.ToUnixTimeMilliseconds(), cancellationToken);
         LogRetry(item.Id, error, wait);
     }
+
+    /// <summary>
+    /// A write (create, update, status) whose outcome is unknown may still land: the doubt counts from now, the moment we
+    /// gave up on it. A search changes nothing.
+    /// </summary>
+    private long? DoubtAfter(Step step, ActionItemRow item) => step == Step.Find ? item.InDoubtSince : Now();
 
     private static string Shorten(string text, int max)
     {

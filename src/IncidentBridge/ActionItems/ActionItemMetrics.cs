@@ -6,14 +6,19 @@ namespace IncidentBridge.ActionItems;
 internal sealed class ActionItemMetrics
 {
     private readonly Counter _synced;
+    private readonly Counter _duplicatesClosed;
 
     public ActionItemMetrics(MetricsRegistry metrics, ActionItemStore store)
     {
         _synced = metrics.Factory.CreateCounter(
-            "incidentbridge_tracker_sync_total", "Action item sync attempts by tracker and outcome (created, adopted, updated, unavailable, rejected, error).", ["tracker", "outcome"]);
+            "incidentbridge_tracker_sync_total", "Action item sync steps by tracker and outcome (created; found: a create in doubt found by its marker; adopted: an issue the postmortem named; updated; unavailable, rejected, error).", ["tracker", "outcome"]);
+        _duplicatesClosed = metrics.Factory.CreateCounter(
+            "incidentbridge_action_item_duplicates_closed_total", "Issues closed by status sync because an older issue carries the same action item's marker.", ["tracker"]);
         var pending = metrics.Factory.CreateGauge("incidentbridge_action_items_pending_sync", "Action items waiting for their tracker issue (pending or refused).");
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken => pending.Set(await store.CountPendingAsync(cancellationToken)));
     }
 
     public void Synced(string tracker, string outcome) => _synced.WithLabels(tracker, outcome).Inc();
+
+    public void DuplicateClosed(string tracker) => _duplicatesClosed.WithLabels(tracker).Inc();
 }

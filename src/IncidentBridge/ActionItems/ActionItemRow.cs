@@ -50,8 +50,11 @@ internal sealed record ActionItemRow
     /// <summary>The revision the issue was last written with (create or update); behind <see cref="Revision"/> means an update is due.</summary>
     public long SyncedRevision { get; init; }
 
-    /// <summary>When the latest create whose outcome is unknown was sent; null when no create is in doubt.</summary>
-    public long? CreateSentAt { get; init; }
+    /// <summary>
+    /// Since when a write of ours may still land in the tracker (a create sent; a write whose outcome is unknown, from the
+    /// moment we gave up on it); null when none is in doubt.
+    /// </summary>
+    public long? InDoubtSince { get; init; }
 
     /// <summary>The item's own status is still to be applied to its issue (a step after the create).</summary>
     public bool StatusPending { get; init; }

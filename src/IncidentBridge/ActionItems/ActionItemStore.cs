@@ -13,7 +13,7 @@ internal sealed class ActionItemStore(IDatabase database)
         marker AS Marker, description AS Description, type AS Type, owner AS Owner, priority AS Priority, due_date AS DueDate,
         status AS Status, removed_at AS RemovedAt, tracker AS Tracker, tracker_target AS TrackerTarget, tracker_key AS TrackerKey,
         tracker_url AS TrackerUrl, sync_state AS SyncState, revision AS Revision, synced_revision AS SyncedRevision,
-        create_sent_at AS CreateSentAt, status_pending AS StatusPending, adopt_key AS AdoptKey, attempts AS Attempts,
+        in_doubt_since AS InDoubtSince, status_pending AS StatusPending, adopt_key AS AdoptKey, attempts AS Attempts,
         next_attempt_at AS NextAttemptAt, sync_error AS SyncError
         """;
 
@@ -114,14 +114,15 @@ internal sealed class ActionItemStore(IDatabase database)
     /// <summary>
     /// The fence before every tracker call: extends the lease to <paramref name="leaseUntilMs"/> if <paramref name="owner"/>
     /// still holds it. False means another dispatcher took the item over: the caller must not call the tracker.
-    /// <paramref name="createSentAtMs"/>, when given, records in the same commit that a create is about to be sent.
+    /// <paramref name="createSentAtMs"/>, when given, records in the same commit that a create is about to be sent (a crash
+    /// from here on leaves the create in doubt).
     /// </summary>
     public async Task<bool> RenewAsync(string id, string owner, long leaseUntilMs, long? createSentAtMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET lease_until = @LeaseUntilMs, create_sent_at = COALESCE(@CreateSentAt, create_sent_at)
+            UPDATE action_items SET lease_until = @LeaseUntilMs, in_doubt_since = COALESCE(@CreateSentAt, in_doubt_since)
             WHERE id = @Id AND lease_owner = @Owner
             """,
             new { Id = id, Owner = owner, LeaseUntilMs = leaseUntilMs, CreateSentAt = createSentAtMs },
@@ -151,7 +152,7 @@ internal sealed class ActionItemStore(IDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET tracker = @Tracker, tracker_target = @Target, tracker_key = @Key, tracker_url = @Url, create_sent_at = NULL,
+            UPDATE action_items SET tracker = @Tracker, tracker_target = @Target, tracker_key = @Key, tracker_url = @Url, in_doubt_since = NULL,
                    synced_revision = @Written, status_pending = @StatusPending, sync_error = @Note,
                    sync_state = CASE WHEN revision <= @Written AND @StatusPending = 0 THEN 'synced' ELSE 'pending' END,
                    attempts = 0, updated_at = @NowMs
@@ -165,31 +166,32 @@ internal sealed class ActionItemStore(IDatabase database)
     /// The issue was written with <paramref name="writtenRevision"/>: synced, unless the item changed again meanwhile
     /// or its status is still to be applied (then it stays pending, and the next pass sends what is new).
     /// </summary>
-    public async Task<bool> RecordUpdatedAsync(string id, string owner, long writtenRevision, string? note, long nowMs, CancellationToken cancellationToken)
+    public async Task<bool> RecordUpdatedAsync(string id, string owner, string key, long writtenRevision, string? note, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE action_items SET synced_revision = CASE WHEN synced_revision > @Written THEN synced_revision ELSE @Written END, sync_error = @Note,
+                   in_doubt_since = NULL,
                    sync_state = CASE WHEN revision <= @Written AND status_pending = 0 THEN 'synced' ELSE 'pending' END,
                    attempts = 0, updated_at = @NowMs
-            WHERE id = @Id AND lease_owner = @Owner
+            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key
             """,
-            new { Id = id, Owner = owner, Written = writtenRevision, Note = note, NowMs = nowMs },
+            new { Id = id, Owner = owner, Key = key, Written = writtenRevision, Note = note, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>The item's own status is now the issue's: the step is done.</summary>
-    public async Task<bool> RecordStatusAppliedAsync(string id, string owner, long nowMs, CancellationToken cancellationToken)
+    /// <summary>The item's own status is now the issue's: the step is done (if <paramref name="key"/> is still the item's issue).</summary>
+    public async Task<bool> RecordStatusAppliedAsync(string id, string owner, string key, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET status_pending = 0, attempts = 0, updated_at = @NowMs,
+            UPDATE action_items SET status_pending = 0, attempts = 0, updated_at = @NowMs, in_doubt_since = NULL,
                    sync_state = CASE WHEN revision <= synced_revision THEN 'synced' ELSE 'pending' END
-            WHERE id = @Id AND lease_owner = @Owner
+            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key
             """,
-            new { Id = id, Owner = owner, NowMs = nowMs },
+            new { Id = id, Owner = owner, Key = key, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
     }
 
@@ -205,20 +207,19 @@ internal sealed class ActionItemStore(IDatabase database)
 
     /// <summary>
     /// The attempt failed: back to <paramref name="state"/> with the error, retried at <paramref name="retryAtMs"/>, lease
-    /// ended. A create in doubt stays in doubt; <paramref name="createRefused"/> says the tracker refused the create
-    /// itself (nothing was made), so the doubt goes back to <paramref name="createSentAtBefore"/>, what it was before it.
+    /// ended. <paramref name="inDoubtSince"/> is what the item's doubt becomes: now, for a write whose outcome is unknown;
+    /// what it was before, for a create the tracker refused (nothing was made); otherwise unchanged.
     /// </summary>
-    public async Task RecordFailureAsync(string id, string owner, string state, string error, long retryAtMs, bool createRefused, long? createSentAtBefore, long nowMs, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(string id, string owner, string state, string error, long retryAtMs, long? inDoubtSince, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE action_items SET sync_state = CASE WHEN sync_state = 'synced' THEN 'pending' ELSE @State END, sync_error = @Error,
-                   next_attempt_at = @RetryAtMs, lease_owner = NULL, lease_until = NULL, updated_at = @NowMs,
-                   create_sent_at = CASE WHEN @CreateRefused = 1 THEN @Before ELSE create_sent_at END
+                   next_attempt_at = @RetryAtMs, lease_owner = NULL, lease_until = NULL, updated_at = @NowMs, in_doubt_since = @InDoubtSince
             WHERE id = @Id AND lease_owner = @Owner
             """,
-            new { Id = id, Owner = owner, State = state, Error = error, RetryAtMs = retryAtMs, CreateRefused = createRefused ? 1 : 0, Before = createSentAtBefore, NowMs = nowMs },
+            new { Id = id, Owner = owner, State = state, Error = error, RetryAtMs = retryAtMs, InDoubtSince = inDoubtSince, NowMs = nowMs },
             cancellationToken: cancellationToken));
     }
 

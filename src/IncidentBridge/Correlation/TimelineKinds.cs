@@ -22,6 +22,7 @@ internal static class TimelineKinds
     public const string ActionItemTracked = "action_item_tracked";
     public const string ActionItemStatus = "action_item_status";
     public const string ActionItemMoved = "action_item_moved";
+    public const string ActionItemDuplicate = "action_item_duplicate";
     public const string Overdue = "overdue";
     public const string Repeat = "repeat";
 }

@@ -67,6 +67,25 @@ internal sealed class FollowUpStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// The item's issue is now <paramref name="key"/> (the oldest of several carrying its marker). Its revision is bumped and
+    /// its own status queued, so the dispatcher puts the item's text and status on that issue; a dispatcher recording a step
+    /// on the old issue at this moment leaves the item pending (its record is fenced by the key).
+    /// </summary>
+    public async Task FollowKeptIssueAsync(string itemId, string key, string url, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url, revision = revision + 1,
+                   status_pending = CASE WHEN status IN ('in-progress', 'done') THEN 1 ELSE 0 END,
+                   sync_state = 'pending', next_attempt_at = @NowMs, updated_at = @NowMs
+            WHERE id = @Id
+            """,
+            new { Id = itemId, Key = key, Url = url, NowMs = nowMs },
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>Published postmortems whose week-4 review is due (published at or before <paramref name="cutoffMs"/>, not reviewed).</summary>
     public async Task<IReadOnlyList<PostmortemRow>> DueForReviewAsync(long cutoffMs, CancellationToken cancellationToken)
     {

@@ -1,20 +1,28 @@
+using IncidentBridge.ActionItems;
 using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.Trackers;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.FollowUp;
 
 /// <summary>
-/// Brings each issue's state back from its tracker (CONTRACT §6 status-sync). Per tracker target it asks only for
+/// Brings each issue's state back from its tracker (docs/ARCHITECTURE.md, follow-up jobs). Per tracker target it asks only for
 /// issues changed since the newest change it has seen (in the tracker's own clock, so no skew between us and it;
 /// the tracker overlaps the window and repeats change nothing), so requests grow with changes, not with items.
 /// When nothing changed the watermark stays put, so the next request is the same one (GitHub answers it with a
 /// free 304). An issue moved to another key is recognised by its marker. A target that fails keeps its watermark.
+/// <para>It also heals duplicates: when a changed issue carries a marker under another key than the item's, the tracker
+/// is asked for every issue with that marker. One issue means the issue moved; several mean duplicates (made by hand,
+/// or by a search lag longer than <c>SearchSettle</c>): the oldest is kept (the item follows it) and each other one is
+/// closed as its duplicate, counted and written on the incident's timeline.</para>
 /// </summary>
 internal sealed partial class StatusSyncJob(
     FollowUpStore store,
     IncidentStore incidents,
     IEnumerable<ITracker> trackers,
+    ActionItemMetrics metrics,
+    IOptions<ActionItemsOptions> actionItems,
     TimeProvider time,
     ILogger<StatusSyncJob> logger) : IFollowUpJob
 {
@@ -57,49 +65,142 @@ internal sealed partial class StatusSyncJob(
         }
 
         result.Add("requests", changes.Requests);
+        var trackerTarget = TrackerTargets.Of(tracker.Name, target);
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        DateTimeOffset? deferred = null;
         foreach (var change in changes.Issues)
         {
             result.Add("changes");
-            await ApplyAsync(tracker.Name, target, change, result, cancellationToken);
+            try
+            {
+                if (!await ApplyAsync(tracker, trackerTarget, target, change, kept, result, cancellationToken) && (deferred is null || change.UpdatedAt < deferred))
+                {
+                    deferred = change.UpdatedAt;
+                }
+            }
+            catch (Exception ex) when (ex is TrackerUnavailableException or TrackerRejectedException)
+            {
+                // The watermark stays put: the next run sees this change again and finishes the job.
+                result.Problem($"{tracker.Name} {change.Key}: {ex.Message}");
+                LogTargetFailed(tracker.Name, target, ex.Message);
+                return;
+            }
         }
 
         if (changes.Issues.Count > 0)
         {
-            await store.SetSyncedFromAsync(tracker.Name, target, changes.Issues.Max(c => c.UpdatedAt).ToUnixTimeMilliseconds(), cancellationToken);
+            // The tracker's search lags behind its writes (up to SearchSettle): a change made just before the newest one
+            // seen may not be listed yet, so the next listing starts no later than that long ago.
+            var newest = changes.Issues.Max(c => c.UpdatedAt);
+            var listedForSure = time.GetUtcNow() - actionItems.Value.SearchSettle;
+            var from = newest < listedForSure ? newest : listedForSure;
+            if (deferred < from)
+            {
+                from = deferred.Value;
+            }
+
+            if (since is null || from > since)
+            {
+                await store.SetSyncedFromAsync(tracker.Name, target, from.ToUnixTimeMilliseconds(), cancellationToken);
+            }
         }
     }
 
-    private async Task ApplyAsync(string tracker, string target, TrackerIssueChange change, JobResultBuilder result, CancellationToken cancellationToken)
+    /// <summary>Applies one change; false when it must be listed again next time (its item has no issue recorded yet).</summary>
+    private async Task<bool> ApplyAsync(ITracker tracker, TrackerTarget trackerTarget, string target, TrackerIssueChange change, Dictionary<string, string> kept, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        if (await store.ItemForAsync(tracker, target, change.Marker, change.Key, cancellationToken) is not { } item)
+        var found = await store.ItemForAsync(tracker.Name, target, change.Marker, change.Key, cancellationToken);
+        if (found is not { TrackerKey: { } recordedKey } item)
         {
-            return;
+            // An item whose create is in doubt is the dispatcher's: it finds its issue by marker under its lease. Whether
+            // this issue is that one or a duplicate is known once it has: look again then.
+            return found is null || found.RemovedAt is not null;
         }
 
-        var moved = item.TrackerKey is not null && item.TrackerKey != change.Key;
-        if (!moved && item.Status == change.Status && item.TrackerUrl == change.Url)
+        var keep = recordedKey;
+        if (change.Marker == item.Marker && change.Key != recordedKey)
         {
-            return;
+            if (!kept.TryGetValue(item.Marker, out keep))
+            {
+                var (kept0, duplicates) = await HealAsync(tracker, trackerTarget, item, result, cancellationToken);
+                keep = kept0?.Key ?? recordedKey;
+                kept[item.Marker] = keep;
+                if (duplicates && kept0 is not null && keep != recordedKey)
+                {
+                    // The item follows the oldest issue, and puts its own text and status on it (the dispatcher's work).
+                    await store.FollowKeptIssueAsync(item.Id, kept0.Key, kept0.Url, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+                    result.Add("updated");
+                    return true;
+                }
+            }
+        }
+
+        if (change.Key != keep)
+        {
+            // A duplicate (closed just now or earlier): its state is not the item's.
+            return true;
+        }
+
+        var moved = keep != recordedKey;
+        var statusChanged = item.Status != change.Status && !item.StatusPending;
+        if (!moved && !statusChanged && item.TrackerUrl == change.Url)
+        {
+            return true;
         }
 
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await store.ApplyTrackerStateAsync(item.Id, change.Key, change.Url, change.Status, nowMs, cancellationToken);
+        await store.ApplyTrackerStateAsync(item.Id, change.Key, change.Url, statusChanged ? change.Status : item.Status, nowMs, cancellationToken);
         result.Add("updated");
         if (moved)
         {
             result.Add("moved");
-            result.Problem($"{tracker} issue {item.TrackerKey} of action item {item.Id} moved to {change.Key}");
+            result.Problem($"{tracker.Name} issue {recordedKey} of action item {item.Id} moved to {change.Key}");
             await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.ActionItemMoved,
-                $"Action item {item.ItemKey}: {tracker} issue {item.TrackerKey} moved to {change.Key}", null, $"moved:{item.Id}:{change.Key}", cancellationToken);
+                $"Action item {item.ItemKey}: {tracker.Name} issue {recordedKey} moved to {change.Key}", null, $"moved:{item.Id}:{change.Key}", cancellationToken);
         }
 
-        if (item.Status != change.Status)
+        if (statusChanged)
         {
             await incidents.AppendTimelineAsync(item.IncidentId, change.UpdatedAt.ToUnixTimeMilliseconds(), TimelineKinds.ActionItemStatus,
-                $"Action item {item.ItemKey} is {change.Status} in {tracker} ({change.Key}): {item.Description}", null,
+                $"Action item {item.ItemKey} is {change.Status} in {tracker.Name} ({change.Key}): {item.Description}", null,
                 $"status:{item.Id}:{change.Status}:{change.UpdatedAt.ToUnixTimeMilliseconds()}", cancellationToken);
             LogStatusChanged(item.Id, item.Status, change.Status, change.Key);
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Every issue carrying the item's marker: one is the item's issue (moved, perhaps); of several, the oldest is kept
+    /// and each other one is closed as its duplicate (idempotent: its comment carries a hidden marker, and a closed issue
+    /// is not closed again), whatever its state: one a dispatcher closed as done is still a duplicate.
+    /// Returns the key the item keeps, and whether there were duplicates.
+    /// </summary>
+    private async Task<(TrackerIssue? Keep, bool Duplicates)> HealAsync(ITracker tracker, TrackerTarget target, ActionItemRow item, JobResultBuilder result, CancellationToken cancellationToken)
+    {
+        var carriers = await tracker.FindByMarkerAsync(target, item.Marker, cancellationToken);
+        if (carriers.Count == 0)
+        {
+            return (null, false);
+        }
+
+        var keep = carriers[0];
+        foreach (var duplicate in carriers.Skip(1))
+        {
+            var comment = new TrackerComment(item.Marker, $"duplicate-{duplicate.Key}",
+                $"IncidentBridge: this issue duplicates {keep.Key}, which tracks action item {item.ItemKey} of incident {item.IncidentId}. Closing it; please follow {keep.Key}.");
+            await tracker.CloseAsDuplicateAsync(target, duplicate.Key, keep.Key, comment, cancellationToken);
+            if (await incidents.AppendTimelineAsync(item.IncidentId, time.GetUtcNow().ToUnixTimeMilliseconds(), TimelineKinds.ActionItemDuplicate,
+                $"Action item {item.ItemKey}: {tracker.Name} issue {duplicate.Key} duplicated {keep.Key} and was closed", null, $"duplicate:{item.Id}:{duplicate.Key}", cancellationToken))
+            {
+                metrics.DuplicateClosed(tracker.Name);
+                result.Add("duplicatesClosed");
+                result.Problem($"{tracker.Name} issue {duplicate.Key} duplicated {keep.Key} (action item {item.Id}): closed");
+                LogDuplicateClosed(duplicate.Key, keep.Key, item.Id);
+            }
+        }
+
+        return (keep, carriers.Count > 1);
     }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Action item {ActionItemId} is now {Status} (was {Previous}) per {IssueKey}")]
@@ -107,4 +208,7 @@ internal sealed partial class StatusSyncJob(
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "Status sync of {Tracker} {Target} failed, retried next run: {Reason}")]
     private partial void LogTargetFailed(string tracker, string target, string reason);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Closed {Duplicate} as a duplicate of {Kept}: both carried the marker of action item {ActionItemId}")]
+    private partial void LogDuplicateClosed(string duplicate, string kept, string actionItemId);
 }

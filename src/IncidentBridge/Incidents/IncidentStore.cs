@@ -244,14 +244,18 @@ internal sealed class IncidentStore(IDatabase database)
             $"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Appends a timeline entry in a transaction of its own (for work that happens outside an inbox delivery).</summary>
-    public async Task AppendTimelineAsync(string incidentId, long atMs, string kind, string message, string? actor, string dedupKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends a timeline entry in a transaction of its own (for work that happens outside an inbox delivery); false when
+    /// an entry with the same <paramref name="dedupKey"/> was there already.
+    /// </summary>
+    public async Task<bool> AppendTimelineAsync(string incidentId, long atMs, string kind, string message, string? actor, string dedupKey, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await AppendTimelineAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
+        var added = await AppendTimelineAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
         await tx.CommitAsync(cancellationToken);
+        return added;
     }
 
     public async Task<IncidentDetail?> GetAsync(string id, CancellationToken cancellationToken)

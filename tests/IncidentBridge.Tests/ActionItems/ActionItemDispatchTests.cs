@@ -209,7 +209,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         Assert.Equal(1, _jira.CreateCalls);
         Assert.Equal(1, await _worker.CountAsync("action_items", "sync_state = 'synced'"));
-        Assert.Equal(3, await _worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND create_sent_at IS NULL"));
+        Assert.Equal(3, await _worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND in_doubt_since IS NULL"));
     }
 
     public sealed class OnSqlite() : ActionItemDispatchTests(null);

@@ -16,6 +16,7 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
     private readonly object _gate = new();
     private readonly List<FakeIssue> _issues = [];
     private readonly Queue<Func<Exception?>> _createScript = new();
+    private readonly List<(DateTimeOffset At, Action Effect)> _late = [];
     private volatile TaskCompletionSource? _hold;
     private int _depth;
 
@@ -229,9 +230,38 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
             return true;
         }, cancellationToken);
 
-    /// <summary>Runs one call's effect under its fault: refused or failed before (no effect), slow, or answer lost after the effect.</summary>
+    /// <summary>
+    /// Applies the effects of calls the client gave up on, whose time has come (the tracker finished them late).
+    /// Called before every call; a test calls it after moving the clock.
+    /// </summary>
+    public void Pump()
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            foreach (var late in _late.Where(l => l.At <= now).ToList())
+            {
+                _late.Remove(late);
+                try
+                {
+                    late.Effect();
+                }
+                catch (TrackerRejectedException)
+                {
+                    // The issue it was about is gone: the late effect has nothing to act on.
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one call's effect under its fault: refused or failed before (no effect); slow (the clock moves on, and
+    /// <see cref="Meanwhile"/> runs, while the call is in flight); late (the client gives up, the tracker does it
+    /// <see cref="Fault.LateBy"/> later, or never); or done with its answer lost.
+    /// </summary>
     private async Task<T> CallAsync<T>(string operation, Func<T> effect, CancellationToken cancellationToken)
     {
+        Pump();
         var fault = Faults?.Invoke(operation) ?? Fault.None;
         switch (fault.Kind)
         {
@@ -239,32 +269,44 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
                 throw new TrackerUnavailableException($"503 before {operation}");
             case FaultKind.Refuse:
                 throw new TrackerRejectedException($"403 refused {operation}");
-            case FaultKind.Slow when clock is not null:
-                if (Interlocked.Increment(ref _depth) == 1 && Meanwhile is { } meanwhile)
+            case FaultKind.Late:
+                clock?.Advance(fault.Delay);
+                if (fault.LateBy is { } lateBy)
                 {
-                    clock.Advance(fault.Delay);
-                    try
+                    lock (_gate)
                     {
-                        await meanwhile();
+                        _late.Add((Now() + lateBy, () => effect()));
                     }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _depth);
-                    }
-                }
-                else
-                {
-                    Interlocked.Decrement(ref _depth);
-                    clock.Advance(fault.Delay);
                 }
 
-                break;
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new TrackerUnavailableException($"{operation} timed out");
         }
 
         T result;
         lock (_gate)
         {
             result = effect();
+        }
+
+        if (fault.Kind == FaultKind.Slow && clock is not null)
+        {
+            clock.Advance(fault.Delay);
+            if (Interlocked.Increment(ref _depth) == 1 && Meanwhile is { } meanwhile)
+            {
+                try
+                {
+                    await meanwhile();
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _depth);
+                }
+            }
+            else
+            {
+                Interlocked.Decrement(ref _depth);
+            }
         }
 
         // The tracker did it; whether the caller hears of it is another matter.
@@ -322,10 +364,13 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
         FailBefore,
         Refuse,
         Slow,
+        Late,
         LoseAnswer,
     }
 
-    public readonly record struct Fault(FaultKind Kind, TimeSpan Delay = default)
+    /// <param name="Delay">How long the call takes (slow) or how long the client waits before giving up (late).</param>
+    /// <param name="LateBy">For a late call: how long after the client gave up the tracker does it; null for never.</param>
+    public readonly record struct Fault(FaultKind Kind, TimeSpan Delay = default, TimeSpan? LateBy = null)
     {
         public static Fault None => default;
     }

@@ -5,10 +5,11 @@ ALTER TABLE action_items ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE action_items ADD COLUMN synced_revision BIGINT NOT NULL DEFAULT 0;
 UPDATE action_items SET synced_revision = 1 WHERE tracker_key IS NOT NULL AND needs_update = 0;
 
--- When the latest create whose outcome is not known was sent (replaces uncertain): a marker search is trusted only
--- once ActionItems:SearchSettle has passed since then.
-ALTER TABLE action_items ADD COLUMN create_sent_at BIGINT NULL;
-UPDATE action_items SET create_sent_at = updated_at WHERE uncertain = 1 AND tracker_key IS NULL;
+-- Since when a write of ours may still land in the tracker: set when a create is sent, and when any write (create,
+-- update, status) ends with its outcome unknown (replaces uncertain). Nothing more is searched for or written for the
+-- item until ActionItems:SearchSettle has passed since then (the search may lag; a write given up on may land late).
+ALTER TABLE action_items ADD COLUMN in_doubt_since BIGINT NULL;
+UPDATE action_items SET in_doubt_since = updated_at WHERE uncertain = 1 AND tracker_key IS NULL;
 ALTER TABLE action_items DROP COLUMN uncertain;
 ALTER TABLE action_items DROP COLUMN needs_update;
 
