@@ -15,7 +15,7 @@ namespace IncidentBridge.Trackers.GitHub;
 /// </summary>
 internal sealed partial class GitHubTracker : ITracker
 {
-    /// <summary>The label a flagged overdue issue carries (CONTRACT §6, follow-up-review).</summary>
+    /// <summary>The label the follow-up review puts on an issue whose item is past its due date.</summary>
     public const string OverdueLabel = "overdue";
 
     private readonly GitHubClient? _client;
