@@ -5,7 +5,7 @@ using Octokit;
 namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>
-/// The status-sync listing (shared/PROTOCOLS.md, GitHub, incremental listing): which action-item issues to ask for
+/// The status-sync listing (GitHub's incremental listing of a repository's issues): which action-item issues to ask for
 /// and what each one answered means.
 /// </summary>
 internal static class GitHubChangeListing
@@ -48,8 +48,9 @@ internal static class GitHubChangeListing
         return (wholeSeconds - Overlap).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
-    public static TrackerIssueChange ToChange(Issue issue) => new(
-        issue.Number.ToString(CultureInfo.InvariantCulture),
+    /// <summary>The change <paramref name="issue"/> of <paramref name="repo"/> stands for, keyed as a create's answer is, so the sync finds its item.</summary>
+    public static TrackerIssueChange ToChange(GitHubRepository repo, Issue issue) => new(
+        new GitHubIssueKey(repo, issue.Number).ToString(),
         issue.HtmlUrl,
         GitHubIssueStatus.Of(issue),
         Marker(issue),

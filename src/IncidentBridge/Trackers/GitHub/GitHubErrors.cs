@@ -6,7 +6,7 @@ namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>
 /// Sorts Octokit's failures into "wait and retry" and "the request is wrong". Octokit maps only 403 rate limits
-/// to typed exceptions; a 429 arrives as a plain <see cref="ApiException"/> (shared/PROTOCOLS.md, GitHub).
+/// to typed exceptions; a 429 arrives as a plain <see cref="ApiException"/>.
 /// </summary>
 internal static class GitHubErrors
 {

@@ -5,23 +5,40 @@ namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>
 /// An issue's state as an action-item status. GitHub issues are only open or closed, so "in progress" is the
-/// convention of a label; the look-up and the status sync share this mapping so they never disagree.
+/// convention of a label, and "not doing" is why an issue was closed; the look-up and the status sync share this
+/// mapping so they never disagree.
 /// </summary>
 internal static class GitHubIssueStatus
 {
-    private static readonly string[] InProgressLabels = ["in-progress", "in progress"];
+    /// <summary>The label that puts an open issue in progress; the one IncidentBridge adds.</summary>
+    public const string InProgressLabel = "in-progress";
+
+    /// <summary>Closed with no intent to do it: neither done nor overdue.</summary>
+    public const string NotDoing = "not-doing";
+
+    private static readonly string[] InProgressLabels = [InProgressLabel, "in progress"];
+
+    /// <summary>
+    /// The <c>state_reason</c> values that mean nobody will do it. <c>duplicate</c> is newer than Octokit's enum, so the
+    /// raw value is compared.
+    /// </summary>
+    private static readonly string[] NotPlannedReasons = ["not_planned", "duplicate"];
 
     public static string Of(Issue issue)
     {
-        // Closed as not planned (or as a duplicate) counts as done too: nobody will work on it, so the follow-up
-        // must stop chasing it; why it was closed stays visible on the issue.
-        if (issue.State.TryParse(out var state) && state == ItemState.Closed)
+        if (IsClosed(issue))
         {
-            return ActionItemStatus.Done;
+            // An issue closed before GitHub recorded reasons has none: closing was how people said "done".
+            return issue.StateReason is { } reason && NotPlannedReasons.Contains(reason.StringValue, StringComparer.OrdinalIgnoreCase)
+                ? NotDoing
+                : ActionItemStatus.Done;
         }
 
-        return (issue.Labels ?? []).Any(l => InProgressLabels.Contains(l.Name, StringComparer.OrdinalIgnoreCase))
-            ? ActionItemStatus.InProgress
-            : ActionItemStatus.Open;
+        return IsLabelledInProgress(issue) ? ActionItemStatus.InProgress : ActionItemStatus.Open;
     }
+
+    public static bool IsClosed(Issue issue) => issue.State.TryParse(out var state) && state == ItemState.Closed;
+
+    public static bool IsLabelledInProgress(Issue issue) =>
+        (issue.Labels ?? []).Any(l => InProgressLabels.Contains(l.Name, StringComparer.OrdinalIgnoreCase));
 }

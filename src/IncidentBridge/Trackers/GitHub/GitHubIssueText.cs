@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace IncidentBridge.Trackers.GitHub;
 
@@ -14,6 +15,24 @@ internal static class GitHubIssueText
     public const int MaxTitleLength = 256;
 
     public static string HiddenMarker(string marker) => $"<!-- incidentbridge:marker={marker} -->";
+
+    /// <summary>What a comment IncidentBridge wrote carries, so a retry can tell it is already there.</summary>
+    public static string HiddenCommentId(string hiddenId) => $"<!-- incidentbridge:comment={hiddenId} -->";
+
+    /// <summary>
+    /// <paramref name="text"/>, ending in "Duplicate of <paramref name="kept"/>" unless it already says so: that line is
+    /// what makes GitHub show the issue as a duplicate and link the kept one.
+    /// </summary>
+    public static string NamingDuplicate(string text, string kept)
+    {
+        var line = $"Duplicate of {kept}";
+
+        // "Duplicate of #7" must not pass for "Duplicate of #70".
+        var named = Regex.IsMatch(text, $"{Regex.Escape(line)}(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return named ? text : $"{text.TrimEnd()}\n\n{line}";
+    }
+
+    public static string Comment(string text, string hiddenId) => $"{text.TrimEnd()}\n\n{HiddenCommentId(hiddenId)}\n";
 
     public static string Title(string title)
     {
@@ -32,7 +51,11 @@ internal static class GitHubIssueText
         return string.Concat(trimmed.AsSpan(0, cut), "…");
     }
 
-    public static string Body(NewTrackerIssue issue)
+    /// <summary>
+    /// The body; <paramref name="assigneeRefused"/> when GitHub would not assign the owner's login, so the owner line
+    /// says so: the body is then the only place that names who should do it.
+    /// </summary>
+    public static string Body(NewTrackerIssue issue, bool assigneeRefused = false)
     {
         var content = issue.Content;
         var body = new StringBuilder();
@@ -44,7 +67,7 @@ internal static class GitHubIssueText
             body.Append("- **Action type:** ").Append(content.ActionType).Append('\n');
         }
 
-        body.Append("- **Owner:** ").Append(Owner(content.Owner, issue.Assignee?.GitHubLogin)).Append('\n');
+        body.Append("- **Owner:** ").Append(Owner(content.Owner, issue.Assignee?.GitHubLogin, assigneeRefused)).Append('\n');
         body.Append("- **Priority:** ").Append(issue.Priority).Append('\n');
         if (issue.DueDate is { } due)
         {
@@ -59,10 +82,12 @@ internal static class GitHubIssueText
     public static bool SameBody(string? current, string wanted) =>
         string.Equals(current?.ReplaceLineEndings("\n").TrimEnd(), wanted.TrimEnd(), StringComparison.Ordinal);
 
-    private static string Owner(string owner, string? login) =>
-        login is { Length: > 0 }
-            ? $"{Escape(owner)} (@{login})"
-            : $"{Escape(owner)} (no GitHub login known, so the issue is not assigned)";
+    private static string Owner(string owner, string? login, bool assigneeRefused) => login switch
+    {
+        { Length: > 0 } when assigneeRefused => $"{Escape(owner)} (could not be assigned on GitHub as @{login})",
+        { Length: > 0 } => $"{Escape(owner)} (@{login})",
+        _ => $"{Escape(owner)} (no GitHub login known, so the issue is not assigned)",
+    };
 
     private static string Link(string text, string? url) =>
         url is { Length: > 0 } ? $"[{Escape(text)}](<{url}>)" : Escape(text);

@@ -16,8 +16,12 @@ internal static class GitHubIssueUpdate
 
     private static readonly string[] PriorityPrefixes = ["priority:", "priority/", "priority-"];
 
-    /// <summary>The PATCH that brings <paramref name="current"/> in line with <paramref name="wanted"/>, or null when it already is.</summary>
-    public static IssueUpdate? Plan(Issue current, NewTrackerIssue wanted)
+    /// <summary>
+    /// The PATCH that brings <paramref name="current"/> in line with <paramref name="wanted"/>, or null when it already
+    /// is. Never its state: closing is a step of its own. <paramref name="assigneeRefused"/>: GitHub would not assign
+    /// the owner's login, so the assignees are left as they are and the body names the owner instead.
+    /// </summary>
+    public static IssueUpdate? Plan(Issue current, NewTrackerIssue wanted, bool assigneeRefused = false)
     {
         // Octokit always sends "milestone" (null when unset): carry the current one so the PATCH keeps it.
         var update = new IssueUpdate { Milestone = current.Milestone?.Number };
@@ -30,7 +34,7 @@ internal static class GitHubIssueUpdate
             changed = true;
         }
 
-        var body = GitHubIssueText.Body(wanted);
+        var body = GitHubIssueText.Body(wanted, assigneeRefused);
         if (!GitHubIssueText.SameBody(current.Body, body))
         {
             update.Body = body;
@@ -38,7 +42,10 @@ internal static class GitHubIssueUpdate
         }
 
         changed |= PlanLabels(current, wanted, update);
-        changed |= PlanAssignee(current, wanted, update);
+        if (!assigneeRefused)
+        {
+            changed |= PlanAssignee(current, wanted, update);
+        }
 
         return changed ? update : null;
     }
@@ -60,11 +67,13 @@ internal static class GitHubIssueUpdate
 
     private static bool PlanLabels(Issue current, NewTrackerIssue wanted, IssueUpdate update)
     {
-        var wantedLabels = wanted.Labels.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The marker label too, whatever the caller listed: an adopted issue without it could not be found again.
+        var wantedLabels = wanted.Labels.Append(wanted.Marker).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var currentLabels = (current.Labels ?? []).Select(l => l.Name).ToList();
         var labels = currentLabels
             .Where(l => wantedLabels.Contains(l) || !IsPriorityLabel(l))
             .Concat(wanted.Labels)
+            .Append(wanted.Marker)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         if (labels.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(currentLabels))

@@ -1,7 +1,7 @@
 namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>
-/// Keeps GitHub's secondary rate limits (see shared/PROTOCOLS.md, GitHub): mutating calls run one at a time and
+/// Keeps GitHub's secondary rate limits (at most 80 content-creating requests a minute): mutating calls run one at a time and
 /// start at least <c>writeSpacing</c> apart; after GitHub said "wait", every call is refused locally until then,
 /// because more requests while limited can get the integration banned.
 /// </summary>

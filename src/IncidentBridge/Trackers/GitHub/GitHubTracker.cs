@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net;
+using IncidentBridge.ActionItems;
 using Microsoft.Extensions.Options;
 using Octokit;
 using Octokit.Internal;
@@ -8,15 +8,18 @@ namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>
 /// One GitHub issue per action item, through Octokit. The idempotency marker is both a label (what the look-up
-/// filters on) and a hidden comment in the body (what confirms a match). Without a configured token every call
-/// fails as unavailable, so routed items wait in storage until GitHub is configured.
+/// filters on) and a hidden comment in the body (which tells IncidentBridge's issue from one whose label was copied
+/// by hand). Keys are <c>owner/repo#n</c>
+/// (<see cref="GitHubIssueKey"/>). Without a configured token every call is refused, so routed items wait in
+/// storage, shown as refused, until GitHub is configured.
 /// </summary>
 internal sealed partial class GitHubTracker : ITracker
 {
-    /// <summary>The label a flagged overdue issue carries (CONTRACT §6, follow-up-review).</summary>
+    /// <summary>The label the follow-up review puts on an issue whose item is past its due date.</summary>
     public const string OverdueLabel = "overdue";
 
     private readonly GitHubClient? _client;
+    private readonly Uri _apiBase;
     private readonly GitHubListingETags _etags = new();
     private readonly GitHubRequestGate _gate;
     private readonly TimeProvider _time;
@@ -27,6 +30,7 @@ internal sealed partial class GitHubTracker : ITracker
         var settings = options.Value;
         _time = time;
         _logger = logger;
+        _apiBase = new Uri(settings.BaseUrl);
         _gate = new GitHubRequestGate(settings.WriteSpacing, time);
         if (settings.Token is { Length: > 0 } token)
         {
@@ -34,7 +38,7 @@ internal sealed partial class GitHubTracker : ITracker
             _client = new GitHubClient(
                 new ProductHeaderValue("IncidentBridge"),
                 new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
-                new Uri(settings.BaseUrl));
+                _apiBase);
             _client.SetRequestTimeout(settings.Timeout);
 
             // Octokit sends If-None-Match only from a response cache, which hangs off the concrete Connection.
@@ -46,6 +50,10 @@ internal sealed partial class GitHubTracker : ITracker
 
     public bool IsConfigured => _client is not null;
 
+    /// <summary>
+    /// Every issue labelled with the marker, oldest first (pull requests, which the issues endpoint lists too, are
+    /// skipped). The list endpoint reads the database, unlike the search API, so a create that happened is seen at once.
+    /// </summary>
     public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
@@ -56,14 +64,7 @@ internal sealed partial class GitHubTracker : ITracker
             c => c.Issue.GetAllForRepository(repo.Owner, repo.Name, request, new ApiOptions { PageSize = 100 }),
             cancellationToken);
 
-        // The issues endpoint lists pull requests too; a label alone could have been copied by hand, so an issue
-        // whose raw body holds the hidden marker wins, and the oldest one if a duplicate exists anyway.
-        var hidden = GitHubIssueText.HiddenMarker(marker);
-        var issues = found
-            .Where(i => i.PullRequest is null)
-            .OrderByDescending(i => i.Body?.Contains(hidden, StringComparison.Ordinal) == true)
-            .ThenBy(i => i.Number)
-            .ToList();
+        var issues = found.Where(i => i.PullRequest is null).OrderBy(i => i.Number).ToList();
         if (issues.Count > 1)
         {
             LogDuplicates(repo.FullName, marker, string.Join(", ", issues.Select(i => $"#{i.Number}")));
@@ -72,54 +73,104 @@ internal sealed partial class GitHubTracker : ITracker
         return issues.Select(i => ToTrackerIssue(repo, i)).ToList();
     }
 
-    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>The issue <paramref name="key"/> names, in its own repository; null when GitHub knows no such issue, or it is a pull request.</summary>
+    public async Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken)
+    {
+        var id = Key(target, key);
+        try
+        {
+            var issue = await GetIssueAsync(id, cancellationToken);
+            return issue.PullRequest is null ? ToTrackerIssue(id.Repository, issue) : null;
+        }
+        catch (TrackerRejectedException e) when (e.InnerException is ApiException { StatusCode: HttpStatusCode.NotFound or HttpStatusCode.Gone })
+        {
+            return null;
+        }
+    }
 
-    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
-
+    /// <summary>
+    /// Creates the issue open, with labels (marker included) and the owner's login as assignee. GitHub refuses the whole
+    /// create (422) when that login cannot be assigned in the repository; nothing was created then, so it is sent again
+    /// without the assignee, its body naming the owner.
+    /// </summary>
     public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
-        var newIssue = new NewIssue(GitHubIssueText.Title(issue.Title)) { Body = GitHubIssueText.Body(issue) };
-        foreach (var label in issue.Labels.Distinct(StringComparer.OrdinalIgnoreCase))
+        try
         {
-            newIssue.Labels.Add(label);
+            return await CreateAsync(repo, issue, assigneeRefused: false, cancellationToken);
         }
-
-        if (issue.Assignee?.GitHubLogin is { Length: > 0 } login)
+        catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
         {
-            newIssue.Assignees.Add(login);
+            LogAssigneeRefused(repo.FullName, login);
+            var created = await CreateAsync(repo, issue, assigneeRefused: true, cancellationToken);
+            return created with { Note = AssigneeRefusedNote(issue, login, refused) };
         }
-
-        var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
-        LogCreated(repo.FullName, created.Number, issue.Marker);
-        WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
-        return ToTrackerIssue(repo, created);
     }
 
     /// <summary>
     /// Rewrites title and body (which carries due date and priority), swaps a stale priority label for the new one
-    /// (other labels, such as <c>overdue</c> or ones people added, stay), assigns the owner's login when known and
-    /// not already among the assignees, and closes the issue when the item is done. It never reopens an issue.
-    /// Nothing is sent when the issue already matches.
+    /// (other labels, such as <c>overdue</c> or ones people added, stay), adds the marker label when missing, and
+    /// assigns the owner's login when known and not already among the assignees. Not the state: see
+    /// <see cref="SetStatusAsync"/>. Nothing is sent when the issue already matches. A login GitHub will not assign is
+    /// handled as in <see cref="CreateAsync(TrackerTarget, NewTrackerIssue, CancellationToken)"/>.
     /// </summary>
     public async Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
-        var repo = GitHubRepository.Of(target);
-        var number = IssueNumber(key);
-        var current = await ReadAsync("read an issue", c => c.Issue.Get(repo.Owner, repo.Name, number), cancellationToken);
-        if (GitHubIssueUpdate.Plan(current, issue) is not { } update)
+        var id = Key(target, key);
+        var current = await GetIssueAsync(id, cancellationToken);
+        try
         {
-            return ToTrackerIssue(repo, current);
+            return await UpdateAsync(id, current, issue, assigneeRefused: false, cancellationToken);
+        }
+        catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
+        {
+            LogAssigneeRefused(id.Repository.FullName, login);
+            var updated = await UpdateAsync(id, current, issue, assigneeRefused: true, cancellationToken);
+            return updated with { Note = AssigneeRefusedNote(issue, login, refused) };
+        }
+    }
+
+    /// <summary>
+    /// <c>in-progress</c> adds the <c>in-progress</c> label; <c>done</c> closes the issue as completed (and
+    /// <c>not-doing</c> as not planned); <c>open</c> asks for nothing. A closed issue is left as it is: people closed
+    /// it, and reopening or relabelling it would undo their word.
+    /// </summary>
+    public async Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken)
+    {
+        // Even "open", which asks GitHub for nothing, says so: every call of a tracker that is not configured is refused alike.
+        _ = ConfiguredClient();
+        if (status == ActionItemStatus.Open)
+        {
+            return;
         }
 
-        var updated = await WriteAsync("update an issue", c => c.Issue.Update(repo.Owner, repo.Name, number, update), cancellationToken);
-        LogUpdated(repo.FullName, number);
-        WarnIfDropped(repo, updated, update.Labels, update.Assignees, issue.Marker);
-        return ToTrackerIssue(repo, updated);
+        if (status is not (ActionItemStatus.InProgress or ActionItemStatus.Done or GitHubIssueStatus.NotDoing))
+        {
+            throw new TrackerRejectedException($"'{status}' is not an action-item status GitHub can show (open, in-progress, done, not-doing).");
+        }
+
+        var id = Key(target, key);
+        var current = await GetIssueAsync(id, cancellationToken);
+        if (GitHubIssueStatus.IsClosed(current))
+        {
+            LogAlreadyClosed(id.ToString(), status);
+            return;
+        }
+
+        switch (status)
+        {
+            case ActionItemStatus.InProgress when !GitHubIssueStatus.IsLabelledInProgress(current):
+                await AddLabelAsync(id, GitHubIssueStatus.InProgressLabel, cancellationToken);
+                LogInProgress(id.ToString());
+                break;
+            case ActionItemStatus.Done:
+                await CloseAsync(id, current, ItemStateReason.Completed, cancellationToken);
+                break;
+            case GitHubIssueStatus.NotDoing:
+                await CloseAsync(id, current, ItemStateReason.NotPlanned, cancellationToken);
+                break;
+        }
     }
 
     /// <summary>
@@ -147,7 +198,7 @@ internal sealed partial class GitHubTracker : ITracker
                 LogUnchanged(repo.FullName);
             }
 
-            changes.AddRange((response.Body ?? []).Where(i => i.PullRequest is null).Select(GitHubChangeListing.ToChange));
+            changes.AddRange((response.Body ?? []).Where(i => i.PullRequest is null).Select(i => GitHubChangeListing.ToChange(repo, i)));
             page = response.HttpResponse.ApiInfo?.GetNextPageUrl();
         }
 
@@ -155,42 +206,148 @@ internal sealed partial class GitHubTracker : ITracker
         return new TrackerChanges(changes, requests);
     }
 
-    /// <summary>Adds the <c>overdue</c> label and then the comment, each as a paced write.</summary>
-    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, TrackerComment overdue, CancellationToken cancellationToken)
-    {
-        var repo = GitHubRepository.Of(target);
-        var number = IssueNumber(issueKey);
-        var gone = $"issue #{number} was deleted or transferred, or the repository is gone";
+    /// <summary>
+    /// Looks through the issue's comments (every page) for <paramref name="comment"/>'s hidden id, and writes the
+    /// comment with that id only when none has it: a retry after a lost answer finds the first one.
+    /// </summary>
+    public async Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) =>
+        await CommentOnceAsync(Key(target, key), comment, cancellationToken);
 
-        // The label first: adding it again is harmless, so a retry after a failed comment does not comment twice.
-        await WriteAsync(
-            "label an issue overdue",
-            c => new ApiConnection(c.Connection).Post<List<Label>>(
-                ApiUrls.IssueLabels(repo.Owner, repo.Name, number),
-                new { labels = new[] { OverdueLabel } },
-                cancellationToken),
-            cancellationToken,
-            gone);
-        await WriteAsync("comment on an overdue issue", c => c.Issue.Comment.Create(repo.Owner, repo.Name, number, overdue.Text), cancellationToken, gone);
-        LogFlaggedOverdue(repo.FullName, number);
+    /// <summary>Adds the <c>overdue</c> label and then the comment once, each write paced.</summary>
+    public async Task FlagOverdueAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken)
+    {
+        var id = Key(target, key);
+
+        // The label first: adding it again is harmless, and the comment after it is written once however often this runs.
+        await AddLabelAsync(id, OverdueLabel, cancellationToken);
+        await CommentOnceAsync(id, comment, cancellationToken);
+        LogFlaggedOverdue(id.ToString());
     }
 
-    private static IssueUpdate CloseAsCompleted(Issue issue) => new()
+    /// <summary>
+    /// Writes the comment once, ending in "Duplicate of #n" (so GitHub shows the issue as a duplicate of the kept one),
+    /// then closes the duplicate as not planned unless it is already closed.
+    /// </summary>
+    public async Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken)
     {
-        State = ItemState.Closed,
-        StateReason = ItemStateReason.Completed,
+        var duplicate = Key(target, duplicateKey);
+        var kept = Key(target, keptKey);
+        if (duplicate.IsSameIssueAs(kept))
+        {
+            throw new TrackerRejectedException($"GitHub issue {duplicate} cannot be closed as a duplicate of itself.");
+        }
 
-        // Octokit always sends "milestone" (null when unset), which would clear one set in the meantime.
-        Milestone = issue.Milestone?.Number,
-    };
+        await CommentOnceAsync(duplicate, comment with { Text = GitHubIssueText.NamingDuplicate(comment.Text, kept.ReferenceFrom(duplicate.Repository)) }, cancellationToken);
+        var current = await GetIssueAsync(duplicate, cancellationToken);
+        if (GitHubIssueStatus.IsClosed(current))
+        {
+            LogAlreadyClosed(duplicate.ToString(), "a duplicate");
+            return;
+        }
+
+        await CloseAsync(duplicate, current, ItemStateReason.NotPlanned, cancellationToken);
+        LogClosedAsDuplicate(duplicate.ToString(), kept.ToString());
+    }
+
+    private async Task<TrackerIssue> CreateAsync(GitHubRepository repo, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
+    {
+        var newIssue = new NewIssue(GitHubIssueText.Title(issue.Title)) { Body = GitHubIssueText.Body(issue, assigneeRefused) };
+        foreach (var label in issue.Labels.Append(issue.Marker).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            newIssue.Labels.Add(label);
+        }
+
+        if (!assigneeRefused && issue.Assignee?.GitHubLogin is { Length: > 0 } login)
+        {
+            newIssue.Assignees.Add(login);
+        }
+
+        var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
+        LogCreated(repo.FullName, created.Number, issue.Marker);
+        WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
+        return ToTrackerIssue(repo, created);
+    }
+
+    private async Task<TrackerIssue> UpdateAsync(GitHubIssueKey id, Issue current, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
+    {
+        if (GitHubIssueUpdate.Plan(current, issue, assigneeRefused) is not { } update)
+        {
+            return ToTrackerIssue(id.Repository, current);
+        }
+
+        var updated = await WriteAsync("update an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, update), cancellationToken, Gone(id));
+        LogUpdated(id.ToString());
+        WarnIfDropped(id.Repository, updated, update.Labels, update.Assignees, issue.Marker);
+        return ToTrackerIssue(id.Repository, updated);
+    }
+
+    private async Task CommentOnceAsync(GitHubIssueKey id, TrackerComment comment, CancellationToken cancellationToken)
+    {
+        var hidden = GitHubIssueText.HiddenCommentId(comment.HiddenId);
+        var comments = await ReadAsync(
+            "read an issue's comments",
+            c => c.Issue.Comment.GetAllForIssue(id.Repository.Owner, id.Repository.Name, id.Number, new ApiOptions { PageSize = 100 }),
+            cancellationToken,
+            Gone(id));
+        if (comments.Any(c => c.Body?.Contains(hidden, StringComparison.Ordinal) == true))
+        {
+            LogCommentAlreadyThere(id.ToString(), comment.Purpose);
+            return;
+        }
+
+        var body = GitHubIssueText.Comment(comment.Text, comment.HiddenId);
+        await WriteAsync("comment on an issue", c => c.Issue.Comment.Create(id.Repository.Owner, id.Repository.Name, id.Number, body), cancellationToken, Gone(id));
+        LogCommented(id.ToString(), comment.Purpose);
+    }
+
+    private Task<Issue> GetIssueAsync(GitHubIssueKey id, CancellationToken cancellationToken) =>
+        ReadAsync("read an issue", c => c.Issue.Get(id.Repository.Owner, id.Repository.Name, id.Number), cancellationToken, Gone(id));
+
+    /// <summary>Adds one label, keeping the others; GitHub answers the same for a label the issue already has.</summary>
+    private Task<List<Label>> AddLabelAsync(GitHubIssueKey id, string label, CancellationToken cancellationToken) =>
+        WriteAsync(
+            $"label an issue {label}",
+            c => new ApiConnection(c.Connection).Post<List<Label>>(
+                ApiUrls.IssueLabels(id.Repository.Owner, id.Repository.Name, id.Number),
+                new { labels = new[] { label } },
+                cancellationToken),
+            cancellationToken,
+            Gone(id));
+
+    private async Task CloseAsync(GitHubIssueKey id, Issue current, ItemStateReason reason, CancellationToken cancellationToken)
+    {
+        var close = new IssueUpdate
+        {
+            State = ItemState.Closed,
+            StateReason = reason,
+
+            // Octokit always sends "milestone" (null when unset), which would clear one set in the meantime.
+            Milestone = current.Milestone?.Number,
+        };
+        await WriteAsync("close an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, close), cancellationToken, Gone(id));
+        LogClosed(id.ToString(), reason == ItemStateReason.NotPlanned ? "not planned" : "completed");
+    }
+
+    private GitHubIssueKey Key(TrackerTarget target, string key) => GitHubIssueKey.Parse(key, target, _apiBase);
+
+    private static string Gone(GitHubIssueKey id) => $"issue {id} was deleted or transferred, or the repository is gone";
 
     private static TrackerIssue ToTrackerIssue(GitHubRepository repo, Issue issue) =>
-        new($"{repo.FullName}#{issue.Number.ToString(CultureInfo.InvariantCulture)}", issue.HtmlUrl, GitHubIssueStatus.Of(issue));
+        new(new GitHubIssueKey(repo, issue.Number).ToString(), issue.HtmlUrl, GitHubIssueStatus.Of(issue));
 
-    private static int IssueNumber(string key) =>
-        int.TryParse(key.AsSpan(key.LastIndexOf('#') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new TrackerRejectedException($"'{key}' is not a GitHub issue number.");
+    /// <summary>
+    /// The owner's login when <paramref name="refused"/> is GitHub's 422 on the assignees (the login does not exist,
+    /// or cannot be assigned in the repository), and the call had one to drop.
+    /// </summary>
+    private static string? RefusedAssignee(TrackerRejectedException refused, NewTrackerIssue issue) =>
+        refused.InnerException is ApiValidationException { ApiError.Errors: { } errors }
+        && errors.Any(e => e.Field is { } field && (field.Equals("assignees", StringComparison.OrdinalIgnoreCase) || field.Equals("assignee", StringComparison.OrdinalIgnoreCase)))
+        && issue.Assignee?.GitHubLogin is { Length: > 0 } login
+            ? login
+            : null;
+
+    private static string AssigneeRefusedNote(NewTrackerIssue issue, string login, TrackerRejectedException refused) =>
+        $"Owner {issue.Content.Owner} could not be assigned on GitHub as @{login} ({(refused.InnerException is ApiException e ? GitHubErrors.Describe(e) : refused.Message)}): the issue is unassigned, and its body names the owner.";
 
     /// <summary>GitHub answers 201 but silently drops labels and assignees the token may not set (no push access).</summary>
     private void WarnIfDropped(GitHubRepository repo, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
@@ -215,16 +372,20 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
+    /// <summary>
+    /// Refused, not unavailable: waiting does not configure GitHub. The item keeps its place and is tried again at the
+    /// next start and after the rejected-retry delay, as for a Jira that is not configured.
+    /// </summary>
+    private GitHubClient ConfiguredClient() =>
+        _client ?? throw new TrackerRejectedException($"GitHub is not configured: set {GitHubOptions.Section}:Token.");
+
     private Task<T> WriteAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken, string? gone = null) =>
         _gate.WriteAsync(() => ReadAsync(operation, call, cancellationToken, gone), cancellationToken);
 
     /// <summary>One call to GitHub, refused locally during a rate-limit pause; <paramref name="gone"/> as in <see cref="GitHubErrors.Translate"/>.</summary>
     private async Task<T> ReadAsync<T>(string operation, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken, string? gone = null)
     {
-        if (_client is null)
-        {
-            throw new TrackerUnavailableException($"GitHub is not configured: set {GitHubOptions.Section}:Token.");
-        }
+        var client = ConfiguredClient();
 
         if (_gate.RemainingPause() is { } pause)
         {
@@ -235,7 +396,7 @@ internal sealed partial class GitHubTracker : ITracker
         {
             // Octokit's issue calls take no CancellationToken: on cancellation we stop waiting, the request may
             // still complete, and a create that did is found by its marker on the next attempt.
-            return await call(_client).WaitAsync(cancellationToken);
+            return await call(client).WaitAsync(cancellationToken);
         }
         catch (Exception error) when (GitHubErrors.Translate(error, operation, _time, cancellationToken, gone) is { } translated)
         {
@@ -256,11 +417,11 @@ internal sealed partial class GitHubTracker : ITracker
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Created GitHub issue {Repository}#{Number} for marker {Marker}")]
     private partial void LogCreated(string repository, int number, string marker);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Closed GitHub issue {Repository}#{Number} as completed")]
-    private partial void LogClosed(string repository, int number);
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as {Reason}")]
+    private partial void LogClosed(string issueKey, string reason);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Updated GitHub issue {Repository}#{Number}")]
-    private partial void LogUpdated(string repository, int number);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Updated GitHub issue {IssueKey}")]
+    private partial void LogUpdated(string issueKey);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {Repository}#{Number}: the token needs push (triage) access to label issues")]
     private partial void LogLabelsDropped(string repository, int number, string labels);
@@ -283,9 +444,27 @@ internal sealed partial class GitHubTracker : ITracker
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Listed {Count} changed GitHub action items in {Repository} with {Requests} requests")]
     private partial void LogChanges(string repository, int count, int requests);
 
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Flagged GitHub issue {Repository}#{Number} overdue")]
-    private partial void LogFlaggedOverdue(string repository, int number);
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Flagged GitHub issue {IssueKey} overdue")]
+    private partial void LogFlaggedOverdue(string issueKey);
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "GitHub call to {Operation} failed: {Error}")]
     private partial void LogFailed(string operation, string error);
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "GitHub cannot assign @{Login} in {Repository}: the issue is sent unassigned, its body naming the owner")]
+    private partial void LogAssigneeRefused(string repository, string login);
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is labelled in progress")]
+    private partial void LogInProgress(string issueKey);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is already closed; left as it is rather than set {Status}")]
+    private partial void LogAlreadyClosed(string issueKey, string status);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Information, Message = "Commented on GitHub issue {IssueKey} ({Purpose})")]
+    private partial void LogCommented(string issueKey, string purpose);
+
+    [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} already has the {Purpose} comment; not written again")]
+    private partial void LogCommentAlreadyThere(string issueKey, string purpose);
+
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as a duplicate of {KeptKey}")]
+    private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
 }

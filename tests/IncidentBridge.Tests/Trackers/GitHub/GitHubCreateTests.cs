@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +29,7 @@ public sealed class GitHubCreateTests : IDisposable
         Assert.EndsWith($"<!-- incidentbridge:marker={TestIssues.Marker} -->\n", body, StringComparison.Ordinal);
         Assert.Equal(["incident", "action-item", "P1", TestIssues.Marker], Strings(sent.GetProperty("labels")));
         Assert.Equal(["alice"], Strings(sent.GetProperty("assignees")));
-        Assert.Equal(new("17", "https://ghe.example.com/acme/payments/issues/17", "open"), created);
+        Assert.Equal(new("acme/payments#17", "https://ghe.example.com/acme/payments/issues/17", "open"), created);
     }
 
     [Fact]
@@ -54,18 +56,48 @@ public sealed class GitHubCreateTests : IDisposable
     }
 
     [Fact]
-    public async Task Done_item_is_closed_as_completed()
+    public async Task Create_only_creates_even_for_a_done_item()
     {
+        // The dispatcher records the key first; closing is the status step that follows.
         _github.RespondToCreate(GitHubFake.Issue(19));
-        _github.RespondToUpdate(19, GitHubFake.Issue(19, state: "closed"));
 
         var created = await _github.Tracker().CreateAsync(GitHubFake.Target, TestIssues.ActionItem(done: true), CancellationToken.None);
 
-        var patch = Assert.Single(_github.Bodies("PATCH", $"{GitHubFake.IssuesPath}/19"));
-        Assert.Equal("closed", patch.GetProperty("state").GetString());
-        Assert.Equal("completed", patch.GetProperty("state_reason").GetString());
-        Assert.False(patch.TryGetProperty("labels", out _), "closing must not touch the labels");
-        Assert.Equal("done", created.Status);
+        Assert.Single(_github.Server.LogEntries);
+        Assert.Equal("open", created.Status);
+    }
+
+    [Fact]
+    public async Task Owner_github_refuses_to_assign_is_left_unassigned_with_a_note()
+    {
+        _github.RefuseAssignees();
+        _github.RespondToCreate(GitHubFake.Issue(22));
+
+        var created = await _github.Tracker().CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None);
+
+        var sent = _github.Bodies("POST", GitHubFake.IssuesPath);
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(["alice"], Strings(sent[0].GetProperty("assignees")));
+        Assert.Empty(Strings(sent[1].GetProperty("assignees")));
+        Assert.Contains("- **Owner:** Alice Example (could not be assigned on GitHub as @alice)", sent[1].GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Strings(sent[0].GetProperty("labels")), Strings(sent[1].GetProperty("labels")));
+        Assert.Equal("acme/payments#22", created.Key);
+        Assert.Contains("Alice Example could not be assigned on GitHub as @alice", created.Note, StringComparison.Ordinal);
+        Assert.Contains("Issue assignees invalid", created.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_refused_for_another_reason_is_not_sent_again()
+    {
+        _github.FailEverything(422, new JsonObject
+        {
+            ["message"] = "Validation Failed",
+            ["errors"] = new JsonArray(new JsonObject { ["resource"] = "Label", ["field"] = "name", ["code"] = "invalid" }),
+        });
+
+        await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None));
+
+        Assert.Equal(1, _github.Count("POST", GitHubFake.IssuesPath));
     }
 
     [Fact]
@@ -90,7 +122,8 @@ public sealed class GitHubCreateTests : IDisposable
 
         var created = await _github.Tracker(logger: logger).CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None);
 
-        Assert.Equal("21", created.Key);
+        Assert.Equal("acme/payments#21", created.Key);
+        Assert.Null(created.Note);
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("dropped labels", StringComparison.Ordinal) && e.Message.Contains("action-item", StringComparison.Ordinal));
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("dropped assignees alice", StringComparison.Ordinal));
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(TestIssues.Marker, StringComparison.Ordinal));

@@ -107,13 +107,13 @@ public sealed class GitHubErrorTests : IDisposable
         _github.FailEverything(422, new JsonObject
         {
             ["message"] = "Validation Failed",
-            ["errors"] = new JsonArray(new JsonObject { ["resource"] = "Issue", ["field"] = "assignees", ["code"] = "invalid", ["value"] = "alice" }),
+            ["errors"] = new JsonArray(new JsonObject { ["resource"] = "Issue", ["field"] = "milestone", ["code"] = "invalid", ["value"] = "9" }),
         });
 
         var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => CreateAsync());
 
         Assert.Contains("422 Validation Failed", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Issue assignees invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Issue milestone invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,13 +148,31 @@ public sealed class GitHubErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_token_items_wait_instead_of_failing()
+    public async Task Without_a_token_every_call_is_refused_naming_the_key()
     {
+        // Refused, as for Jira: the dispatcher keeps the item and tries it again at each start and after RejectedRetryDelay.
         var tracker = new GitHubTracker(Options.Create(new GitHubOptions()), TimeProvider.System, NullLogger<GitHubTracker>.Instance);
+        var comment = new TrackerComment(TestIssues.Marker, "overdue", "Overdue.");
+        Func<Task>[] calls =
+        [
+            () => tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None),
+            () => tracker.GetAsync(GitHubFake.Target, "acme/payments#7", CancellationToken.None),
+            () => tracker.CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None),
+            () => tracker.UpdateAsync(GitHubFake.Target, "acme/payments#7", TestIssues.ActionItem(), CancellationToken.None),
+            () => tracker.SetStatusAsync(GitHubFake.Target, "acme/payments#7", "open", CancellationToken.None),
+            () => tracker.SetStatusAsync(GitHubFake.Target, "acme/payments#7", "done", CancellationToken.None),
+            () => tracker.GetChangedSinceAsync(GitHubFake.Target, null, CancellationToken.None),
+            () => tracker.CommentOnceAsync(GitHubFake.Target, "acme/payments#7", comment, CancellationToken.None),
+            () => tracker.FlagOverdueAsync(GitHubFake.Target, "acme/payments#7", comment, CancellationToken.None),
+            () => tracker.CloseAsDuplicateAsync(GitHubFake.Target, "acme/payments#8", "acme/payments#7", comment, CancellationToken.None),
+        ];
 
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => tracker.CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None));
+        foreach (var call in calls)
+        {
+            var error = await Assert.ThrowsAsync<TrackerRejectedException>(call);
+            Assert.Contains("IncidentBridge:Trackers:GitHub:Token", error.Message, StringComparison.Ordinal);
+        }
 
-        Assert.Contains("IncidentBridge:Trackers:GitHub:Token", error.Message, StringComparison.Ordinal);
         Assert.False(tracker.IsConfigured);
     }
 

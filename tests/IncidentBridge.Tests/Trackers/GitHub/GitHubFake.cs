@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WireMock;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -36,14 +37,45 @@ internal sealed class GitHubFake : IDisposable
     public void RespondToCreate(JsonObject issue, TimeSpan? delay = null)
     {
         var response = Json(201, issue);
-        Server.Given(Request.Create().WithPath(IssuesPath).UsingPost()).RespondWith(delay is { } d ? response.WithDelay(d) : response);
+        Server.Given(Request.Create().WithPath(IssuesPath).UsingPost()).AtPriority(10).RespondWith(delay is { } d ? response.WithDelay(d) : response);
     }
 
     public void RespondToUpdate(int number, JsonObject issue) =>
-        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}").UsingPatch()).RespondWith(Json(200, issue));
+        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}").UsingPatch()).AtPriority(10).RespondWith(Json(200, issue));
+
+    /// <summary>Answers a PATCH of issue <paramref name="number"/> in another repository (<c>owner/name</c>).</summary>
+    public void RespondToUpdate(string repository, int number, JsonObject issue) =>
+        Server.Given(Request.Create().WithPath($"/api/v3/repos/{repository}/issues/{number}").UsingPatch()).RespondWith(Json(200, issue));
 
     public void RespondToGet(int number, JsonObject issue) =>
         Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}").UsingGet()).RespondWith(Json(200, issue));
+
+    /// <summary>Answers a GET of issue <paramref name="number"/> in another repository (<c>owner/name</c>).</summary>
+    public void RespondToGet(string repository, int number, JsonObject issue) =>
+        Server.Given(Request.Create().WithPath($"/api/v3/repos/{repository}/issues/{number}").UsingGet()).RespondWith(Json(200, issue));
+
+    /// <summary>Answers the issue's comments: <paramref name="firstPage"/>, and <paramref name="secondPage"/> behind a <c>Link</c> when given.</summary>
+    public void RespondToComments(int number, JsonObject[] firstPage, JsonObject[]? secondPage = null)
+    {
+        var path = $"{IssuesPath}/{number}/comments";
+        var first = Json(200, new JsonArray([.. firstPage]));
+        if (secondPage is not null)
+        {
+            first = first.WithHeader("Link", $"<{Server.Urls[0]}{path}?per_page=100&page=2>; rel=\"next\"");
+            Server.Given(Request.Create().WithPath(path).UsingGet().WithParam("page", "2")).AtPriority(5)
+                .RespondWith(Json(200, new JsonArray([.. secondPage])));
+        }
+
+        Server.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(10).RespondWith(first);
+    }
+
+    public void RespondToNewComment(int number) =>
+        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/comments").UsingPost())
+            .RespondWith(Json(201, new JsonObject { ["id"] = 1, ["body"] = "comment" }));
+
+    public void RespondToNewLabel(int number, string label) =>
+        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/labels").UsingPost())
+            .RespondWith(Json(200, new JsonArray(new JsonObject { ["id"] = 1, ["name"] = label })));
 
     public void RespondToMarkerSearch(string marker, params JsonObject[] issues) =>
         Server.Given(Request.Create().WithPath(IssuesPath).UsingGet().WithParam("labels", marker).WithParam("state", "all"))
@@ -79,12 +111,30 @@ internal sealed class GitHubFake : IDisposable
             .AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(304).WithHeader("ETag", etag));
 
-    public void RespondToOverdueFlag(int number)
+    /// <summary>The label and comment writes of an overdue flag, on an issue with <paramref name="comments"/> so far.</summary>
+    public void RespondToOverdueFlag(int number, params JsonObject[] comments)
     {
-        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/labels").UsingPost())
-            .RespondWith(Json(200, new JsonArray(new JsonObject { ["id"] = 1, ["name"] = GitHubTracker.OverdueLabel })));
-        Server.Given(Request.Create().WithPath($"{IssuesPath}/{number}/comments").UsingPost())
-            .RespondWith(Json(201, new JsonObject { ["id"] = 1, ["body"] = "comment" }));
+        RespondToNewLabel(number, GitHubTracker.OverdueLabel);
+        RespondToComments(number, comments);
+        RespondToNewComment(number);
+    }
+
+    /// <summary>
+    /// Answers a create (<paramref name="number"/> null) or an edit of issue <paramref name="number"/> that assigns
+    /// alice as GitHub does for a login it cannot assign: 422 with a field error on <c>assignees</c>. It takes
+    /// precedence over <see cref="RespondToCreate"/> and <see cref="RespondToUpdate(int, JsonObject)"/>, which answer the rest.
+    /// </summary>
+    public void RefuseAssignees(int? number = null)
+    {
+        var request = number is { } n ? Request.Create().WithPath($"{IssuesPath}/{n}").UsingPatch() : Request.Create().WithPath(IssuesPath).UsingPost();
+        Server.Given(request.WithBody(new JsonPartialMatcher(new JsonObject { ["assignees"] = new JsonArray("alice") }.ToJsonString())))
+            .AtPriority(1)
+            .RespondWith(Json(422, new JsonObject
+            {
+                ["message"] = "Validation Failed",
+                ["errors"] = new JsonArray(new JsonObject { ["value"] = "alice", ["resource"] = "Issue", ["field"] = "assignees", ["code"] = "invalid" }),
+                ["documentation_url"] = "https://docs.github.com/rest/issues/issues#create-an-issue",
+            }));
     }
 
     public void FailEverything(int status, string message, params (string Name, string Value)[] headers)
@@ -121,12 +171,13 @@ internal sealed class GitHubFake : IDisposable
             .OrderBy(r => r.DateTime)
             .ToList();
 
-    public static JsonObject Issue(int number, string state = "open", string? body = null, string[]? labels = null, string[]? assignees = null) => new()
+    public static JsonObject Issue(int number, string state = "open", string? body = null, string[]? labels = null, string[]? assignees = null, string? stateReason = null, string repository = "acme/payments") => new()
     {
         ["id"] = 1000 + number,
         ["number"] = number,
-        ["html_url"] = $"https://ghe.example.com/acme/payments/issues/{number}",
+        ["html_url"] = $"https://ghe.example.com/{repository}/issues/{number}",
         ["state"] = state,
+        ["state_reason"] = stateReason,
         ["title"] = "Add a disk-usage alert",
         ["body"] = body,
         ["labels"] = new JsonArray([.. (labels ?? []).Select(l => (JsonNode)new JsonObject { ["name"] = l })]),
@@ -136,11 +187,12 @@ internal sealed class GitHubFake : IDisposable
     /// <summary>An issue as the listing returns it, with <c>updated_at</c> and <c>state_reason</c>.</summary>
     public static JsonObject Changed(int number, string updatedAt, string state = "open", string? stateReason = null, string[]? labels = null)
     {
-        var issue = Issue(number, state: state, labels: labels);
+        var issue = Issue(number, state: state, labels: labels, stateReason: stateReason);
         issue["updated_at"] = updatedAt;
-        issue["state_reason"] = stateReason;
         return issue;
     }
+
+    public static JsonObject Comment(long id, string body) => new() { ["id"] = id, ["body"] = body };
 
     public static JsonObject PullRequest(int number, string[] labels)
     {

@@ -14,12 +14,24 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.RespondToOverdueFlag(40);
 
-        await _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
+        await _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "acme/payments#40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
         var labels = Assert.Single(_github.Bodies("POST", $"{GitHubFake.IssuesPath}/40/labels"));
         Assert.Equal(["overdue"], labels.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         var comment = Assert.Single(_github.Bodies("POST", $"{GitHubFake.IssuesPath}/40/comments"));
-        Assert.Equal(Comment, comment.GetProperty("body").GetString());
+        Assert.Equal($"{Comment}\n\n<!-- incidentbridge:comment=incidentbridge-0:overdue -->\n", comment.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Overdue_comment_already_on_the_issue_is_not_written_again()
+    {
+        // An earlier flag's answer was lost after GitHub had written the comment.
+        _github.RespondToOverdueFlag(40, GitHubFake.Comment(1, "Looking into it."), GitHubFake.Comment(2, $"{Comment}\n\n<!-- incidentbridge:comment=incidentbridge-0:overdue -->\n"));
+
+        await _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "acme/payments#40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
+
+        Assert.Equal(1, _github.Count("POST", $"{GitHubFake.IssuesPath}/40/labels"));
+        Assert.Equal(0, _github.Count("POST", $"{GitHubFake.IssuesPath}/40/comments"));
     }
 
     [Fact]
@@ -27,7 +39,7 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.RespondToOverdueFlag(40);
         var time = new FakeTimeProvider();
-        var flag = _github.Tracker(time, createsPerMinute: 60).FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
+        var flag = _github.Tracker(time, createsPerMinute: 60).FlagOverdueAsync(GitHubFake.Target, "acme/payments#40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
         await WaitUntilAsync(() => _github.Count("POST", $"{GitHubFake.IssuesPath}/40/labels") == 1);
         await StaysTrueAsync(() => _github.Count("POST", $"{GitHubFake.IssuesPath}/40/comments") == 0, TimeSpan.FromMilliseconds(300));
 
@@ -44,9 +56,9 @@ public sealed class GitHubOverdueTests : IDisposable
     {
         _github.FailEverything(status, message);
 
-        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().FlagOverdueAsync(GitHubFake.Target, "acme/payments#40", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));
 
-        Assert.Contains("issue #40 was deleted or transferred", error.Message, StringComparison.Ordinal);
+        Assert.Contains("issue acme/payments#40 was deleted or transferred", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _github.Count("POST", $"{GitHubFake.IssuesPath}/40/comments"));
     }
 

@@ -58,7 +58,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
 
         var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
 
-        Assert.Equal(["1", "2", "3"], changes.Issues.Select(i => i.Key));
+        Assert.Equal(["acme/payments#1", "acme/payments#2", "acme/payments#3"], changes.Issues.Select(i => i.Key));
         Assert.Equal(3, changes.Requests);
         Assert.Equal([null, "2", "3"], _github.Requests("GET", GitHubFake.IssuesPath).Select(r => Query(r).GetValueOrDefault("page")));
     }
@@ -70,7 +70,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
 
         var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
 
-        Assert.Equal("6", Assert.Single(changes.Issues).Key);
+        Assert.Equal("acme/payments#6", Assert.Single(changes.Issues).Key);
     }
 
     [Theory]
@@ -79,7 +79,8 @@ public sealed class GitHubStatusSyncTests : IDisposable
     [InlineData("open", null, new[] { "In Progress" }, "in-progress")]
     [InlineData("closed", "completed", new string[0], "done")]
     [InlineData("closed", null, new string[0], "done")]
-    [InlineData("closed", "not_planned", new string[0], "done")]
+    [InlineData("closed", "not_planned", new string[0], "not-doing")]
+    [InlineData("closed", "not_planned", new[] { "in-progress" }, "not-doing")]
     [InlineData("closed", "completed", new[] { "in-progress" }, "done")]
     public async Task Issue_state_and_in_progress_label_give_the_item_status(string state, string? reason, string[] labels, string status)
     {
@@ -102,8 +103,8 @@ public sealed class GitHubStatusSyncTests : IDisposable
 
         Assert.Equal(
             [
-                new TrackerIssueChange("8", "https://ghe.example.com/acme/payments/issues/8", "open", TestIssues.Marker, new DateTimeOffset(2025, 3, 1, 12, 30, 5, TimeSpan.Zero)),
-                new TrackerIssueChange("9", "https://ghe.example.com/acme/payments/issues/9", "open", null, new DateTimeOffset(2025, 3, 1, 12, 30, 6, TimeSpan.Zero)),
+                new TrackerIssueChange("acme/payments#8", "https://ghe.example.com/acme/payments/issues/8", "open", TestIssues.Marker, new DateTimeOffset(2025, 3, 1, 12, 30, 5, TimeSpan.Zero)),
+                new TrackerIssueChange("acme/payments#9", "https://ghe.example.com/acme/payments/issues/9", "open", null, new DateTimeOffset(2025, 3, 1, 12, 30, 6, TimeSpan.Zero)),
             ],
             changes.Issues);
     }
