@@ -72,5 +72,5 @@ internal sealed record ActionItemRow
 
     public bool NeedsUpdate => TrackerKey is not null && SyncedRevision < Revision;
 
-    public bool IsOverdue(DateOnly today) => Status != ActionItemStatus.Done && RemovedAt is null && Due is { } due && due < today;
+    public bool IsOverdue(DateOnly today) => Status is not (ActionItemStatus.Done or ActionItemStatus.NotDoing) && RemovedAt is null && Due is { } due && due < today;
 }

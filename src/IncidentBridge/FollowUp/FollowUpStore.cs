@@ -138,7 +138,7 @@ internal sealed class FollowUpStore(IDatabase database)
                    (SELECT title FROM incidents WHERE id = action_items.incident_id) AS IncidentTitle,
                    (SELECT related_incident_id FROM incidents WHERE id = action_items.incident_id) AS RelatedIncidentId
             FROM action_items
-            WHERE status <> 'done' AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
+            WHERE status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
             ORDER BY owner, due_date
             """,
             new { Today = today },

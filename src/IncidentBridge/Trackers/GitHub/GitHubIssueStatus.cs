@@ -13,9 +13,6 @@ internal static class GitHubIssueStatus
     /// <summary>The label that puts an open issue in progress; the one IncidentBridge adds.</summary>
     public const string InProgressLabel = "in-progress";
 
-    /// <summary>Closed with no intent to do it: neither done nor overdue.</summary>
-    public const string NotDoing = "not-doing";
-
     private static readonly string[] InProgressLabels = [InProgressLabel, "in progress"];
 
     /// <summary>
@@ -30,7 +27,7 @@ internal static class GitHubIssueStatus
         {
             // An issue closed before GitHub recorded reasons has none: closing was how people said "done".
             return issue.StateReason is { } reason && NotPlannedReasons.Contains(reason.StringValue, StringComparer.OrdinalIgnoreCase)
-                ? NotDoing
+                ? ActionItemStatus.NotDoing
                 : ActionItemStatus.Done;
         }
 

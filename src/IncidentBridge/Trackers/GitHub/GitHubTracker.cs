@@ -145,7 +145,7 @@ internal sealed partial class GitHubTracker : ITracker
             return;
         }
 
-        if (status is not (ActionItemStatus.InProgress or ActionItemStatus.Done or GitHubIssueStatus.NotDoing))
+        if (status is not (ActionItemStatus.InProgress or ActionItemStatus.Done or ActionItemStatus.NotDoing))
         {
             throw new TrackerRejectedException($"'{status}' is not an action-item status GitHub can show (open, in-progress, done, not-doing).");
         }
@@ -167,7 +167,7 @@ internal sealed partial class GitHubTracker : ITracker
             case ActionItemStatus.Done:
                 await CloseAsync(id, current, ItemStateReason.Completed, cancellationToken);
                 break;
-            case GitHubIssueStatus.NotDoing:
+            case ActionItemStatus.NotDoing:
                 await CloseAsync(id, current, ItemStateReason.NotPlanned, cancellationToken);
                 break;
         }
