@@ -39,45 +39,16 @@ namespace IncidentBridge.Tests.ActionItems;
 /// </summary>
 public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int schedules) : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Settle = Replicas.Settle;
     private static readonly string[] Owners = ["Bob", "Carol", "Dave"];
     private static readonly string[] Priorities = ["P0", "P1", "P2", "P3"];
     private static readonly string[] Statuses = ["open", "open", "in-progress", "done"];
 
-    private readonly FakeTimeProvider _time = new(Start);
-    private WorkerFactory _worker = null!;
-    private FakeTracker _jira = null!;
-    private ActionItemDispatcher[] _dispatchers = [];
-    private HttpClient _api = null!;
+    private Replicas _replicas = null!;
 
-    public async Task InitializeAsync()
-    {
-        _jira = new FakeTracker("Jira", _time);
-        _worker = new WorkerFactory(
-            postgres.Settings(new Dictionary<string, string?>
-            {
-                ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
-                ["IncidentBridge:Routing:Default:Project"] = "PAY",
-                ["IncidentBridge:Storage:Synchronous"] = "Normal",
-                ["IncidentBridge:ActionItems:LeaseDuration"] = Lease.ToString(),
-                ["IncidentBridge:ActionItems:SearchSettle"] = Settle.ToString(),
-                ["IncidentBridge:ActionItems:BatchSize"] = "3",
-                ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:10",
-                ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:01:00",
-                ["IncidentBridge:ActionItems:RejectedRetryDelay"] = "00:05:00",
-            }),
-            _time,
-            trackers: _jira);
-        _api = _worker.CreateApiClient();
+    public async Task InitializeAsync() => _replicas = await Replicas.StartAsync(postgres);
 
-        // The hosted dispatcher would race the schedule; three of our own play the replicas, one step at a time.
-        await _worker.Service<ActionItemDispatcher>().StopAsync(CancellationToken.None);
-        _dispatchers = Enumerable.Range(0, 3).Select(_ => ActivatorUtilities.CreateInstance<ActionItemDispatcher>(_worker.Services)).ToArray();
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
+    public async Task DisposeAsync() => await _replicas.DisposeAsync();
 
     [Fact]
     public async Task Randomised_fault_schedules_leave_exactly_one_issue_per_item_with_the_latest_text()
@@ -95,14 +66,14 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
         var incident = await NewIncidentAsync(seed);
         var lag = random.Next(4) switch { 0 => TimeSpan.Zero, 1 => TimeSpan.FromSeconds(10), 2 => TimeSpan.FromSeconds(50), _ => TimeSpan.FromSeconds(90) };
         var lateEffects = false;
-        _jira.SearchLag = lag;
-        _jira.Faults = operation =>
+        _replicas.Tracker.SearchLag = lag;
+        _replicas.Tracker.Faults = operation =>
         {
             var fault = DrawFault(random, operation);
             lateEffects |= operation == "create" && fault is { Kind: FaultKind.Late, LateBy: { } lateBy } && lateBy + lag > Settle;
             if (fault.Kind != FaultKind.None)
             {
-                log.Add($"{_time.GetUtcNow():HH:mm:ss} {operation}: {fault}");
+                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} {operation}: {fault}");
             }
 
             return fault;
@@ -110,20 +81,20 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
 
         var items = Enumerable.Range(1, random.Next(1, 5)).Select(i => new SimItem($"s{seed}-{i}", $"Action {i} of schedule {seed}", Owners[random.Next(3)], Priorities[random.Next(4)], Due(random), Statuses[random.Next(Statuses.Length)])).ToList();
         await PostAsync(incident, items);
-        var before = _jira.All.Count;
-        _jira.Meanwhile = async () =>
+        var before = _replicas.Tracker.All.Count;
+        _replicas.Tracker.Meanwhile = async () =>
         {
             // While a call is in flight: another replica works, and/or someone edits the postmortem.
             if (random.Next(3) > 0)
             {
-                log.Add($"{_time.GetUtcNow():HH:mm:ss} meanwhile: another dispatcher's batch");
-                await _dispatchers[random.Next(_dispatchers.Length)].DispatchBatchAsync(CancellationToken.None);
+                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: another dispatcher's batch");
+                await _replicas.Dispatchers[random.Next(_replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
             }
 
             if (random.Next(3) == 0)
             {
                 Edit(random, items);
-                log.Add($"{_time.GetUtcNow():HH:mm:ss} meanwhile: edited");
+                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: edited");
                 await PostAsync(incident, items);
             }
         };
@@ -133,11 +104,11 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
             switch (random.Next(10))
             {
                 case < 6:
-                    await _dispatchers[random.Next(_dispatchers.Length)].DispatchBatchAsync(CancellationToken.None);
+                    await _replicas.Dispatchers[random.Next(_replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
                     break;
                 case < 8:
                     Edit(random, items);
-                    log.Add($"{_time.GetUtcNow():HH:mm:ss} edited");
+                    log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} edited");
                     await PostAsync(incident, items);
                     break;
                 case 8:
@@ -146,14 +117,14 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
                 default:
                     if (await ItemsAsync(incident) is { Count: > 0 } stored && stored[random.Next(stored.Count)] is { TrackerKey: not null } copied)
                     {
-                        _jira.AddByHand(copied.Marker, _jira.All.First(i => i.Key == copied.TrackerKey).Request);
-                        log.Add($"{_time.GetUtcNow():HH:mm:ss} a person copied {copied.Marker} onto a new issue");
+                        _replicas.Tracker.AddByHand(copied.Marker, _replicas.Tracker.All.First(i => i.Key == copied.TrackerKey).Request);
+                        log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} a person copied {copied.Marker} onto a new issue");
                     }
 
                     break;
             }
 
-            _time.Advance(TimeSpan.FromSeconds(random.Next(0, 90)));
+            _replicas.Time.Advance(TimeSpan.FromSeconds(random.Next(0, 90)));
         }
 
         await SettleAsync(incident);
@@ -166,14 +137,14 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
     /// </summary>
     private async Task SettleAsync(string incident)
     {
-        _jira.Faults = null;
-        _jira.Meanwhile = null;
-        _time.Advance(TimeSpan.FromMinutes(10));
-        _jira.Pump();
+        _replicas.Tracker.Faults = null;
+        _replicas.Tracker.Meanwhile = null;
+        _replicas.Time.Advance(TimeSpan.FromMinutes(10));
+        _replicas.Tracker.Pump();
         await RunAsync<StatusSyncJob>();
         for (var pass = 0; pass < 40; pass++)
         {
-            foreach (var dispatcher in _dispatchers)
+            foreach (var dispatcher in _replicas.Dispatchers)
             {
                 await dispatcher.DispatchBatchAsync(CancellationToken.None);
             }
@@ -183,13 +154,13 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
                 break;
             }
 
-            _time.Advance(TimeSpan.FromMinutes(3));
+            _replicas.Time.Advance(TimeSpan.FromMinutes(3));
         }
 
         // What the last passes made (a create after a search that missed a late one) is visible now: heal it too.
-        _time.Advance(TimeSpan.FromMinutes(3));
+        _replicas.Time.Advance(TimeSpan.FromMinutes(3));
         await RunAsync<StatusSyncJob>();
-        foreach (var dispatcher in _dispatchers)
+        foreach (var dispatcher in _replicas.Dispatchers)
         {
             await dispatcher.DispatchBatchAsync(CancellationToken.None);
         }
@@ -198,15 +169,15 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
     private void Check(int seed, string incident, List<SimItem> items, bool strict, int issuesBefore, List<string> log)
     {
         var stored = ItemsAsync(incident).GetAwaiter().GetResult();
-        var why = $"seed {seed}{(strict ? " (strict)" : "")}, search lag {_jira.SearchLag}:\n  " + string.Join("\n  ", log)
-            + "\n  tracker: " + string.Join(", ", _jira.All.Where(i => stored.Any(s => s.Marker == i.Marker)).Select(i => $"{i.Key} {i.Status} made {i.CreatedAt:HH:mm:ss}{(i.ClosedAsDuplicate ? " closed as duplicate" : "")}{(i.HandMade ? " by hand" : "")}"))
+        var why = $"seed {seed}{(strict ? " (strict)" : "")}, search lag {_replicas.Tracker.SearchLag}:\n  " + string.Join("\n  ", log)
+            + "\n  tracker: " + string.Join(", ", _replicas.Tracker.All.Where(i => stored.Any(s => s.Marker == i.Marker)).Select(i => $"{i.Key} {i.Status} made {i.CreatedAt:HH:mm:ss}{(i.ClosedAsDuplicate ? " closed as duplicate" : "")}{(i.HandMade ? " by hand" : "")}"))
             + "\n  items: " + string.Join(", ", stored.Select(i => $"{i.ItemKey} {i.TrackerKey} {i.Status} {i.SyncState}"));
         Assert.True(stored.Count == items.Count, $"{items.Count} items expected, {stored.Count} stored; {why}");
         foreach (var posted in items)
         {
             var item = stored.Single(i => i.ItemKey == posted.Id);
             Assert.True(item.SyncState == SyncState.Synced && item.TrackerKey is not null, $"{posted.Id} is {item.SyncState} ({item.SyncError}); {why}");
-            var carriers = _jira.All.Where(i => i.Marker == item.Marker).ToList();
+            var carriers = _replicas.Tracker.All.Where(i => i.Marker == item.Marker).ToList();
             var live = carriers.Where(i => !i.ClosedAsDuplicate).ToList();
             Assert.True(live.Count == 1, $"{posted.Id}: {live.Count} live issues carry {item.Marker} ({string.Join(", ", live.Select(i => i.Key))}); {why}");
             var issue = live[0];
@@ -260,19 +231,9 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
 
     private static string Due(Random random) => new DateOnly(2026, 12, 10).AddDays(random.Next(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private async Task<string> NewIncidentAsync(int seed)
-    {
-        var id = $"INC-2099-{seed:D5}";
-        var database = _worker.Service<IDatabase>();
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var tx = await connection.BeginTransactionAsync();
-        var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await IncidentStore.InsertAsync(tx, new IncidentRow(0, id, $"Simulated outage {seed}", "payments", "Sim", 2, IncidentStatus.Resolved, at, at, at, at, at, null, "{}"), at);
-        await tx.CommitAsync();
-        return id;
-    }
+    private Task<string> NewIncidentAsync(int seed) => _replicas.NewIncidentAsync(seed);
 
-    private async Task PostAsync(string incident, List<SimItem> items)
+    private Task PostAsync(string incident, List<SimItem> items)
     {
         var postmortem = PostmortemJson.Published();
         foreach (var item in items)
@@ -280,18 +241,13 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
             postmortem.WithItem(item.Id, item.Description, item.Owner, item.Priority, item.Due, item.FirstStatus);
         }
 
-        var response = await _api.PostAsync($"/api/incidents/{incident}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return _replicas.PostAsync(incident, postmortem);
     }
 
-    private async Task<IReadOnlyList<ActionItemRow>> ItemsAsync(string incident) =>
-        await _worker.Service<ActionItemStore>().ForPostmortemAsync("PM-" + incident[4..], CancellationToken.None);
+    private Task<IReadOnlyList<ActionItemRow>> ItemsAsync(string incident) => _replicas.ItemsAsync(incident);
 
-    private async Task RunAsync<TJob>()
-        where TJob : IFollowUpJob
-    {
-        await _worker.Services.GetServices<IFollowUpJob>().OfType<TJob>().Single().RunAsync(new JobRunOptions(false), CancellationToken.None);
-    }
+    private Task RunAsync<TJob>()
+        where TJob : IFollowUpJob => _replicas.RunAsync<TJob>();
 
     private sealed record SimItem(string Id, string Description, string Owner, string Priority, string Due, string FirstStatus);
 
