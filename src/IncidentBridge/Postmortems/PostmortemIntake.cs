@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using Dapper;
 using IncidentBridge.ActionItems;
 using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
@@ -11,7 +13,9 @@ namespace IncidentBridge.Postmortems;
 /// Stores a posted postmortem and reconciles its action items with those already known, in one
 /// transaction: a new item becomes a pending outbox entry (when the postmortem is published), a changed
 /// one is queued for an update of its issue, a removed one is marked and noted on the timeline — its
-/// issue is never deleted. Items are matched by key, so posting the same postmortem again makes no new issue.
+/// issue is never deleted. Items are matched by id or by their text (<see cref="ActionItemMatcher"/>), never by their row
+/// number, so posting the same postmortem again makes no new issue and renumbering moves no issue to another action.
+/// An item naming an existing issue (<see cref="ActionItem.TrackerKey"/>) is stored with it to adopt, not to create.
 /// </summary>
 internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSignal signal, TimeProvider time, ILogger<PostmortemIntake> logger)
 {
@@ -49,27 +53,31 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         return new PostmortemIntakeResult(id, existing is null);
     }
 
-    private static async Task<ItemChanges> ReconcileItemsAsync(System.Data.Common.DbTransaction tx, PostmortemRow postmortem, Postmortem posted, long nowMs)
+    private async Task<ItemChanges> ReconcileItemsAsync(DbTransaction tx, PostmortemRow postmortem, Postmortem posted, long nowMs)
     {
-        var known = (await ActionItemStore.ForPostmortemAsync(tx, postmortem.Id)).ToDictionary(i => i.ItemKey, StringComparer.Ordinal);
+        var stored = await ActionItemStore.ForPostmortemAsync(tx, postmortem.Id);
+        var markers = stored.Select(r => r.Marker).ToHashSet(StringComparer.Ordinal);
+        var matches = ActionItemMatcher.Match(stored, posted.ActionItems, key => markers.Contains(ActionItemMarker.For(postmortem.IncidentId, key)));
         var published = posted.IsPublished;
         var changes = new ItemChanges();
-        var next = known.Count;
-        for (var position = 0; position < posted.ActionItems.Count; position++)
+        var next = stored.Count;
+        foreach (var match in matches)
         {
-            var item = posted.ActionItems[position];
+            var item = match.Item;
             var due = item.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (!known.Remove(item.Key, out var row))
+            if (match.Stored is not { } row)
             {
                 next++;
+                var marker = MarkerFor(postmortem.IncidentId, match.Key, markers);
+                markers.Add(marker);
                 await ActionItemStore.InsertAsync(tx, new ActionItemRow
                 {
                     Id = $"AI-{postmortem.Id[3..]}-{next}",
                     PostmortemId = postmortem.Id,
                     IncidentId = postmortem.IncidentId,
-                    ItemKey = item.Key,
-                    Position = position,
-                    Marker = ActionItemMarker.For(postmortem.IncidentId, item.Key),
+                    ItemKey = match.Key,
+                    Position = match.Position,
+                    Marker = marker,
                     Description = item.Description,
                     Type = item.Type,
                     Owner = item.Owner,
@@ -77,19 +85,28 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
                     DueDate = due,
                     Status = item.Status,
                     SyncState = published ? SyncState.Pending : SyncState.Held,
+                    AdoptKey = item.TrackerKey,
                 }, nowMs);
                 changes.Added++;
                 continue;
             }
 
+            if (row.ItemKey != match.Key)
+            {
+                // The author gave the item an id: it is known by that from now on. Its marker, stored, stays.
+                await RekeyAsync(tx, row.Id, match.Key, nowMs);
+                LogRekeyed(row.Id, row.ItemKey, match.Key);
+            }
+
+            var adopt = Adoption(row, item.TrackerKey);
             var contentChanged = row.Description != item.Description || row.Owner != item.Owner || row.DueDate != due
-                || row.Priority != item.Priority || row.Type != item.Type || row.RemovedAt is not null;
+                || row.Priority != item.Priority || row.Type != item.Type || row.RemovedAt is not null || adopt is not null;
             // Once an issue exists, the tracker owns the item's status (status sync brings it back).
             var status = row.TrackerKey is null ? item.Status : row.Status;
             var updated = row with
             {
-                Position = position, Description = item.Description, Type = item.Type, Owner = item.Owner, Priority = item.Priority, DueDate = due,
-                Status = status, RemovedAt = null,
+                ItemKey = match.Key, Position = match.Position, Description = item.Description, Type = item.Type, Owner = item.Owner, Priority = item.Priority,
+                DueDate = due, Status = status, RemovedAt = null, AdoptKey = row.AdoptKey ?? adopt,
             };
             var wakes = published && (row.SyncState == SyncState.Held || row.NeedsUpdate && row.SyncState == SyncState.Synced)
                 || !published && row.TrackerKey is null && row.SyncState != SyncState.Held;
@@ -100,7 +117,8 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             }
         }
 
-        foreach (var removed in known.Values.Where(r => r.RemovedAt is null))
+        var kept = matches.Select(m => m.Stored?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var removed in stored.Where(r => r.RemovedAt is null && !kept.Contains(r.Id)))
         {
             // An item removed before it had an issue is held: it makes none. One with an issue keeps it.
             await ActionItemStore.UpdateContentAsync(tx, removed with { RemovedAt = nowMs }, false, removed.TrackerKey is not null && published, nowMs);
@@ -113,12 +131,62 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         return changes;
     }
 
+    /// <summary>
+    /// The issue a re-post names for a stored item, when it is still to be adopted: not once the item has an issue (or
+    /// an adopted one pending), nor while a create's outcome is unknown (that create may have made its issue already).
+    /// </summary>
+    private string? Adoption(ActionItemRow row, string? named)
+    {
+        if (named is null)
+        {
+            return null;
+        }
+
+        var current = row.TrackerKey ?? row.AdoptKey;
+        if (current is null && row.CreateSentAt is null)
+        {
+            return named;
+        }
+
+        if (current is null || !TrackerKeys.Same(current, named))
+        {
+            LogNotAdopted(row.Id, named, current ?? "an issue whose create is in doubt");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The item's idempotency marker, made once here and stored. It is the one for its key unless an item re-keyed to its
+    /// author's id still carries that (the key it had before): a marker must find one item's issue only.
+    /// </summary>
+    private static string MarkerFor(string incidentId, string key, HashSet<string> taken)
+    {
+        var marker = ActionItemMarker.For(incidentId, key);
+        for (var n = 2; taken.Contains(marker); n++)
+        {
+            marker = ActionItemMarker.For(incidentId, $"{key}\n{n}");
+        }
+
+        return marker;
+    }
+
+    private static Task RekeyAsync(DbTransaction tx, string id, string key, long nowMs) =>
+        (tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.")).ExecuteAsync(
+            "UPDATE action_items SET item_key = @Key, updated_at = @NowMs WHERE id = @Id", new { Id = id, Key = key, NowMs = nowMs }, tx);
+
     /// <summary>One postmortem per incident: INC-2026-0042 has PM-2026-0042.</summary>
     private static string IdFor(string incidentId) =>
         incidentId.StartsWith("INC-", StringComparison.Ordinal) ? "PM-" + incidentId[4..] : "PM-" + incidentId;
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Postmortem {PostmortemId} for {IncidentId} stored ({Status}): {Changes}")]
     private partial void LogApplied(string postmortemId, string incidentId, string status, string changes);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Action item {ActionItemId} is keyed {NewKey} (was {OldKey}): its author gave it that id")]
+    private partial void LogRekeyed(string actionItemId, string oldKey, string newKey);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Action item {ActionItemId} names issue {Named}, but it keeps {Current}: an item's issue is not swapped by a re-post")]
+    private partial void LogNotAdopted(string actionItemId, string named, string current);
 
     private sealed class ItemChanges
     {

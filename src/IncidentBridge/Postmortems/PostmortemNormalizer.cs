@@ -29,7 +29,10 @@ internal static class PostmortemNormalizer
         DateOnly? date = DateWords.TryParse(document.Date, defaultYear: null, out var written) ? written : null;
         var inputs = document.ActionItems ?? [];
         var items = new List<ActionItem>(inputs.Count);
-        var firstWithKey = new Dictionary<string, ActionItemPlace>(StringComparer.Ordinal);
+        // Only ids the author chose must be unique: items without one may repeat a description (two teams each
+        // "Add a runbook"), they are told apart by the rest of the row. One issue is adopted by one item only.
+        var firstWithId = new Dictionary<string, ActionItemPlace>(StringComparer.Ordinal);
+        var firstWithTicket = new List<(string Key, ActionItemPlace Place)>();
         for (var index = 0; index < inputs.Count; index++)
         {
             var input = inputs[index];
@@ -39,15 +42,30 @@ internal static class PostmortemNormalizer
                 return new NormalizeResult(null, error);
             }
 
-            if (firstWithKey.TryGetValue(item.Key, out var first))
+            if (item.Id is { } id)
             {
-                return NormalizeResult.Fail(
-                    string.IsNullOrWhiteSpace(input?.Id) ? place.Field("description", "Description") : place.Field("id", "ID"),
-                    $"Action item key \"{item.Key}\" is already used by {first.Item}; each action item needs its own id " +
-                    "(or, without ids, its own description), or re-posting could not tell them apart.");
+                if (firstWithId.TryGetValue(id, out var first))
+                {
+                    return NormalizeResult.Fail(
+                        place.Field("id", "ID"),
+                        $"Action item id \"{id}\" is already used by {first.Item}; each action item needs its own id, or re-posting could not tell them apart.");
+                }
+
+                firstWithId.Add(id, place);
             }
 
-            firstWithKey.Add(item.Key, place);
+            if (item.TrackerKey is { } ticket)
+            {
+                if (firstWithTicket.FirstOrDefault(named => string.Equals(named.Key, ticket, StringComparison.OrdinalIgnoreCase)) is { Key: not null } earlier)
+                {
+                    return NormalizeResult.Fail(
+                        TrackerKeyField(input!, place),
+                        $"Issue {ticket} is already named by {earlier.Place.Item}; an issue can stand for one action item only.");
+                }
+
+                firstWithTicket.Add((ticket, place));
+            }
+
             items.Add(item);
         }
 
@@ -108,14 +126,41 @@ internal static class PostmortemNormalizer
                 place.Field("type", "Type"),
                 $"Type \"{input.Type}\" is not one we know: use prevent, detect, mitigate or process.");
         }
+        else if (!TryTrackerKey(input, out var trackerKey))
+        {
+            error = new PayloadError(TrackerKeyField(input, place), $"\"{TrackerKeyText(input)}\" is not an issue key: {TrackerKeys.Expected}.");
+        }
         else
         {
-            item = new ActionItem(ActionItemKeys.For(input.Id, description), description, type, owner, priority, dueDate, status);
+            item = new ActionItem
+            {
+                Id = Text(input.Id),
+                Description = description,
+                Type = type,
+                Owner = owner,
+                Priority = priority,
+                DueDate = dueDate,
+                Status = status,
+                TrackerKey = trackerKey,
+            };
             return true;
         }
 
         return false;
     }
+
+    /// <summary>No key, or a filler word ("TBD", "-"), means no issue yet; anything else must be a key we can look up.</summary>
+    private static bool TryTrackerKey(ActionItemInput input, out string? trackerKey)
+    {
+        trackerKey = null;
+        var text = TrackerKeyText(input);
+        return text is null || TrackerKeys.IsNone(text) || TrackerKeys.TryNormalize(text, out trackerKey);
+    }
+
+    private static string? TrackerKeyText(ActionItemInput input) => Text(input.TrackerKey) ?? Text(input.JiraTicket);
+
+    private static string TrackerKeyField(ActionItemInput input, ActionItemPlace place) =>
+        place.Field(Text(input.TrackerKey) is null && Text(input.JiraTicket) is not null ? "jiraTicket" : "trackerKey", "Ticket");
 
     /// <summary>A type is optional; when given it must be one we know.</summary>
     private static bool TryType(string? text, out string? type)

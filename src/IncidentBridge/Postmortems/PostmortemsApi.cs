@@ -125,8 +125,8 @@ internal static class PostmortemsApi
             return new PostmortemReadResult(null, new PayloadError("$", "The body must be a JSON object: the postmortem model."));
         }
 
-        // Items read from JSON are named by their index in error messages.
-        var items = document.ActionItems?.Select((item, i) => item with { Location = $"actionItems[{i}]" }).ToList();
-        return new PostmortemReadResult(document with { ActionItems = items }, null);
+        // No Location on JSON items: without one, errors name the JSON path (actionItems[2].priority), not a table's
+        // column. (A null item in the array stays null for the normalizer to name.)
+        return new PostmortemReadResult(document, null);
     }
 }

@@ -160,7 +160,7 @@ public sealed class MarkdownPostmortemReaderTests
                 "table 3 \"Short-Term Actions (Within 1 Week)\", row 2",
             ],
             (document.ActionItems ?? []).Select(item => item.Location));
-        Assert.Equal(["1", "2", "3"], (document.ActionItems ?? []).Select(item => item.Id));
+        Assert.All(document.ActionItems ?? [], item => Assert.Null(item.Id));
     }
 
     [Fact]
@@ -296,6 +296,69 @@ public sealed class MarkdownPostmortemReaderTests
             """);
 
         Assert.Equal("On January 15 the checkout failed.", document.Summary);
+    }
+
+    [Theory]
+    [InlineData("1", null)]
+    [InlineData("#12", null)]
+    [InlineData("3.", null)]
+    [InlineData("AI-1", "AI-1")]
+    [InlineData("PM-3-a", "PM-3-a")]
+    public void Id_cell_is_an_id_unless_it_is_a_plain_row_number(string cell, string? id)
+    {
+        var document = Read($"""
+            | ID | Action | Owner |
+            |---|---|---|
+            | {cell} | Fix the leak | Bob |
+            """);
+
+        Assert.Equal(id, Assert.Single(document.ActionItems ?? []).Id);
+    }
+
+    [Theory]
+    [InlineData("Ticket")]
+    [InlineData("Jira")]
+    [InlineData("Tracking")]
+    [InlineData("Issue")]
+    [InlineData("**GitHub Issue**")]
+    [InlineData("Jira Ticket")]
+    public void Ticket_column_names_the_items_existing_issue(string header)
+    {
+        var document = Read($"""
+            | # | Action | Owner | {header} |
+            |---|---|---|---|
+            | 1 | Fix the leak | Bob | PAY-123 |
+            | 2 | Add pool alerts | Carol | [acme/payments#7](https://github.com/acme/payments/issues/7) |
+            | 3 | Add a load test | Eve | |
+            """);
+
+        Assert.Equal(["PAY-123", "acme/payments#7", null], (document.ActionItems ?? []).Select(item => item.TrackerKey));
+    }
+
+    [Fact]
+    public void Bracketed_ticket_is_its_key_or_the_templates_filler()
+    {
+        var document = Read("""
+            | Action | Owner | Ticket |
+            |---|---|---|
+            | Fix the leak | Bob | [PAY-123] |
+            | Add pool alerts | Carol | [JIRA-link] |
+            """);
+
+        Assert.Equal(["PAY-123", null], (document.ActionItems ?? []).Select(item => item.TrackerKey));
+    }
+
+    [Fact]
+    public void Columns_another_field_took_are_not_the_ticket()
+    {
+        var document = Read("""
+            | Issue Description | Owner | Jira Status |
+            |---|---|---|
+            | Fix the leak | Bob | Done |
+            """);
+
+        var item = Assert.Single(document.ActionItems ?? []);
+        Assert.Equal(("Fix the leak", "Done", null), (item.Description, item.Status, item.TrackerKey));
     }
 
     private static PostmortemDocument Read(string markdown)

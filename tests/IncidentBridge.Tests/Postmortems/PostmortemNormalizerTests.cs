@@ -279,23 +279,22 @@ public sealed class PostmortemNormalizerTests
     [Theory]
     [InlineData("1", "1")]
     [InlineData(" AI-3 ", "AI-3")]
-    public void Key_is_the_authors_id_when_given(string id, string expected)
+    public void Id_is_the_authors_id_trimmed(string id, string expected)
     {
         var item = NormalizeOne(Item(id: id));
 
-        Assert.Equal(expected, item.Key);
+        Assert.Equal(expected, item.Id);
     }
 
     [Theory]
-    [InlineData("Fix the connection leak")]
-    [InlineData("  fix THE   connection\tleak ")]
-    public void Without_an_id_the_key_is_a_hash_of_the_description_ignoring_case_and_spacing(string description)
+    [InlineData(null)]
+    [InlineData("  ")]
+    public void Without_an_id_the_item_has_none_and_keeps_its_description(string? id)
     {
-        var item = NormalizeOne(Item(description: description));
+        var item = NormalizeOne(Item(description: "  fix THE   connection\tleak ", id: id));
 
-        // SHA-256 of "fix the connection leak", first 16 hex digits.
-        Assert.Equal("d-69c40a3e3cb18aff", item.Key);
-        Assert.Equal(description.Trim(), item.Description);
+        Assert.Null(item.Id);
+        Assert.Equal("fix THE   connection\tleak", item.Description);
     }
 
     [Fact]
@@ -308,11 +307,83 @@ public sealed class PostmortemNormalizerTests
     }
 
     [Fact]
-    public void Duplicate_descriptions_without_ids_are_refused_naming_the_second_item()
+    public void Duplicate_descriptions_without_ids_are_distinct_items()
     {
-        var error = ErrorFor(Item(description: "Fix the leak"), Item(description: "fix  the leak"));
+        var result = Normalize(With(Item(description: "Fix the leak"), Item(description: "fix  the leak", owner: "Carol"), Item(description: "Fix the leak")));
 
-        Assert.Equal("actionItems[1].description", error.Field);
+        Assert.True(result.Ok, result.Error?.ToString());
+        Assert.Equal(3, result.Postmortem.ActionItems.Count);
+    }
+
+    [Theory]
+    [InlineData("PAY-123", "PAY-123")]
+    [InlineData(" OPS_2-7 ", "OPS_2-7")]
+    [InlineData("acme/payments#42", "acme/payments#42")]
+    [InlineData("#42", "#42")]
+    [InlineData("42", "#42")]
+    [InlineData("https://github.com/acme/payments/issues/42", "acme/payments#42")]
+    [InlineData("https://github.example.com/acme/pay.ments/issues/42/", "acme/pay.ments#42")]
+    [InlineData("https://acme.atlassian.net/browse/PAY-123", "PAY-123")]
+    public void Tracker_key_is_read_in_the_form_the_tracker_is_asked_for(string written, string expected)
+    {
+        Assert.Equal(expected, NormalizeOne(Item() with { TrackerKey = written }).TrackerKey);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("TBD")]
+    [InlineData("-")]
+    [InlineData("n/a")]
+    public void Tracker_key_left_empty_or_to_be_decided_is_none(string written)
+    {
+        Assert.Null(NormalizeOne(Item() with { TrackerKey = written }).TrackerKey);
+    }
+
+    [Fact]
+    public void Jira_ticket_of_the_data_model_is_a_tracker_key()
+    {
+        Assert.Equal("PLAT-1234", NormalizeOne(Item() with { JiraTicket = "PLAT-1234" }).TrackerKey);
+        Assert.Equal("PAY-1", NormalizeOne(Item() with { JiraTicket = "PLAT-1234", TrackerKey = "PAY-1" }).TrackerKey);
+    }
+
+    [Theory]
+    [InlineData("pay-123")]
+    [InlineData("PAY 123")]
+    [InlineData("PAY-123, PAY-124")]
+    [InlineData("https://github.com/acme/payments/pull/42")]
+    [InlineData("acme/payments#0")]
+    [InlineData("the jira one")]
+    public void Malformed_tracker_key_is_refused_naming_the_field(string written)
+    {
+        var error = ErrorFor(Item(), Item(description: "Add pool alerts") with { TrackerKey = written });
+
+        Assert.Equal("actionItems[1].trackerKey", error.Field);
+        Assert.Contains(written.Trim(), error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_jira_ticket_is_refused_under_its_own_name()
+    {
+        var error = ErrorFor(Item() with { JiraTicket = "PLAT 1234" });
+
+        Assert.Equal("actionItems[0].jiraTicket", error.Field);
+    }
+
+    [Fact]
+    public void Markdown_ticket_is_named_by_table_row_and_column()
+    {
+        var error = ErrorFor(Item(location: "table 2 \"Action Items\", row 3") with { TrackerKey = "soon" });
+
+        Assert.Equal("table 2 \"Action Items\", row 3, Ticket", error.Field);
+    }
+
+    [Fact]
+    public void Two_items_naming_one_issue_are_refused()
+    {
+        var error = ErrorFor(Item() with { TrackerKey = "https://github.com/acme/payments/issues/42" }, Item(description: "Add pool alerts") with { TrackerKey = "acme/payments#42" });
+
+        Assert.Equal("actionItems[1].trackerKey", error.Field);
+        Assert.Contains("actionItems[0]", error.Detail, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -17,7 +17,9 @@ public sealed class SeedPostmortemTests
         var postmortem = Import(Seeds.Read(Template));
 
         Assert.Equal(18, postmortem.ActionItems.Count);
-        Assert.Equal(Enumerable.Range(1, 18).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), postmortem.ActionItems.Select(item => item.Key));
+
+        // Its "#" column numbers the rows 1 to 18: row numbers, not ids (inserting a row renumbers them).
+        Assert.All(postmortem.ActionItems, item => Assert.Null(item.Id));
     }
 
     [Fact]
@@ -26,7 +28,11 @@ public sealed class SeedPostmortemTests
         var item = Import(Seeds.Read(Template)).ActionItems[0];
 
         Assert.Equal(
-            new ActionItem("1", "Fix connection leak in error handler", null, "Engineering Lead", "P0", new DateOnly(2024, 1, 16), ActionItemStatus.Done),
+            new ActionItem
+            {
+                Description = "Fix connection leak in error handler", Owner = "Engineering Lead", Priority = "P0", DueDate = new DateOnly(2024, 1, 16),
+                Status = ActionItemStatus.Done,
+            },
             item);
     }
 
@@ -36,7 +42,11 @@ public sealed class SeedPostmortemTests
         var item = Import(Seeds.Read(Template)).ActionItems[4];
 
         Assert.Equal(
-            new ActionItem("5", "Add integration tests for payment error scenarios", null, "QA Engineer", "P1", new DateOnly(2024, 1, 22), ActionItemStatus.InProgress),
+            new ActionItem
+            {
+                Description = "Add integration tests for payment error scenarios", Owner = "QA Engineer", Priority = "P1", DueDate = new DateOnly(2024, 1, 22),
+                Status = ActionItemStatus.InProgress,
+            },
             item);
     }
 
@@ -99,11 +109,12 @@ public sealed class SeedPostmortemTests
     }
 
     [Fact]
-    public void Chapter_example_reads_six_items_with_ids_priorities_and_statuses()
+    public void Chapter_example_reads_six_items_with_priorities_and_statuses_and_its_row_numbers_as_no_ids()
     {
         var items = Import(Seeds.PostmortemExample(Chapter)).ActionItems;
 
-        Assert.Equal(["1", "2", "3", "4", "5", "6"], items.Select(item => item.Key));
+        Assert.Equal(6, items.Count);
+        Assert.All(items, item => Assert.Null(item.Id));
         Assert.Equal(["P1", "P2", "P2", "P3", "P3", "P1"], items.Select(item => item.Priority));
         Assert.Equal(
             [ActionItemStatus.Done, ActionItemStatus.Done, ActionItemStatus.InProgress, ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Done],
@@ -159,7 +170,7 @@ public sealed class SeedPostmortemTests
             [ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Open, ActionItemStatus.Done],
             items.Select(item => item.Status));
         Assert.All(items, item => Assert.Null(item.DueDate));
-        Assert.Equal("d-11a48295a71c254d", items[0].Key);
+        Assert.All(items, item => Assert.Null(item.Id));
     }
 
     [Fact]
@@ -196,6 +207,9 @@ public sealed class SeedPostmortemTests
             [new(2024, 3, 22), new(2024, 3, 18), new(2024, 4, 1), new DateOnly(2024, 4, 1)],
             postmortem.ActionItems.Select(item => item.DueDate));
         Assert.Equal(["Dave", "SRE team", "Dave", "SRE team"], postmortem.ActionItems.Select(item => item.Owner));
+
+        // Its jiraTicket is the issue each item already has: adopted, not created again.
+        Assert.Equal(["PLAT-1234", "PLAT-1235", "PLAT-1236", "PLAT-1237"], postmortem.ActionItems.Select(item => item.TrackerKey));
     }
 
     /// <summary>
