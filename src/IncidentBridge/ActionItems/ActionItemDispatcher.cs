@@ -15,7 +15,7 @@ namespace IncidentBridge.ActionItems;
 /// <list type="number">
 /// <item>Fence: before every tracker call the lease is renewed, and only while this dispatcher still holds it; each
 /// call is cut off before the lease could run out, so a replica that takes over never overlaps a call of ours.</item>
-/// <item>Create: the time a create is sent is committed first (<c>create_sent_at</c>). An item with a create in doubt
+/// <item>Create: the time a create is sent is committed first (<c>in_doubt_since</c>). An item with a create in doubt
 /// is looked up by its marker, but only once <c>SearchSettle</c> has passed since that create (the search may lag
 /// behind writes); an issue found is adopted, the oldest if several. Only an empty, settled search leads to a create.</item>
 /// <item>The new key is committed on its own, before any later step; the steps then follow as their own outbox work:

@@ -143,7 +143,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         }
 
         var current = row.TrackerKey ?? row.AdoptKey;
-        if (current is null && row.CreateSentAt is null)
+        if (current is null && row.InDoubtSince is null)
         {
             return named;
         }

@@ -59,6 +59,7 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
         await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob").WithItem("2", "Add metrics", "Carol"));
         var (marker, _) = MarkerOf("Fix the leak");
         _jira.Change(marker, "done", Published.AddDays(1));
+        _time.Advance(TimeSpan.FromDays(2));
 
         var first = await RunAsync("status-sync");
         var afterFirst = _jira.LastSince;
