@@ -120,6 +120,9 @@ internal sealed class JiraServer : IDisposable
         return this;
     }
 
+    /// <summary>Every request so far fits Atlassian's OpenAPI document (Cloud only: the document is v3).</summary>
+    public void AssertRequestsFitTheOpenApiDocument() => JiraOpenApi.AssertFit(Mock.LogEntries);
+
     public JiraServer Answers(string method, string path, int status, string? body = null, string? retryAfter = null)
     {
         var response = Response.Create().WithStatusCode(status);
