@@ -575,9 +575,6 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Jira issue {IssueKey} offers no transition to a status in the {Category} category; it stays as it is")]
     private partial void LogNoTransition(string issueKey, string category);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Jira refused to assign the issue for marker {Marker} to {Owner}; it is left unassigned: {Error}")]
-    private partial void LogOwnerNotAssignable(string owner, string marker, string error);
-
     [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Owner {Owner} could not be matched to a Jira user; the issue for marker {Marker} is unassigned")]
     private partial void LogOwnerNotMatched(string owner, string marker);
 
@@ -614,9 +611,12 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     [LoggerMessage(EventId = 5117, Level = LogLevel.Information, Message = "Closed Jira issue {IssueKey} as a duplicate of {KeptKey}")]
     private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
 
+    [LoggerMessage(EventId = 5118, Level = LogLevel.Warning, Message = "Jira refused to assign the issue for marker {Marker} to {Owner}; it is left unassigned: {Error}")]
+    private partial void LogOwnerNotAssignable(string owner, string marker, string error);
+
     /// <summary>
-    /// Jira refused the assignee of a request that can go without it; never leaves this class (the request is sent
-    /// again without the assignee, or the refusal is rethrown as it came).
+    /// Jira refused the assignee of a request that can go without it. Never leaves this class: the caller catches it
+    /// and sends the request again without the assignee.
     /// </summary>
     private sealed class AssigneeRefusedException(string reason, Exception refusal) : Exception(refusal.Message, refusal)
     {
