@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -20,6 +21,7 @@ internal sealed partial class FakeJira : IDisposable
 {
     private readonly ConcurrentDictionary<string, JsonObject> _issues = new();
     private readonly ConcurrentQueue<string> _createFailures = new();
+    private readonly ConcurrentDictionary<string, bool> _done = new();
     private int _next;
     private int _creates;
 
@@ -30,13 +32,10 @@ internal sealed partial class FakeJira : IDisposable
             .RespondWith(Response.Create().WithCallback(Create));
         Server.Given(Request.Create().WithPath("/rest/api/3/search/jql").UsingPost())
             .RespondWith(Response.Create().WithCallback(Search));
-        Server.Given(Request.Create().WithPath("/rest/api/3/issue/*/transitions").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
-            {
-                transitions = new[] { new { id = "31", name = "Done", to = new { name = "Done", statusCategory = new { key = "done" } } } },
-            }));
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/rest/api/3/issue/[^/]+$")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(Read));
         Server.Given(Request.Create().WithPath("/rest/api/3/issue/*/transitions").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(204));
+            .RespondWith(Response.Create().WithCallback(Transition));
         Server.Given(Request.Create().WithPath("/rest/api/3/issue/*").UsingPut())
             .RespondWith(Response.Create().WithStatusCode(204));
         Server.Given(Request.Create().WithPath("/rest/api/3/user/search").UsingGet())
@@ -111,6 +110,41 @@ internal sealed partial class FakeJira : IDisposable
         }
 
         return Answer(201, new JsonObject { ["id"] = $"{10000 + _next}", ["key"] = key, ["self"] = $"{Url}rest/api/3/issue/{key}" });
+    }
+
+    /// <summary>An issue read by key: open until a transition was posted, then done; it offers one transition, to done.</summary>
+    private ResponseMessage Read(IRequestMessage request)
+    {
+        var key = Uri.UnescapeDataString(request.Path.Split('/')[^1]);
+        if (!_issues.TryGetValue(key, out var fields))
+        {
+            return Answer(404, new JsonObject { ["errorMessages"] = new JsonArray("Issue does not exist or you do not have permission to see it.") });
+        }
+
+        var category = _done.ContainsKey(key) ? "done" : "new";
+        return Answer(200, new JsonObject
+        {
+            ["id"] = "1",
+            ["key"] = key,
+            ["fields"] = new JsonObject
+            {
+                ["summary"] = fields["summary"]?.DeepClone(),
+                ["labels"] = fields["labels"]?.DeepClone(),
+                ["status"] = new JsonObject { ["name"] = category == "done" ? "Done" : "To Do", ["statusCategory"] = new JsonObject { ["key"] = category } },
+            },
+            ["transitions"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "31",
+                ["name"] = "Done",
+                ["to"] = new JsonObject { ["name"] = "Done", ["statusCategory"] = new JsonObject { ["key"] = "done" } },
+            }),
+        });
+    }
+
+    private ResponseMessage Transition(IRequestMessage request)
+    {
+        _done[Uri.UnescapeDataString(request.Path.Split('/')[^2])] = true;
+        return new ResponseMessage { StatusCode = 204 };
     }
 
     private ResponseMessage Search(IRequestMessage request)

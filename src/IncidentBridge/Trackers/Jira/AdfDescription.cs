@@ -8,12 +8,12 @@ namespace IncidentBridge.Trackers.Jira;
 /// </summary>
 internal static class AdfDescription
 {
-    public static JsonElement Render(IssueContent content, bool ownerMatched)
+    public static JsonElement Render(IssueContent content, JiraOwner owner)
     {
         var description = content.Description;
         for (var attempt = 0; ; attempt++)
         {
-            var element = JsonSerializer.SerializeToElement(Document(content, description, ownerMatched), JiraJsonContext.Wire.AdfDocument);
+            var element = JsonSerializer.SerializeToElement(Document(content, description, owner), JiraJsonContext.Wire.AdfDocument);
             var excess = element.GetRawText().Length - JiraText.MaxDescriptionLength;
             if (excess <= 0 || description.Length == 0 || attempt == 3)
             {
@@ -25,7 +25,7 @@ internal static class AdfDescription
         }
     }
 
-    private static AdfDocument Document(IssueContent content, string description, bool ownerMatched)
+    private static AdfDocument Document(IssueContent content, string description, JiraOwner owner)
     {
         var blocks = new List<AdfNode>();
         if (description.Length > 0)
@@ -40,8 +40,8 @@ internal static class AdfDescription
             blocks.Add(Paragraph(Strong("Action type: "), Text(content.ActionType)));
         }
 
-        blocks.Add(Paragraph(Strong("Owner: "), Text(content.Owner)));
-        if (!ownerMatched)
+        blocks.Add(Paragraph(Strong("Owner: "), Text(JiraDescriptions.OwnerLine(content, owner))));
+        if (owner == JiraOwner.NotMatched)
         {
             blocks.Add(Paragraph(new AdfNode("text", Text: JiraDescriptions.OwnerNotMatched, Marks: [new AdfMark("em")])));
         }

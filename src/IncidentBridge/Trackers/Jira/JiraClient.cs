@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -16,17 +17,27 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     public const string TrackerName = "Jira";
     public const string HttpClientName = "Jira";
 
-    /// <summary>Two are enough to notice a duplicate; one is what a retry needs.</summary>
-    private const int MarkerSearchLimit = 2;
+    /// <summary>Enough to see the duplicates a sync closes; one is what a retry needs.</summary>
+    private const int MarkerSearchLimit = 10;
 
     /// <summary>Jira Cloud's largest page for searches that return fields; Data Center may answer with fewer.</summary>
     private const int PageSize = 100;
 
+    /// <summary>Cloud's default page of comments; either edition may answer with fewer.</summary>
+    private const int CommentPageSize = 100;
+
     private const string OverdueLabel = "overdue";
 
-    private static readonly string[] SearchFields = ["summary", "status"];
+    private static readonly string[] SearchFields = ["summary", "status", "resolution"];
 
     private static readonly string[] ChangeFields = ["status", "labels", "updated"];
+
+    private static readonly string[] IssueFields = ["summary", "status", "resolution", "labels"];
+
+    /// <summary>What an update compares with what it would write, and the status it reports.</summary>
+    private static readonly string[] EditFields = ["summary", "status", "resolution", "labels", "description", "duedate", "priority", "assignee"];
+
+    private static readonly string[] StatusFields = ["status", "resolution"];
 
     private readonly JiraOptions _options = options.Value;
     private readonly JiraPaths _paths = new(options.Value.ApiVersion);
@@ -46,31 +57,119 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
             LogSeveralIssuesCarryMarker(marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
         }
 
-        return issues.Select(issue => new TrackerIssue(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key))).ToList();
+        return issues.Select(ToTrackerIssue).ToList();
     }
 
-    public Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>Read by key, not searched: the search index may lag. The key Jira answers with wins (an issue moved to another project has a new one).</summary>
+    public async Task<TrackerIssue?> GetAsync(TrackerTarget target, string key, CancellationToken cancellationToken)
+    {
+        var issueKey = key.Trim();
+        using var request = new HttpRequestMessage(HttpMethod.Get, _paths.IssueByKey(issueKey, IssueFields));
+        var issue = await ReadIfFoundAsync(request, $"the read of {issueKey}", JiraJsonContext.Wire.JiraFoundIssue, cancellationToken);
+        return issue is null ? null : ToTrackerIssue(issue);
+    }
 
     public async Task<TrackerIssue> CreateAsync(TrackerTarget target, NewTrackerIssue issue, CancellationToken cancellationToken)
     {
         var project = RequireProject(target);
         var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
-        var body = new JiraCreateIssueRequest(
-            NewIssueFields(project, target, issue, assignee),
-            [new JiraEntityProperty("incidentbridge", new JiraMarkerProperty(issue.Marker, issue.Content.IncidentId, issue.Content.PostmortemId))]);
+        try
+        {
+            return await SendCreateAsync(project, target, issue, assignee, assignee is null ? JiraOwner.NotMatched : JiraOwner.Matched, null, cancellationToken);
+        }
+        catch (AssigneeRefusedException refused)
+        {
+            // A 400 made nothing, so sending the create again cannot make a second issue.
+            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            return await SendCreateAsync(project, target, issue, null, JiraOwner.NotAssignable, NotAssignable(issue, refused), cancellationToken);
+        }
+    }
 
-        // Not marked safe to repeat: a create whose answer was lost is retried by the outbox after a marker search.
-        using var request = Json(HttpMethod.Post, _paths.Issue, body, JiraJsonContext.Wire.JiraCreateIssueRequest);
-        var created = await SendAsync(request, $"the creation of an issue in {project}", JiraJsonContext.Wire.JiraCreatedIssue, cancellationToken);
-        LogCreated(created.Key, project, issue.Marker);
+    /// <summary>
+    /// Reads the issue, then sends only what differs (nothing when it matches). The status reported is the one read:
+    /// an edit does not move it.
+    /// </summary>
+    public async Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
+    {
+        using var read = new HttpRequestMessage(HttpMethod.Get, _paths.IssueByKey(key, EditFields));
+        var current = await SendAsync(read, $"the read of {key} before its update", JiraJsonContext.Wire.JiraFoundIssue, cancellationToken, key);
+        var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
+        string? note = null;
+        try
+        {
+            await EditAsync(current, issue, assignee, assignee is null ? JiraOwner.NotMatched : JiraOwner.Matched, cancellationToken);
+        }
+        catch (AssigneeRefusedException refused)
+        {
+            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            note = NotAssignable(issue, refused);
+            await EditAsync(current, issue, null, JiraOwner.NotAssignable, cancellationToken);
+        }
 
-        return new TrackerIssue(created.Key, BrowseUrl(created.Key), ActionItemStatus.Open);
+        return ToTrackerIssue(current) with { Note = note };
+    }
+
+    public async Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken)
+    {
+        RequireConfigured();
+        if (JiraStatuses.CategoryFor(status) is { } category)
+        {
+            await MoveToCategoryAsync(key, category, cancellationToken);
+        }
+        else if (status != ActionItemStatus.Open)
+        {
+            LogStatusNotApplied(key, status);
+        }
+    }
+
+    /// <summary>
+    /// Looks for the comment's hidden marker on the issue first, so a comment whose answer was lost is not posted
+    /// again; the POST itself is never repeated in the pipeline.
+    /// </summary>
+    public async Task CommentOnceAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken)
+    {
+        RequireConfigured();
+        if (string.IsNullOrWhiteSpace(comment.Text))
+        {
+            // Jira refuses an empty comment, and a marker alone says nothing to the reader.
+            return;
+        }
+
+        if (await HasCommentAsync(key, comment.HiddenId, cancellationToken))
+        {
+            LogCommentAlreadyThere(key, comment.HiddenId);
+            return;
+        }
+
+        using var request = Json(HttpMethod.Post, _paths.Comments(key), JiraComments.Request(_options, comment), JiraJsonContext.Wire.JiraCommentRequest);
+        await SendAsync(request, $"the {comment.Purpose} comment on {key}", cancellationToken, key);
+        LogCommented(key, comment.HiddenId);
+    }
+
+    /// <summary>
+    /// Adds the <c>overdue</c> label, then the comment once. Both are safe to ask for again: adding a label the issue
+    /// has changes nothing, and the comment is looked for before it is posted.
+    /// </summary>
+    public async Task FlagOverdueAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken)
+    {
+        var label = new JiraEditIssueRequest(Update: new JiraIssueUpdate([new JiraLabelOperation(Add: OverdueLabel)]));
+        using (var request = Json(HttpMethod.Put, _paths.IssueByKey(key), label, JiraJsonContext.Wire.JiraEditIssueRequest))
+        {
+            await SendAsync(request, $"adding the {OverdueLabel} label to {key}", cancellationToken, key);
+        }
+
+        await CommentOnceAsync(target, key, comment, cancellationToken);
+        LogFlaggedOverdue(key);
+    }
+
+    /// <summary>The comment (which names the kept issue) first, so a duplicate is never closed without saying why.</summary>
+    public async Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken)
+    {
+        await CommentOnceAsync(target, duplicateKey, comment, cancellationToken);
+        if (await MoveToCategoryAsync(duplicateKey, JiraStatuses.DoneCategory, cancellationToken))
+        {
+            LogClosedAsDuplicate(duplicateKey, keptKey);
+        }
     }
 
     /// <summary>
@@ -97,58 +196,14 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         return new TrackerChanges(changes, requests);
     }
 
-    /// <summary>
-    /// Adds the <c>overdue</c> label, then the comment. The label edit is idempotent (and retried in the pipeline);
-    /// the comment POST is not, so it goes last: a failure before it leaves nothing that the caller's retry would
-    /// repeat. The caller makes sure a successful flag is not asked for again.
-    /// </summary>
-    public async Task FlagOverdueAsync(TrackerTarget target, string issueKey, TrackerComment overdue, CancellationToken cancellationToken)
-    {
-        var label = new JiraUpdateIssueRequest(new JiraIssueUpdate([new JiraLabelOperation(OverdueLabel)]));
-        using (var request = Json(HttpMethod.Put, _paths.IssueByKey(issueKey), label, JiraJsonContext.Wire.JiraUpdateIssueRequest))
-        {
-            await SendToIssueAsync(request, issueKey, $"adding the {OverdueLabel} label to {issueKey}", cancellationToken);
-        }
-
-        // Jira refuses an empty comment body; the label alone still marks the issue.
-        var comment = overdue.Text;
-        if (!string.IsNullOrWhiteSpace(comment))
-        {
-            // Not marked safe to repeat: a comment whose answer was lost would be posted twice.
-            var body = new JiraCommentRequest(JiraComments.Render(_options, comment));
-            using var request = Json(HttpMethod.Post, _paths.Comments(issueKey), body, JiraJsonContext.Wire.JiraCommentRequest);
-            await SendToIssueAsync(request, issueKey, $"the overdue comment on {issueKey}", cancellationToken);
-        }
-
-        LogFlaggedOverdue(issueKey);
-    }
-
-    public async Task<TrackerIssue> UpdateAsync(TrackerTarget target, string key, NewTrackerIssue issue, CancellationToken cancellationToken)
-    {
-        var assignee = await ResolveAssigneeAsync(issue, cancellationToken);
-        var fields = new JiraIssueFields
-        {
-            Summary = JiraFieldValues.Summary(issue.Title),
-            DueDate = JiraFieldValues.DueDate(issue.DueDate),
-            Priority = JiraFieldValues.Priority(issue.Priority),
-
-            // An owner we cannot match leaves the assignee alone: someone may have assigned the issue in Jira.
-            Assignee = assignee,
-        };
-        using var request = Json(HttpMethod.Put, _paths.IssueByKey(key), new JiraEditIssueRequest(fields), JiraJsonContext.Wire.JiraEditIssueRequest);
-        await SendAsync(request, $"the update of {key}", cancellationToken);
-        LogUpdated(key);
-        return new TrackerIssue(key, BrowseUrl(key), ActionItemStatus.Open);
-    }
-
-    private JiraIssueFields NewIssueFields(string project, TrackerTarget target, NewTrackerIssue issue, JiraUserRef? assignee)
+    private JiraIssueFields NewIssueFields(string project, TrackerTarget target, NewTrackerIssue issue, JiraUserRef? assignee, JiraOwner owner)
     {
         var fields = new JiraIssueFields
         {
             Project = new JiraKeyRef(project),
             Summary = JiraFieldValues.Summary(issue.Title),
             IssueType = new JiraNameRef(string.IsNullOrWhiteSpace(target.IssueType) ? _options.IssueType : target.IssueType),
-            Description = JiraDescriptions.Render(_options, issue.Content, ownerMatched: assignee is not null),
+            Description = JiraDescriptions.Render(_options, issue.Content, owner),
             Labels = JiraFieldValues.Labels(issue.Labels, issue.Marker),
             DueDate = JiraFieldValues.DueDate(issue.DueDate),
             Priority = JiraFieldValues.Priority(issue.Priority),
@@ -173,32 +228,98 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         return target.CustomFields.Where(field => !set.Contains(field.Key)).ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
     }
 
-    /// <summary>Takes the first transition into a done-category status; false (and a warning) when the workflow offers none.</summary>
-    private async Task<bool> TryTransitionToDoneAsync(string key, CancellationToken cancellationToken)
+    private async Task<TrackerIssue> SendCreateAsync(string project, TrackerTarget target, NewTrackerIssue issue, JiraUserRef? assignee, JiraOwner owner, string? note, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var list = new HttpRequestMessage(HttpMethod.Get, _paths.Transitions(key));
-            var transitions = await SendAsync(list, $"the transitions of {key}", JiraJsonContext.Wire.JiraTransitionList, cancellationToken);
-            var done = transitions.Transitions?.FirstOrDefault(t => t.To?.StatusCategory?.Key == JiraStatuses.DoneCategory);
-            if (done is null)
-            {
-                LogNoDoneTransition(key);
-                return false;
-            }
+        var body = new JiraCreateIssueRequest(
+            NewIssueFields(project, target, issue, assignee, owner),
+            [new JiraEntityProperty("incidentbridge", new JiraMarkerProperty(issue.Marker, issue.Content.IncidentId, issue.Content.PostmortemId))]);
 
-            using var move = Json(HttpMethod.Post, _paths.Transitions(key), new JiraTransitionRequest(new JiraIdRef(done.Id)), JiraJsonContext.Wire.JiraTransitionRequest);
-            await SendAsync(move, $"the transition of {key}", cancellationToken);
-            LogTransitioned(key, done.To?.Name ?? done.Name ?? done.Id);
+        // Not marked safe to repeat: a create whose answer was lost is retried by the outbox after a marker search.
+        using var request = Json(HttpMethod.Post, _paths.Issue, body, JiraJsonContext.Wire.JiraCreateIssueRequest);
+        var created = await SendAsync(request, $"the creation of an issue in {project}", JiraJsonContext.Wire.JiraCreatedIssue, cancellationToken, assigneeOptional: assignee is not null);
+        LogCreated(created.Key, project, issue.Marker);
+        return new TrackerIssue(created.Key, BrowseUrl(created.Key), ActionItemStatus.Open, note);
+    }
+
+    private async Task EditAsync(JiraFoundIssue current, NewTrackerIssue issue, JiraUserRef? assignee, JiraOwner owner, CancellationToken cancellationToken)
+    {
+        var wanted = new JiraIssueFields
+        {
+            Summary = JiraFieldValues.Summary(issue.Title),
+            Description = JiraDescriptions.Render(_options, issue.Content, owner),
+            DueDate = JiraFieldValues.DueDate(issue.DueDate),
+            Priority = JiraFieldValues.Priority(issue.Priority),
+
+            // An owner we cannot match leaves the assignee alone: someone may have assigned the issue in Jira.
+            Assignee = assignee,
+        };
+        if (JiraIssueEdit.Plan(current.Fields, wanted, JiraFieldValues.Labels(issue.Labels, issue.Marker)) is not { } edit)
+        {
+            LogAlreadyUpToDate(current.Key);
+            return;
+        }
+
+        using var request = Json(HttpMethod.Put, _paths.IssueByKey(current.Key), edit, JiraJsonContext.Wire.JiraEditIssueRequest);
+        await SendAsync(request, $"the update of {current.Key}", cancellationToken, current.Key, assigneeOptional: edit.Fields?.Assignee is not null);
+        LogUpdated(current.Key);
+    }
+
+    /// <summary>
+    /// Reads the issue's status with the transitions it offers (one request), then takes the first transition into
+    /// <paramref name="category"/>, unless the issue is there already, or done: a closed issue is never reopened.
+    /// A workflow without such a transition leaves the issue as it is. True when the issue is where it should be.
+    /// </summary>
+    private async Task<bool> MoveToCategoryAsync(string key, string category, CancellationToken cancellationToken)
+    {
+        using var read = new HttpRequestMessage(HttpMethod.Get, _paths.IssueByKey(key, StatusFields, expand: "transitions"));
+        var issue = await SendAsync(read, $"the read of {key}'s status", JiraJsonContext.Wire.JiraFoundIssue, cancellationToken, key);
+        var current = issue.Fields?.Status?.StatusCategory?.Key;
+        if (current == category || current == JiraStatuses.DoneCategory)
+        {
+            LogStatusAlreadySet(key, current);
             return true;
         }
-        catch (TrackerRejectedException e)
+
+        var transition = issue.Transitions?.FirstOrDefault(t => t.To?.StatusCategory?.Key == category);
+        if (transition is null)
         {
-            // E.g. the transition's screen requires a field: the issue stays open rather than failing the item.
-            LogTransitionRejected(key, e.Message);
+            LogNoTransition(key, category);
             return false;
         }
+
+        // Not marked safe to repeat, and a refusal (say, a screen that requires a field) is the caller's to keep:
+        // its retry reads the status again first.
+        using var move = Json(HttpMethod.Post, _paths.Transitions(key), new JiraTransitionRequest(new JiraIdRef(transition.Id)), JiraJsonContext.Wire.JiraTransitionRequest);
+        await SendAsync(move, $"the transition of {key} to {category}", cancellationToken, key);
+        LogTransitioned(key, transition.To?.Name ?? transition.Name ?? transition.Id);
+        return true;
     }
+
+    /// <summary>Pages through the issue's comments, oldest first, until one carries the marker.</summary>
+    private async Task<bool> HasCommentAsync(string key, string hiddenId, CancellationToken cancellationToken)
+    {
+        long startAt = 0;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, _paths.Comments(key, startAt, CommentPageSize));
+            var page = await SendAsync(request, $"the read of the comments on {key}", JiraJsonContext.Wire.JiraCommentPage, cancellationToken, key);
+            var comments = page.Comments ?? [];
+            if (comments.Any(comment => JiraComments.IsMarked(comment, hiddenId)))
+            {
+                return true;
+            }
+
+            startAt += comments.Count;
+            var more = page.Total is { } total ? startAt < total : comments.Count >= CommentPageSize;
+            if (comments.Count == 0 || !more)
+            {
+                return false;
+            }
+        }
+    }
+
+    private static string NotAssignable(NewTrackerIssue issue, AssigneeRefusedException refused) =>
+        $"Owner {issue.Content.Owner} could not be assigned in Jira: {refused.Reason}";
 
     /// <summary>
     /// The owner's Jira user: a configured id (Cloud accountId, Data Center user name), else the one user whose
@@ -308,6 +429,8 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         return (page, count.Sent);
     }
 
+    private TrackerIssue ToTrackerIssue(JiraFoundIssue issue) => new(issue.Key, BrowseUrl(issue.Key), JiraStatuses.Of(issue.Fields));
+
     private TrackerIssueChange ToChange(JiraFoundIssue issue, string operation)
     {
         // Without the time the caller cannot order what it reads, so the answer is unreadable rather than half-read.
@@ -320,14 +443,45 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     private DateTimeOffset WindowStart(DateTimeOffset since) =>
         since < DateTimeOffset.MinValue + _options.SyncOverlap ? DateTimeOffset.MinValue : since - _options.SyncOverlap;
 
-    private async Task SendToIssueAsync(HttpRequestMessage request, string issueKey, string operation, CancellationToken cancellationToken)
+    /// <param name="issueKey">The issue the request is about, when a 404 means that issue is gone rather than a wrong path.</param>
+    /// <param name="assigneeOptional">The request sets an assignee the caller can do without: a 400 on that field says so.</param>
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken, string? issueKey = null, bool assigneeOptional = false)
     {
-        using var response = await SendAsync(request, operation, cancellationToken, issueKey);
+        using var response = await SucceedAsync(request, operation, cancellationToken, issueKey, assigneeOptional);
+        return await ReadAsync(response, operation, answer, cancellationToken);
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    /// <summary>A request whose answer has no body worth reading (204 to an edit, a transition or a comment).</summary>
+    /// <inheritdoc cref="SendAsync{T}"/>
+    private async Task SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken, string? issueKey = null, bool assigneeOptional = false)
     {
-        using var response = await SendAsync(request, operation, cancellationToken);
+        using var response = await SucceedAsync(request, operation, cancellationToken, issueKey, assigneeOptional);
+    }
+
+    private async Task<HttpResponseMessage> SucceedAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken, string? issueKey, bool assigneeOptional)
+    {
+        var response = await TransmitAsync(request, operation, cancellationToken);
+        return response.IsSuccessStatusCode ? response : throw await FailureAsync(response, operation, cancellationToken, issueKey, assigneeOptional);
+    }
+
+    /// <summary>A read whose 404 is an answer (no such issue), not a failure.</summary>
+    private async Task<T?> ReadIfFoundAsync<T>(HttpRequestMessage request, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await TransmitAsync(request, operation, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            LogFailed(operation, (int)response.StatusCode);
+            return null;
+        }
+
+        return response.IsSuccessStatusCode
+            ? await ReadAsync(response, operation, answer, cancellationToken)
+            : throw await FailureAsync(response, operation, cancellationToken, null, false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string operation, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
         try
         {
             return await response.Content.ReadFromJsonAsync(answer, cancellationToken)
@@ -340,19 +494,12 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         }
     }
 
-    /// <param name="issueKey">The issue the request is about, when a 404 means that issue is gone rather than a wrong path.</param>
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken, string? issueKey = null)
+    private async Task<HttpResponseMessage> TransmitAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
     {
-        if (http.BaseAddress is null)
-        {
-            // Rejected, not unavailable: waiting will not help, configuring will (and the item is kept until then).
-            throw new TrackerRejectedException($"Jira is not configured: set {JiraOptions.Section}:BaseUrl and its credentials.");
-        }
-
-        HttpResponseMessage response;
+        RequireConfigured();
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -374,17 +521,25 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         {
             throw new TrackerUnavailableException($"Jira did not answer {operation} in time.", null, e);
         }
+    }
 
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
+    private async Task<Exception> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken, string? issueKey, bool assigneeOptional)
+    {
         using (response)
         {
-            var error = await JiraErrors.FromResponseAsync(response, operation, time, cancellationToken, issueKey);
+            var failure = await JiraErrors.FromResponseAsync(response, operation, time, cancellationToken, issueKey);
             LogFailed(operation, (int)response.StatusCode);
-            throw error;
+            var assignee = failure.FieldErrors.FirstOrDefault(error => string.Equals(error.Key, "assignee", StringComparison.OrdinalIgnoreCase));
+            return assigneeOptional && assignee.Key is not null ? new AssigneeRefusedException(assignee.Value, failure.Error) : failure.Error;
+        }
+    }
+
+    private void RequireConfigured()
+    {
+        if (http.BaseAddress is null)
+        {
+            // Rejected, not unavailable: waiting will not help, configuring will (and the item is kept until then).
+            throw new TrackerRejectedException($"Jira is not configured: set {JiraOptions.Section}:BaseUrl and its credentials.");
         }
     }
 
@@ -417,11 +572,8 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Moved Jira issue {IssueKey} to {Status}")]
     private partial void LogTransitioned(string issueKey, string status);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Jira issue {IssueKey} has no transition to a done-category status; it stays open")]
-    private partial void LogNoDoneTransition(string issueKey);
-
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Jira refused to close {IssueKey}; it stays open: {Error}")]
-    private partial void LogTransitionRejected(string issueKey, string error);
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Jira issue {IssueKey} offers no transition to a status in the {Category} category; it stays as it is")]
+    private partial void LogNoTransition(string issueKey, string category);
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Owner {Owner} could not be matched to a Jira user; the issue for marker {Marker} is unassigned")]
     private partial void LogOwnerNotMatched(string owner, string marker);
@@ -440,4 +592,34 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     [LoggerMessage(EventId = 5111, Level = LogLevel.Information, Message = "Flagged Jira issue {IssueKey} overdue")]
     private partial void LogFlaggedOverdue(string issueKey);
+
+    [LoggerMessage(EventId = 5112, Level = LogLevel.Debug, Message = "Jira issue {IssueKey} already matches its action item; nothing sent")]
+    private partial void LogAlreadyUpToDate(string issueKey);
+
+    [LoggerMessage(EventId = 5113, Level = LogLevel.Debug, Message = "Jira issue {IssueKey} is already in the {Category} category; no transition")]
+    private partial void LogStatusAlreadySet(string issueKey, string? category);
+
+    [LoggerMessage(EventId = 5114, Level = LogLevel.Warning, Message = "Status {Status} has no Jira counterpart; issue {IssueKey} is left as it is")]
+    private partial void LogStatusNotApplied(string issueKey, string status);
+
+    [LoggerMessage(EventId = 5115, Level = LogLevel.Information, Message = "Commented on Jira issue {IssueKey} ({HiddenId})")]
+    private partial void LogCommented(string issueKey, string hiddenId);
+
+    [LoggerMessage(EventId = 5116, Level = LogLevel.Information, Message = "Jira issue {IssueKey} already carries comment {HiddenId}; not posted again")]
+    private partial void LogCommentAlreadyThere(string issueKey, string hiddenId);
+
+    [LoggerMessage(EventId = 5117, Level = LogLevel.Information, Message = "Closed Jira issue {IssueKey} as a duplicate of {KeptKey}")]
+    private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
+
+    [LoggerMessage(EventId = 5118, Level = LogLevel.Warning, Message = "Jira refused to assign the issue for marker {Marker} to {Owner}; it is left unassigned: {Error}")]
+    private partial void LogOwnerNotAssignable(string owner, string marker, string error);
+
+    /// <summary>
+    /// Jira refused the assignee of a request that can go without it. Never leaves this class: the caller catches it
+    /// and sends the request again without the assignee.
+    /// </summary>
+    private sealed class AssigneeRefusedException(string reason, Exception refusal) : Exception(refusal.Message, refusal)
+    {
+        public string Reason { get; } = reason;
+    }
 }

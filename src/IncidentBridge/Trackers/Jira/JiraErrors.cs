@@ -9,10 +9,30 @@ internal static class JiraErrors
     private const int MaxBodyInMessage = 2000;
 
     /// <param name="issueKey">Set when the request names an existing issue: its 404 then says the issue was not found.</param>
-    public static async Task<Exception> FromResponseAsync(HttpResponseMessage response, string operation, TimeProvider time, CancellationToken cancellationToken, string? issueKey = null)
+    public static async Task<JiraFailure> FromResponseAsync(HttpResponseMessage response, string operation, TimeProvider time, CancellationToken cancellationToken, string? issueKey = null)
+    {
+        var body = await ReadBodyAsync(response, cancellationToken);
+        var fields = response.StatusCode == HttpStatusCode.BadRequest ? Parse(body)?.Errors : null;
+        return new JiraFailure(Classify(response, body, operation, time, issueKey), fields ?? new Dictionary<string, string>());
+    }
+
+    /// <summary>Rate limits (429, sometimes 503), timeouts and server errors pass; other 4xx need a change on our side.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+
+    /// <summary>Jira's own words: <c>errorMessages</c> and each <c>errors</c> field as "field: message".</summary>
+    public static string? ErrorText(string body)
+    {
+        var errors = Parse(body);
+        var parts = (errors?.ErrorMessages ?? [])
+            .Concat((errors?.Errors ?? new Dictionary<string, string>()).Select(error => $"{error.Key}: {error.Value}"))
+            .ToList();
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+
+    private static Exception Classify(HttpResponseMessage response, string body, string operation, TimeProvider time, string? issueKey)
     {
         var status = (int)response.StatusCode;
-        var body = await ReadBodyAsync(response, cancellationToken);
         if (IsTransient(response.StatusCode))
         {
             var retryAfter = JiraRetryAfter.From(response, time);
@@ -31,27 +51,16 @@ internal static class JiraErrors
         };
     }
 
-    /// <summary>Rate limits (429, sometimes 503), timeouts and server errors pass; other 4xx need a change on our side.</summary>
-    public static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
-
-    /// <summary>Jira's own words: <c>errorMessages</c> and each <c>errors</c> field as "field: message".</summary>
-    public static string? ErrorText(string body)
+    private static JiraErrorResponse? Parse(string body)
     {
-        JiraErrorResponse? errors;
         try
         {
-            errors = JsonSerializer.Deserialize(body, JiraJsonContext.Wire.JiraErrorResponse);
+            return JsonSerializer.Deserialize(body, JiraJsonContext.Wire.JiraErrorResponse);
         }
         catch (JsonException)
         {
             return null;
         }
-
-        var parts = (errors?.ErrorMessages ?? [])
-            .Concat((errors?.Errors ?? new Dictionary<string, string>()).Select(error => $"{error.Key}: {error.Value}"))
-            .ToList();
-        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -71,3 +80,9 @@ internal static class JiraErrors
 
     private static string Shorten(string body) => JiraText.Truncate(body.Trim(), MaxBodyInMessage);
 }
+
+/// <summary>
+/// A refused request: the exception the caller sees, and the 400's per-field errors (<c>errors</c>, e.g.
+/// <c>assignee</c>) for a caller that can do without that field.
+/// </summary>
+internal sealed record JiraFailure(Exception Error, IReadOnlyDictionary<string, string> FieldErrors);

@@ -7,7 +7,11 @@ namespace IncidentBridge.Trackers.Jira;
 
 internal sealed record JiraCreateIssueRequest(JiraIssueFields Fields, IReadOnlyList<JiraEntityProperty> Properties);
 
-internal sealed record JiraEditIssueRequest(JiraIssueFields Fields);
+/// <summary>
+/// An edit: <c>fields</c> sets values, <c>update</c> applies operations (adding and removing single labels keeps
+/// the labels people added). Jira refuses a field named in both.
+/// </summary>
+internal sealed record JiraEditIssueRequest(JiraIssueFields? Fields = null, JiraIssueUpdate? Update = null);
 
 /// <summary>Issue fields; unset ones are left out, so an edit touches only what it names.</summary>
 internal sealed record JiraIssueFields
@@ -63,12 +67,27 @@ internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Field
 
 internal sealed record JiraTransitionRequest(JiraIdRef Transition);
 
-/// <summary>An edit through <c>update</c> operations rather than <c>fields</c>: adds labels without replacing the others.</summary>
-internal sealed record JiraUpdateIssueRequest(JiraIssueUpdate Update);
+internal sealed record JiraIssueUpdate(
+    IReadOnlyList<JiraLabelOperation>? Labels = null,
+    [property: JsonPropertyName("duedate")] IReadOnlyList<JiraClearOperation>? DueDate = null);
 
-internal sealed record JiraIssueUpdate(IReadOnlyList<JiraLabelOperation> Labels);
+/// <summary>Exactly one of <see cref="Add"/> and <see cref="Remove"/>.</summary>
+internal sealed record JiraLabelOperation(string? Add = null, string? Remove = null);
 
-internal sealed record JiraLabelOperation(string Add);
+/// <summary>
+/// <c>{"set": null}</c>: empties a field. <c>fields</c> cannot say so here, since unset fields are left out of every
+/// request body (so that an edit touches only what it names).
+/// </summary>
+internal sealed record JiraClearOperation
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Set => null;
+}
 
-/// <summary>An ADF document (v3) or a wiki-markup string (v2).</summary>
-internal sealed record JiraCommentRequest(JsonElement Body);
+/// <param name="Body">An ADF document (v3) or a wiki-markup string (v2).</param>
+/// <param name="Properties">The comment's hidden marker as a comment entity property.</param>
+internal sealed record JiraCommentRequest(JsonElement Body, IReadOnlyList<JiraCommentProperty>? Properties = null);
+
+internal sealed record JiraCommentProperty(string Key, JiraCommentMarker Value);
+
+internal sealed record JiraCommentMarker(string Id);

@@ -8,9 +8,9 @@ namespace IncidentBridge.Trackers.Jira;
 /// </summary>
 internal static class WikiDescription
 {
-    public static string Render(IssueContent content, bool ownerMatched)
+    public static string Render(IssueContent content, JiraOwner owner)
     {
-        var footer = Footer(content, ownerMatched);
+        var footer = Footer(content, owner);
         var room = JiraText.MaxDescriptionLength - footer.Length - 2;
         var description = content.Description.Length <= room
             ? content.Description
@@ -18,7 +18,7 @@ internal static class WikiDescription
         return description.Length == 0 ? footer : description + "\n\n" + footer;
     }
 
-    private static string Footer(IssueContent content, bool ownerMatched)
+    private static string Footer(IssueContent content, JiraOwner owner)
     {
         var text = new StringBuilder()
             .Append("*Incident:* ").Append(Link(JiraText.Titled(content.IncidentId, content.IncidentTitle), content.IncidentUrl)).Append('\n')
@@ -28,8 +28,8 @@ internal static class WikiDescription
             text.Append("*Action type:* ").Append(content.ActionType).Append('\n');
         }
 
-        text.Append("*Owner:* ").Append(content.Owner);
-        if (!ownerMatched)
+        text.Append("*Owner:* ").Append(JiraDescriptions.OwnerLine(content, owner));
+        if (owner == JiraOwner.NotMatched)
         {
             text.Append("\n_").Append(JiraDescriptions.OwnerNotMatched).Append('_');
         }

@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using IncidentBridge.Trackers;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 
@@ -29,11 +32,12 @@ public sealed class JiraCreateTests
         Assert.Contains("INC-42 — Checkout errors", description.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("https://bridge.example.com/api/incidents/INC-42", description.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain("could not be matched", description.GetRawText(), StringComparison.Ordinal);
-        Assert.Equal(["incident", "action-item", "P1", "team-payments", JiraIssues.Marker], fields.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["incident", "action-item", "p1", "team-payments", JiraIssues.Marker], fields.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal("2025-03-14", fields.GetProperty("duedate").GetString());
         Assert.Equal("High", fields.GetProperty("priority").GetProperty("name").GetString());
         Assert.Equal("5b10ac8d82e05b22cc7d4ef5", fields.GetProperty("assignee").GetProperty("accountId").GetString());
         Assert.Empty(jira.Requests("GET", "/rest/api/3/user/search"));
+        jira.AssertRequestsFitTheOpenApiDocument();
     }
 
     [Fact]
@@ -100,39 +104,6 @@ public sealed class JiraCreateTests
     }
 
     [Fact]
-    public async Task Done_item_is_transitioned_to_a_done_category_status()
-    {
-        using var jira = JiraServer.Cloud()
-            .AnswersCreate("PAY-15")
-            .Answers("GET", "/rest/api/3/issue/PAY-15/transitions", 200, """
-                {"transitions":[
-                  {"id":"11","name":"Start","to":{"name":"In Progress","statusCategory":{"key":"indeterminate"}}},
-                  {"id":"31","name":"Finish","to":{"name":"Closed","statusCategory":{"key":"done"}}},
-                  {"id":"41","name":"Resolve","to":{"name":"Resolved","statusCategory":{"key":"done"}}}]}
-                """)
-            .Answers("POST", "/rest/api/3/issue/PAY-15/transitions", 204);
-
-        var issue = await jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(done: true), CancellationToken.None);
-
-        Assert.Equal("done", issue.Status);
-        var transition = jira.SingleBody("POST", "/rest/api/3/issue/PAY-15/transitions");
-        Assert.Equal("31", transition.GetProperty("transition").GetProperty("id").GetString());
-    }
-
-    [Fact]
-    public async Task Done_item_stays_open_when_the_workflow_has_no_done_transition()
-    {
-        using var jira = JiraServer.Cloud()
-            .AnswersCreate("PAY-16")
-            .Answers("GET", "/rest/api/3/issue/PAY-16/transitions", 200, """{"transitions":[{"id":"11","to":{"statusCategory":{"key":"indeterminate"}}}]}""");
-
-        var issue = await jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(done: true), CancellationToken.None);
-
-        Assert.Equal("open", issue.Status);
-        Assert.Empty(jira.Requests("POST", "/rest/api/3/issue/PAY-16/transitions"));
-    }
-
-    [Fact]
     public async Task Route_components_issue_type_and_custom_fields_are_sent_as_given()
     {
         using var jira = JiraServer.Cloud().AnswersCreate("PAY-17");
@@ -166,19 +137,61 @@ public sealed class JiraCreateTests
     }
 
     [Fact]
-    public async Task Update_puts_summary_due_date_priority_and_assignee()
+    public async Task Owner_jira_refuses_to_assign_is_left_unassigned_with_a_note()
     {
-        using var jira = JiraServer.Cloud().Answers("PUT", "/rest/api/3/issue/PAY-12", 204);
-        var existing = new TrackerIssue("PAY-12", "u", "open");
-        var issue = JiraIssues.New(new TrackerAssignee(null, "acc-1", null)) with { Priority = "P0", DueDate = new DateOnly(2025, 4, 1) };
+        using var jira = JiraServer.Cloud().AnswersCreate("PAY-19");
+        jira.Mock.Given(Request.Create().WithPath(IssuePath).UsingPost().WithBody(new JsonPartialMatcher(new { fields = new { assignee = new { accountId = "acc-1" } } })))
+            .AtPriority(-1)
+            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { errorMessages = Array.Empty<string>(), errors = new { assignee = "User 'acc-1' cannot be assigned issues." } }));
 
-        await jira.Tracker.UpdateAsync(JiraIssues.Target(), existing.Key, issue, CancellationToken.None);
+        var issue = await jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(new TrackerAssignee(null, "acc-1", null)), CancellationToken.None);
 
-        var fields = jira.SingleBody("PUT", "/rest/api/3/issue/PAY-12").GetProperty("fields");
-        Assert.Equal("Add a canary for payments-api", fields.GetProperty("summary").GetString());
-        Assert.Equal("2025-04-01", fields.GetProperty("duedate").GetString());
-        Assert.Equal("Highest", fields.GetProperty("priority").GetProperty("name").GetString());
-        Assert.Equal("acc-1", fields.GetProperty("assignee").GetProperty("accountId").GetString());
-        Assert.False(fields.TryGetProperty("description", out _));
+        Assert.Equal("PAY-19", issue.Key);
+        Assert.Equal("Owner alice could not be assigned in Jira: User 'acc-1' cannot be assigned issues.", issue.Note);
+        var creates = jira.Bodies("POST", IssuePath);
+        Assert.Equal(2, creates.Count);
+        var fields = creates[1].GetProperty("fields");
+        Assert.False(fields.TryGetProperty("assignee", out _));
+        Assert.Contains("alice (could not be assigned in Jira)", fields.GetProperty("description").GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be matched", fields.GetProperty("description").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Data_Center_owner_jira_refuses_to_assign_is_named_in_the_wiki_description()
+    {
+        using var jira = JiraServer.DataCenter("pat-456").AnswersCreate("OPS-7", api: "2");
+        jira.Mock.Given(Request.Create().WithPath("/rest/api/2/issue").UsingPost().WithBody(new JsonPartialMatcher(new { fields = new { assignee = new { name = "asmith" } } })))
+            .AtPriority(-1)
+            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { errors = new { assignee = "User 'asmith' cannot be assigned issues." } }));
+
+        var issue = await jira.Tracker.CreateAsync(JiraIssues.Target("OPS"), JiraIssues.New(new TrackerAssignee(null, "asmith", null)), CancellationToken.None);
+
+        Assert.NotNull(issue.Note);
+        var description = jira.Bodies("POST", "/rest/api/2/issue")[1].GetProperty("fields").GetProperty("description").GetString();
+        Assert.Contains("*Owner:* alice (could not be assigned in Jira)", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_refused_for_another_field_is_not_sent_again()
+    {
+        using var jira = JiraServer.Cloud().Answers("POST", IssuePath, 400, """{"errorMessages":[],"errors":{"priority":"Field 'priority' cannot be set."}}""");
+
+        var error = await Assert.ThrowsAsync<TrackerRejectedException>(
+            () => jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(new TrackerAssignee(null, "acc-1", null)), CancellationToken.None));
+
+        Assert.Contains("priority: Field 'priority' cannot be set.", error.Message, StringComparison.Ordinal);
+        Assert.Single(jira.Requests("POST", IssuePath));
+    }
+
+    [Fact]
+    public async Task Refused_assignee_without_an_assignee_sent_is_rejected_as_it_came()
+    {
+        using var jira = JiraServer.Cloud().Answers("POST", IssuePath, 400, """{"errors":{"assignee":"Field 'assignee' is required."}}""");
+
+        var error = await Assert.ThrowsAsync<TrackerRejectedException>(
+            () => jira.Tracker.CreateAsync(JiraIssues.Target(), JiraIssues.New(), CancellationToken.None));
+
+        Assert.Contains("assignee: Field 'assignee' is required.", error.Message, StringComparison.Ordinal);
+        Assert.Single(jira.Requests("POST", IssuePath));
     }
 }

@@ -3,7 +3,7 @@ using IncidentBridge.Trackers;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 
-/// <summary>Builders for what the dispatcher hands the tracker.</summary>
+/// <summary>Builders for what the dispatcher hands the tracker, and for what Jira answers about its issues.</summary>
 internal static class JiraIssues
 {
     public const string Marker = "incidentbridge-0123456789abcdef0123";
@@ -17,6 +17,7 @@ internal static class JiraIssues
     public static TrackerTarget Target(string project = "PAY") =>
         new("Jira", project, null, null, [], [], new Dictionary<string, JsonElement>());
 
+    /// <summary>An item as the dispatcher hands it over: its labels already hold the lowercase priority and the marker.</summary>
     public static NewTrackerIssue New(TrackerAssignee? assignee = null, bool done = false) =>
         new(
             Marker,
@@ -31,9 +32,21 @@ internal static class JiraIssues
                 "Checkout outage postmortem",
                 "https://bridge.example.com/api/incidents/INC-42",
                 null),
-            ["incident", "action-item", "P1", "team payments", Marker],
+            ["incident", "action-item", "p1", "team payments", Marker],
             "P1",
             new DateOnly(2025, 3, 14),
             assignee,
             done ? "done" : "open");
+
+    /// <summary>A Cloud comment as <c>GET …/comment?expand=properties</c> lists it: an ADF paragraph, and properties when given.</summary>
+    public static object Comment(string id, string text, params object[] properties) =>
+        new
+        {
+            id,
+            body = new { type = "doc", version = 1, content = new[] { new { type = "paragraph", content = new[] { new { type = "text", text } } } } },
+            properties,
+        };
+
+    /// <summary>The comment property IncidentBridge writes with <paramref name="hiddenId"/>.</summary>
+    public static object MarkerProperty(string hiddenId) => new { key = "incidentbridge", value = new { id = hiddenId } };
 }

@@ -2,7 +2,7 @@ using IncidentBridge.Trackers;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 
-/// <summary>The week-4 review's flag: the <c>overdue</c> label and a comment on the issue.</summary>
+/// <summary>The week-4 review's flag: the <c>overdue</c> label and a comment on the issue, at most once.</summary>
 public sealed class JiraOverdueTests
 {
     private const string IssuePath = "/rest/api/3/issue/PAY-7";
@@ -12,7 +12,7 @@ public sealed class JiraOverdueTests
     [Fact]
     public async Task Flag_overdue_adds_the_overdue_label_without_replacing_others_then_posts_an_ADF_comment()
     {
-        using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).Answers("POST", CommentPath, 201, """{"id":"10010"}""");
+        using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).AnswersComments("PAY-7").Answers("POST", CommentPath, 201, """{"id":"10010"}""");
 
         await jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
@@ -23,10 +23,26 @@ public sealed class JiraOverdueTests
         var paragraph = Assert.Single(body.GetProperty("content").EnumerateArray());
         Assert.Equal("paragraph", paragraph.GetProperty("type").GetString());
         Assert.Equal(
-            ["text:Overdue: due 2025-03-14.", "hardBreak:", "text:Please update the action item or its due date."],
+            ["text:Overdue: due 2025-03-14.", "hardBreak:", "text:Please update the action item or its due date.", "hardBreak:", "hardBreak:", "text:[incidentbridge:incidentbridge-0:overdue]"],
             paragraph.GetProperty("content").EnumerateArray().Select(n => $"{n.GetProperty("type").GetString()}:{(n.TryGetProperty("text", out var t) ? t.GetString() : "")}"));
         var order = jira.Mock.LogEntries.Select(e => e.RequestMessage?.Method).ToList();
-        Assert.Equal(["PUT", "POST"], order);
+        Assert.Equal(["PUT", "GET", "POST"], order);
+        jira.AssertRequestsFitTheOpenApiDocument();
+    }
+
+    [Fact]
+    public async Task Overdue_comment_already_on_the_issue_is_not_posted_again()
+    {
+        var overdue = new TrackerComment(JiraIssues.Marker, "overdue", Comment);
+        using var jira = JiraServer.Cloud()
+            .Answers("PUT", IssuePath, 204)
+            .AnswersComments("PAY-7", [JiraIssues.Comment("10010", Comment, JiraIssues.MarkerProperty(overdue.HiddenId))])
+            .Answers("POST", CommentPath, 201, """{"id":"10011"}""");
+
+        await jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", overdue, CancellationToken.None);
+
+        Assert.Single(jira.Requests("PUT", IssuePath));
+        Assert.Empty(jira.Requests("POST", CommentPath));
     }
 
     [Fact]
@@ -34,11 +50,12 @@ public sealed class JiraOverdueTests
     {
         using var jira = JiraServer.DataCenter("pat-456")
             .Answers("PUT", "/rest/api/2/issue/OPS-5", 204)
+            .AnswersComments("OPS-5", "2")
             .Answers("POST", "/rest/api/2/issue/OPS-5/comment", 201, """{"id":"10010"}""");
 
         await jira.Tracker.FlagOverdueAsync(JiraIssues.Target("OPS"), "OPS-5", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None);
 
-        Assert.Equal(Comment, jira.SingleBody("POST", "/rest/api/2/issue/OPS-5/comment").GetProperty("body").GetString());
+        Assert.StartsWith(Comment + "\n\n", jira.SingleBody("POST", "/rest/api/2/issue/OPS-5/comment").GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.Equal("overdue", jira.SingleBody("PUT", "/rest/api/2/issue/OPS-5").GetProperty("update").GetProperty("labels")[0].GetProperty("add").GetString());
     }
 
@@ -58,7 +75,7 @@ public sealed class JiraOverdueTests
     [Fact]
     public async Task Comment_answered_503_is_not_retried_since_it_may_have_been_posted()
     {
-        using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).Answers("POST", CommentPath, 503);
+        using var jira = JiraServer.Cloud().Answers("PUT", IssuePath, 204).AnswersComments("PAY-7").Answers("POST", CommentPath, 503);
 
         await Assert.ThrowsAsync<TrackerUnavailableException>(
             () => jira.Tracker.FlagOverdueAsync(JiraIssues.Target(), "PAY-7", new TrackerComment("incidentbridge-0", "overdue", Comment), CancellationToken.None));

@@ -18,10 +18,11 @@ public sealed class JiraSearchTests
         Assert.Equal(jira.Mock.Url + "/browse/PAY-7", issue.Url);
         var search = jira.SingleBody("POST", "/rest/api/3/search/jql");
         Assert.Equal($"project = \"PAY\" AND labels = \"{JiraIssues.Marker}\"", search.GetProperty("jql").GetString());
-        Assert.Equal(["summary", "status"], search.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
-        Assert.Equal(2, search.GetProperty("maxResults").GetInt32());
+        Assert.Equal(["summary", "status", "resolution"], search.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(10, search.GetProperty("maxResults").GetInt32());
         Assert.False(search.TryGetProperty("startAt", out _));
         Assert.Empty(jira.Requests("POST", "/rest/api/3/search"));
+        jira.AssertRequestsFitTheOpenApiDocument();
     }
 
     [Fact]
@@ -42,6 +43,28 @@ public sealed class JiraSearchTests
         var issue = (await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None)).FirstOrDefault();
 
         Assert.Equal("PAY-9", issue?.Key);
+    }
+
+    [Fact]
+    public async Task Every_issue_carrying_the_marker_is_returned_oldest_first()
+    {
+        using var jira = JiraServer.Cloud().AnswersSearch(("PAY-31", "new"), ("PAY-9", "done"), ("PAY-12", "indeterminate"));
+
+        var issues = await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None);
+
+        Assert.Equal(["PAY-9", "PAY-12", "PAY-31"], issues.Select(i => i.Key));
+    }
+
+    [Fact]
+    public async Task Marker_search_reports_an_issue_closed_as_wont_do_as_not_doing()
+    {
+        using var jira = JiraServer.Cloud().Answers("POST", "/rest/api/3/search/jql", 200, """
+            {"issues":[{"id":"1","key":"PAY-7","fields":{"status":{"statusCategory":{"key":"done"}},"resolution":{"name":"Won't Do"}}}],"isLast":true}
+            """);
+
+        var issue = Assert.Single(await jira.Tracker.FindByMarkerAsync(JiraIssues.Target(), JiraIssues.Marker, CancellationToken.None));
+
+        Assert.Equal("not-doing", issue.Status);
     }
 
     [Fact]

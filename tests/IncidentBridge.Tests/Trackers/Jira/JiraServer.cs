@@ -120,6 +120,44 @@ internal sealed class JiraServer : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// The issue as <c>GET issue/{key}</c> answers it, whatever fields and expansions were asked for. Written with
+    /// System.Text.Json, so <paramref name="fields"/> may hold a rendered description (a <see cref="JsonElement"/>).
+    /// </summary>
+    public JiraServer AnswersIssue(string key, object fields, object[]? transitions = null, string api = "3") =>
+        Answers("GET", $"/rest/api/{api}/issue/{key}", 200, JsonSerializer.Serialize(new { id = "10001", key, fields, transitions = transitions ?? [] }));
+
+    /// <summary>An issue in a status of <paramref name="category"/> that offers <paramref name="transitions"/>.</summary>
+    public JiraServer AnswersIssueStatus(string key, string category, object[] transitions, string api = "3") =>
+        AnswersIssue(key, new { status = new { name = "Some status", statusCategory = new { key = category } } }, transitions, api);
+
+    /// <summary>A transition as Jira lists it: the status it leads to, with that status's category.</summary>
+    public static object Transition(string id, string to, string category) =>
+        new { id, name = "To " + to, to = new { name = to, statusCategory = new { key = category } } };
+
+    /// <summary>
+    /// The issue's comments in pages that each answer their own <c>startAt</c>, all with the same <c>total</c>;
+    /// a second call with nothing, or one empty page, is an issue without comments.
+    /// </summary>
+    public JiraServer AnswersComments(string key, params object[][] pages) => AnswersComments(key, "3", pages);
+
+    public JiraServer AnswersComments(string key, string api, params object[][] pages)
+    {
+        var total = pages.Sum(page => page.Length);
+        var startAt = 0;
+        foreach (var page in pages.DefaultIfEmpty([]))
+        {
+            Mock.Given(Request.Create().WithPath($"/rest/api/{api}/issue/{key}/comment").UsingGet().WithParam("startAt", startAt.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { startAt, maxResults = 100, total, comments = page }));
+            startAt += page.Length;
+        }
+
+        return this;
+    }
+
+    /// <summary>Every request so far fits Atlassian's OpenAPI document (Cloud only: the document is v3).</summary>
+    public void AssertRequestsFitTheOpenApiDocument() => JiraOpenApi.AssertFit(Mock.LogEntries);
+
     public JiraServer Answers(string method, string path, int status, string? body = null, string? retryAfter = null)
     {
         var response = Response.Create().WithStatusCode(status);

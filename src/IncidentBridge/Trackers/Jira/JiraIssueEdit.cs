@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace IncidentBridge.Trackers.Jira;
+
+/// <summary>
+/// What an update sends to bring an issue in line with its action item: only what differs from the issue as read,
+/// or nothing at all. Labels go through <c>update</c> operations, one label at a time, so the labels people added
+/// stay; everything else through <c>fields</c>.
+/// </summary>
+internal static class JiraIssueEdit
+{
+    /// <summary>The priority labels the dispatcher writes (the item's priority, lowercase); another one is stale.</summary>
+    private static readonly HashSet<string> PriorityLabels = new(StringComparer.OrdinalIgnoreCase) { "p0", "p1", "p2", "p3" };
+
+    /// <param name="current">The issue's fields as read just before.</param>
+    /// <param name="wanted">Summary, description, due date, priority and assignee as a create would write them; a null priority or assignee leaves the issue's own.</param>
+    /// <param name="labels">Every label the issue should carry (marker included).</param>
+    public static JiraEditIssueRequest? Plan(JiraFoundFields? current, JiraIssueFields wanted, IReadOnlyList<string> labels)
+    {
+        var fields = new JiraIssueFields
+        {
+            Summary = wanted.Summary == current?.Summary ? null : wanted.Summary,
+            Description = SameDescription(current?.Description, wanted.Description) ? null : wanted.Description,
+            DueDate = wanted.DueDate == current?.DueDate ? null : wanted.DueDate,
+            Priority = wanted.Priority is { } priority && priority.Name != current?.Priority?.Name ? priority : null,
+            Assignee = wanted.Assignee is { } assignee && !IsAssigned(current?.Assignee, assignee) ? assignee : null,
+        };
+        var sendFields = fields.Summary is not null || fields.Description is not null || fields.DueDate is not null || fields.Priority is not null || fields.Assignee is not null;
+        var labelOperations = LabelOperations(current?.Labels ?? [], labels);
+        var clearDueDate = wanted.DueDate is null && !string.IsNullOrEmpty(current?.DueDate);
+        if (!sendFields && labelOperations.Count == 0 && !clearDueDate)
+        {
+            return null;
+        }
+
+        var update = labelOperations.Count > 0 || clearDueDate
+            ? new JiraIssueUpdate(labelOperations.Count > 0 ? labelOperations : null, clearDueDate ? [new JiraClearOperation()] : null)
+            : null;
+        return new JiraEditIssueRequest(sendFields ? fields : null, update);
+    }
+
+    /// <summary>The labels missing from <paramref name="current"/> added, and a priority label that is not wanted removed.</summary>
+    private static IReadOnlyList<JiraLabelOperation> LabelOperations(IReadOnlyList<string> current, IReadOnlyList<string> wanted)
+    {
+        var have = current.ToHashSet(StringComparer.Ordinal);
+        var want = wanted.ToHashSet(StringComparer.Ordinal);
+        return current.Where(label => PriorityLabels.Contains(label) && !want.Contains(label)).Distinct(StringComparer.Ordinal).Select(label => new JiraLabelOperation(Remove: label))
+            .Concat(wanted.Where(label => !have.Contains(label)).Distinct(StringComparer.Ordinal).Select(label => new JiraLabelOperation(Add: label)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Compared as JSON values (ADF documents, or wiki strings). Should Jira hand a document back with parts added,
+    /// the two differ and the description is written again: harmless, only not as quiet as it could be.
+    /// </summary>
+    private static bool SameDescription(JsonElement? current, JsonElement? wanted) =>
+        current is { } have && wanted is { } want && JsonElement.DeepEquals(have, want);
+
+    // Cloud names users by accountId, Data Center by name.
+    private static bool IsAssigned(JiraUser? current, JiraUserRef wanted) =>
+        current is not null
+        && (wanted.AccountId is null || wanted.AccountId == current.AccountId)
+        && (wanted.Name is null || wanted.Name == current.Name);
+}
