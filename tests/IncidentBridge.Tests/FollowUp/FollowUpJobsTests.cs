@@ -18,12 +18,13 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
 {
     private static readonly DateTimeOffset Published = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Published);
-    private readonly FakeTracker _jira = new();
+    private FakeTracker _jira = null!;
     private SmtpServerProcess _smtp = null!;
     private WorkerFactory _worker = null!;
 
     public async Task InitializeAsync()
     {
+        _jira = new FakeTracker("Jira", _time);
         _smtp = await SmtpServerProcess.StartAsync();
         _worker = new WorkerFactory(
             postgres.Settings(new Dictionary<string, string?>

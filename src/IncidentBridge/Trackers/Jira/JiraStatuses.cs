@@ -8,9 +8,6 @@ internal static class JiraStatuses
     public const string InProgressCategory = "indeterminate";
     public const string DoneCategory = "done";
 
-    /// <summary>An issue closed without the work being done: neither done nor overdue (CONTRACT §5).</summary>
-    public const string NotDoing = "not-doing";
-
     /// <summary>
     /// The resolutions of Jira's default schemes (Cloud, Data Center, Service Management) that say nobody will do
     /// the work. They sit in the <c>done</c> category like real done work, so only the resolution tells them apart.
@@ -38,7 +35,7 @@ internal static class JiraStatuses
     public static string Of(JiraFoundFields? fields)
     {
         var status = FromCategory(fields?.Status?.StatusCategory?.Key);
-        return status == ActionItemStatus.Done && IsNotDoing(fields?.Resolution?.Name) ? NotDoing : status;
+        return status == ActionItemStatus.Done && IsNotDoing(fields?.Resolution?.Name) ? ActionItemStatus.NotDoing : status;
     }
 
     /// <summary>The category a status asks for; null for <c>open</c> (never moved back to) and anything unknown.</summary>
