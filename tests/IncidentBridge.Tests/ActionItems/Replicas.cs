@@ -6,6 +6,7 @@ using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
 using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.ActionItems;
@@ -57,6 +58,8 @@ internal sealed class Replicas : IAsyncDisposable
                 ["IncidentBridge:ActionItems:RejectedRetryDelay"] = "00:05:00",
             }),
             time,
+            // The hosted dispatcher is stopped below, perhaps before it has started, which the host would take for a crash.
+            services: services => services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore),
             trackers: fake);
         _ = worker.Services;
         await worker.Service<ActionItemDispatcher>().StopAsync(CancellationToken.None);

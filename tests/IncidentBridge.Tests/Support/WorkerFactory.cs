@@ -25,10 +25,12 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
     private readonly ITracker[] _trackers;
+    private readonly Action<IServiceCollection>? _services;
 
-    public WorkerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? directory = null, params ITracker[] trackers)
+    public WorkerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, string? directory = null, Action<IServiceCollection>? services = null, params ITracker[] trackers)
     {
         _trackers = trackers;
+        _services = services;
         // A directory given by the caller is the caller's: it outlives this worker (restart tests).
         _ownsDirectory = directory is null;
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
@@ -109,6 +111,8 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
                     services.AddSingleton(tracker);
                 }
             }
+
+            _services?.Invoke(services);
         });
     }
 
