@@ -27,7 +27,7 @@ internal static class JobsApi
     /// No token of the request's reaches the run: a caller that hangs up (a timeout, a closed terminal) does not cut the
     /// digest short halfway through its owners. The run stops only with the worker, between two sends.
     /// </remarks>
-    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(string name, string? force, JobRunner runner)
+    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(string name, string? force, JobRunner runner, IHostApplicationLifetime lifetime)
     {
         var forced = false;
         if (force is not null && !bool.TryParse(force, out forced))
@@ -56,7 +56,7 @@ internal static class JobsApi
                 Detail = $"The job '{name}' is running on another replica sharing this database; this run was not started. Ask again once it has finished.",
             });
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Only the worker's stopping cancels a run (see remarks); what the job did before it stopped is recorded.
             return Problems.Unavailable($"The worker is stopping: the job '{name}' stopped before it finished. What it did is recorded; the rest is done by its next run.");
