@@ -178,25 +178,135 @@ internal sealed class FollowUpStore(IDatabase database)
             cancellationToken: cancellationToken))).ToList();
     }
 
-    public async Task<bool> DigestSentAsync(string owner, string period, CancellationToken cancellationToken)
+    /// <summary>
+    /// This period's digests as stored: whether the period's run got as far as its plan (<see cref="PlanDigestWeekAsync"/>),
+    /// and the owners it has a row for, sent or not yet.
+    /// </summary>
+    public async Task<DigestWeekRows> DigestWeekAsync(string period, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM digest_sends WHERE owner = @Owner AND period = @Period AND sent_at IS NOT NULL",
-            new { Owner = owner, Period = period },
-            cancellationToken: cancellationToken)) > 0;
+        var planned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM digest_weeks WHERE period = @Period", new { Period = period }, cancellationToken: cancellationToken)) > 0;
+        var rows = await connection.QueryAsync<(string Owner, long? SentAt)>(new CommandDefinition(
+            "SELECT owner, sent_at FROM digest_sends WHERE period = @Period", new { Period = period }, cancellationToken: cancellationToken));
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        var unsent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (owner, sentAt) in rows)
+        {
+            (sentAt is null ? unsent : sent).Add(owner);
+        }
+
+        return new DigestWeekRows(planned, sent, unsent);
     }
 
-    public async Task RecordDigestAsync(string owner, string period, string? email, int items, long? sentAtMs, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the period's run as started and whom it means to mail, in one commit, before its first message: one row per
+    /// owner (<c>sent_at</c> NULL until sent), which is what <c>CatchUpCron</c> completes should the run be cut short.
+    /// </summary>
+    public async Task PlanDigestWeekAsync(string period, IReadOnlyList<(string Owner, string? Email, int Items)> owners, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO digest_weeks (period, planned_at) VALUES (@Period, @NowMs) ON CONFLICT (period) DO NOTHING",
+            new { Period = period, NowMs = nowMs },
+            tx,
+            cancellationToken: cancellationToken));
+        foreach (var (owner, email, items) in owners)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO digest_sends (owner, period, email, items, attempts, sends) VALUES (@Owner, @Period, @Email, @Items, 0, 0)
+                ON CONFLICT (owner, period) DO NOTHING
+                """,
+                new { Owner = owner, Period = period, Email = email, Items = items },
+                tx,
+                cancellationToken: cancellationToken));
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the owner's digest for this period, committed before the message is made: the claim's token, or null when
+    /// the digest was sent already (unless <paramref name="force"/>) or another run holds an unexpired claim on it. One
+    /// statement, so two runs (overlapping, or on two replicas) can never both get it: SQLite has one writer at a time,
+    /// and PostgreSQL's <c>ON CONFLICT DO UPDATE</c> locks the row and checks the <c>WHERE</c> again on the latest row.
+    /// </summary>
+    public async Task<string?> ClaimDigestAsync(
+        string owner, string period, string email, int items, bool force, long nowMs, long claimedUntilMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            """
+            INSERT INTO digest_sends (owner, period, email, items, attempts, sends, claim_token, claimed_until)
+            VALUES (@Owner, @Period, @Email, @Items, 1, 0, @Token, @ClaimedUntil)
+            ON CONFLICT (owner, period) DO UPDATE SET email = excluded.email, items = excluded.items, attempts = digest_sends.attempts + 1,
+                claim_token = excluded.claim_token, claimed_until = excluded.claimed_until
+            WHERE (digest_sends.sent_at IS NULL OR @Force = 1) AND (digest_sends.claimed_until IS NULL OR digest_sends.claimed_until <= @NowMs)
+            RETURNING claim_token
+            """,
+            new
+            {
+                Owner = owner, Period = period, Email = email, Items = items, Token = Guid.NewGuid().ToString("N"),
+                ClaimedUntil = claimedUntilMs, Force = force ? 1 : 0, NowMs = nowMs,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The SMTP server accepted the owner's digest: recorded whatever became of the claim meanwhile (the message is out),
+    /// and the claim ends if it is still <paramref name="token"/>'s.
+    /// </summary>
+    public async Task RecordDigestSentAsync(string owner, string period, string token, long sentAtMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO digest_sends (owner, period, email, items, attempts, sent_at, last_error) VALUES (@Owner, @Period, @Email, @Items, 1, @SentAt, @Error)
-            ON CONFLICT (owner, period) DO UPDATE SET email = excluded.email, items = excluded.items, attempts = digest_sends.attempts + 1,
-                sent_at = COALESCE(excluded.sent_at, digest_sends.sent_at), last_error = excluded.last_error
+            UPDATE digest_sends SET sent_at = @SentAt, sends = sends + 1, last_error = NULL,
+                claimed_until = CASE WHEN claim_token = @Token THEN NULL ELSE claimed_until END,
+                claim_token = CASE WHEN claim_token = @Token THEN NULL ELSE claim_token END
+            WHERE owner = @Owner AND period = @Period
             """,
-            new { Owner = owner, Period = period, Email = email, Items = items, SentAt = sentAtMs, Error = error },
+            new { Owner = owner, Period = period, Token = token, SentAt = sentAtMs },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The claimed digest was not sent (<paramref name="error"/> says why): the claim ends, so the next run may try.</summary>
+    public async Task ReleaseDigestAsync(string owner, string period, string token, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE digest_sends SET last_error = @Error, claim_token = NULL, claimed_until = NULL
+            WHERE owner = @Owner AND period = @Period AND claim_token = @Token
+            """,
+            new { Owner = owner, Period = period, Token = token, Error = error },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A digest that could not even be tried (no address, the run's SMTP connection is gone): counted and said why.</summary>
+    public async Task RecordDigestFailureAsync(string owner, string period, string? email, int items, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO digest_sends (owner, period, email, items, attempts, sends, last_error) VALUES (@Owner, @Period, @Email, @Items, 1, 0, @Error)
+            ON CONFLICT (owner, period) DO UPDATE SET email = excluded.email, items = excluded.items, attempts = digest_sends.attempts + 1,
+                last_error = excluded.last_error
+            """,
+            new { Owner = owner, Period = period, Email = email, Items = items, Error = error },
             cancellationToken: cancellationToken));
     }
 }
+
+/// <summary>
+/// One period's digest rows: <paramref name="Planned"/> once the period's run has decided whom to mail; the owners
+/// with a row, by whether their digest has been sent.
+/// </summary>
+internal sealed record DigestWeekRows(bool Planned, IReadOnlySet<string> Sent, IReadOnlySet<string> Unsent);

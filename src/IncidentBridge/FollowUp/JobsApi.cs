@@ -23,8 +23,11 @@ internal static class JobsApi
     private static async Task<Ok<JobsOverview>> ListAsync(JobCatalog catalog, CancellationToken cancellationToken) =>
         TypedResults.Ok(await catalog.DescribeAsync(cancellationToken));
 
-    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(
-        string name, string? force, JobRunner runner, CancellationToken cancellationToken)
+    /// <remarks>
+    /// No token of the request's reaches the run: a caller that hangs up (a timeout, a closed terminal) does not cut the
+    /// digest short halfway through its owners. The run stops only with the worker, between two sends.
+    /// </remarks>
+    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(string name, string? force, JobRunner runner, IHostApplicationLifetime lifetime)
     {
         var forced = false;
         if (force is not null && !bool.TryParse(force, out forced))
@@ -39,7 +42,7 @@ internal static class JobsApi
 
         try
         {
-            var result = await runner.RunNowAsync(name, new JobRunOptions(forced), cancellationToken);
+            var result = await runner.RunNowAsync(name, new JobRunOptions(forced), CancellationToken.None);
             return result is null ? Problems.NotFound($"There is no job '{name}'.") : TypedResults.Ok(result);
         }
         catch (JobRunningElsewhereException)
@@ -53,7 +56,12 @@ internal static class JobsApi
                 Detail = $"The job '{name}' is running on another replica sharing this database; this run was not started. Ask again once it has finished.",
             });
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Only the worker's stopping cancels a run (see remarks); what the job did before it stopped is recorded.
+            return Problems.Unavailable($"The worker is stopping: the job '{name}' stopped before it finished. What it did is recorded; the rest is done by its next run.");
+        }
+        catch (Exception ex)
         {
             // Logged by the runner with the exception; the answer names the kind of failure only.
             return TypedResults.Problem(new ProblemDetails

@@ -20,4 +20,10 @@ internal static class FollowUpJobKeys
 
     /// <summary>The one cron trigger of a job; a stable key is what lets a restart replace it instead of adding a second.</summary>
     public static TriggerKey TriggerFor(JobKey job) => new($"{job.Name}-cron", Group);
+
+    /// <summary>
+    /// The digest's second trigger (<c>Jobs:OverdueDigest:CatchUpCron</c>): it fires the same job, which
+    /// <see cref="FollowUpQuartzJob"/> runs as a catch-up (<see cref="JobRunOptions.CatchUp"/>) when this key fired it.
+    /// </summary>
+    public static readonly TriggerKey OverdueDigestCatchUp = new("overdue-digest-catch-up", Group);
 }

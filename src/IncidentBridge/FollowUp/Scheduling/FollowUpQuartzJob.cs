@@ -7,7 +7,8 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// through the same <see cref="JobRunner"/> the API uses. Nothing escapes <see cref="Execute"/>: an exception out of a
 /// job would be Quartz's to handle, and the trigger must simply fire again on its next time.
 /// <c>[DisallowConcurrentExecution]</c>: a fire that comes round while the last run of the same job is still going
-/// waits for it instead of starting a second.
+/// waits for it instead of starting a second. The digest's catch-up trigger fires the same job as a catch-up
+/// (<see cref="JobRunOptions.CatchUp"/>), so it, too, waits for a run of the digest under way rather than overlap it.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class FollowUpQuartzJob(JobRunner runner, ILogger<FollowUpQuartzJob> logger) : IJob
@@ -17,7 +18,8 @@ internal sealed class FollowUpQuartzJob(JobRunner runner, ILogger<FollowUpQuartz
         var name = context.JobDetail.Key.Name;
         try
         {
-            if (await runner.RunNowAsync(name, new JobRunOptions(Force: false), cancellationToken) is null)
+            var catchUp = context.Trigger.Key.Equals(FollowUpJobKeys.OverdueDigestCatchUp);
+            if (await runner.RunNowAsync(name, new JobRunOptions(Force: false, catchUp), cancellationToken) is null)
             {
                 JobsLog.NoSuchJob(logger, context.Trigger.Key, name);
             }

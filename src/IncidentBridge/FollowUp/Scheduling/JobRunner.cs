@@ -12,6 +12,9 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// replica at once runs once. The clustered Quartz store already fires each trigger on one replica; the lock is what
 /// keeps a manual run and a scheduled one on different replicas apart.
 /// Records each job's last run for <c>GET /api/jobs</c>, and counts every run.
+/// A run has its own cancellation: it stops when the worker stops (<see cref="IHostApplicationLifetime.ApplicationStopping"/>)
+/// or when its starter's token says (Quartz's, at scheduler shutdown), never because an HTTP caller went away; the API
+/// passes no token of the request's (CONTRACT §4: the job runs to its end even if the caller hangs up).
 /// </summary>
 internal sealed class JobRunner
 {
@@ -22,8 +25,9 @@ internal sealed class JobRunner
     private readonly JobMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<JobRunner> _logger;
+    private readonly CancellationToken _stopping;
 
-    public JobRunner(IEnumerable<IFollowUpJob> jobs, IDatabase database, JobMetrics metrics, TimeProvider time, ILogger<JobRunner> logger)
+    public JobRunner(IEnumerable<IFollowUpJob> jobs, IDatabase database, JobMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
     {
         _jobs = new Dictionary<string, IFollowUpJob>(StringComparer.Ordinal);
         foreach (var job in jobs)
@@ -40,6 +44,7 @@ internal sealed class JobRunner
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _stopping = lifetime.ApplicationStopping;
     }
 
     public IReadOnlyCollection<string> JobNames => _jobs.Keys;
@@ -51,6 +56,7 @@ internal sealed class JobRunner
     /// <summary>
     /// Runs the job called <paramref name="name"/> once it is not running here already; null when there is no such job.
     /// A job that throws is recorded and counted as failed, and the exception goes on to the caller.
+    /// <paramref name="cancellationToken"/> stops the run as the worker's stopping does; pass none to have it run to its end.
     /// </summary>
     /// <exception cref="JobRunningElsewhereException">Another replica is running the job: this one did not start it.</exception>
     public async Task<JobResult?> RunNowAsync(string name, JobRunOptions options, CancellationToken cancellationToken)
@@ -59,6 +65,9 @@ internal sealed class JobRunner
         {
             return null;
         }
+
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping);
+        cancellationToken = run.Token;
 
         var gate = _gates[name];
         if (gate.CurrentCount == 0)

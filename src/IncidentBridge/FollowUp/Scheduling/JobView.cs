@@ -3,7 +3,8 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// <summary>
 /// One job in <c>GET /api/jobs</c>. <paramref name="Available"/>: an <see cref="IFollowUpJob"/> implements it (a
 /// scheduled name without one fires and does nothing). <paramref name="NextFireTime"/> is the scheduler's, null without
-/// a scheduler; <paramref name="LastRun"/> is this process's last run, scheduled or manual.
+/// a scheduler; <paramref name="LastRun"/> is this process's last run, scheduled or manual. <paramref name="CatchUp"/>:
+/// the digest's catch-up schedule (null for the other jobs).
 /// </summary>
 internal sealed record JobView(
     string Name,
@@ -11,4 +12,8 @@ internal sealed record JobView(
     string? Cron,
     string? TimeZone,
     DateTimeOffset? NextFireTime,
-    JobRunRecord? LastRun);
+    JobRunRecord? LastRun,
+    JobCatchUpView? CatchUp = null);
+
+/// <summary>When a job's catch-up fires (<c>Jobs:OverdueDigest:CatchUpCron</c>, in the job's time zone).</summary>
+internal sealed record JobCatchUpView(string Cron, DateTimeOffset? NextFireTime);

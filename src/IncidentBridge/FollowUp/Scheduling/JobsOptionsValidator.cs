@@ -15,6 +15,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Cron(failures, "StatusSync:Cron", options.StatusSync.Cron);
         Cron(failures, "FollowUpReview:Cron", options.FollowUpReview.Cron);
         Cron(failures, "OverdueDigest:Cron", options.OverdueDigest.Cron);
+        Cron(failures, "OverdueDigest:CatchUpCron", options.OverdueDigest.CatchUpCron);
         if (!TryFindTimeZone(options.OverdueDigest.TimeZone, out _))
         {
             failures.Add($"{JobsOptions.Section}:OverdueDigest:TimeZone '{options.OverdueDigest.TimeZone}' is not a time zone this machine knows: give an IANA id such as 'UTC' or 'Europe/Berlin'.");

@@ -70,16 +70,25 @@ internal static class JobsRegistration
         foreach (var key in FollowUpJobKeys.All)
         {
             quartz.AddJob<FollowUpQuartzJob>(job => job.WithIdentity(key).WithDescription($"IFollowUpJob '{key.Name}'").StoreDurably());
-            quartz.AddTrigger<FollowUpQuartzJob>((services, trigger) =>
-            {
-                var schedule = JobSchedule.From(services.GetRequiredService<IOptions<JobsOptions>>().Value).Single(s => s.Job.Equals(key));
-                trigger.ForJob(key)
-                    .WithIdentity(schedule.Trigger)
-                    .WithDescription($"IncidentBridge:Jobs cron for {key.Name}")
-                    .WithCronSchedule(schedule.Cron, cron => cron
-                        .InTimeZone(schedule.TimeZone)
-                        .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
-            });
+            AddCronTrigger(quartz, key, catchUp: false);
         }
+
+        AddCronTrigger(quartz, FollowUpJobKeys.OverdueDigest, catchUp: true);
     }
+
+    /// <remarks>
+    /// A missed catch-up fire is not run late (<see cref="CronTriggerMisfireInstruction.DoNothing"/>): the job's own
+    /// misfire already runs once on start, and the next catch-up is at most one cron period away.
+    /// </remarks>
+    private static void AddCronTrigger(IQuartzBuilder quartz, JobKey key, bool catchUp) =>
+        quartz.AddTrigger<FollowUpQuartzJob>((services, trigger) =>
+        {
+            var schedule = JobSchedule.From(services.GetRequiredService<IOptions<JobsOptions>>().Value).Single(s => s.Job.Equals(key) && s.CatchUp == catchUp);
+            trigger.ForJob(key)
+                .WithIdentity(schedule.Trigger)
+                .WithDescription(catchUp ? $"IncidentBridge:Jobs:OverdueDigest:CatchUpCron for {key.Name}" : $"IncidentBridge:Jobs cron for {key.Name}")
+                .WithCronSchedule(schedule.Cron, cron => cron
+                    .InTimeZone(schedule.TimeZone)
+                    .WithMisfireInstruction(catchUp ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed));
+        });
 }

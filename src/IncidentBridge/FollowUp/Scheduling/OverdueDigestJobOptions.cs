@@ -11,4 +11,11 @@ internal sealed class OverdueDigestJobOptions
     /// follows their daylight-saving changes.
     /// </summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// Quartz cron, read in <see cref="TimeZone"/>, of the catch-up: it completes a week whose run was cut short or failed
+    /// (SMTP down, a crash, the worker stopping), mailing only the owners not yet sent that ISO week. Hourly by default,
+    /// so a failed Monday run is finished within the hour rather than a week later.
+    /// </summary>
+    public string CatchUpCron { get; set; } = "0 0 * * * ?";
 }

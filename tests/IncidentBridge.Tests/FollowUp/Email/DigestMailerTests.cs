@@ -73,7 +73,7 @@ public sealed class DigestMailerTests
     [Fact]
     public async Task Without_an_SMTP_host_every_digest_is_reported_not_sent_because_email_is_not_configured()
     {
-        var mailer = new DigestMailer(Options.Create(new EmailOptions()), _log);
+        var mailer = new DigestMailer(Options.Create(new EmailOptions()), new MailKitSmtpSessions(), TimeProvider.System, _log);
 
         var report = await mailer.SendAsync([Digests.For("alice", Digests.Item()), Digests.For("bob", Digests.Item())], CancellationToken.None);
 
@@ -164,6 +164,8 @@ public sealed class DigestMailerTests
                     Timeout = TimeSpan.FromSeconds(10),
                 },
             }),
+            new MailKitSmtpSessions(),
+            TimeProvider.System,
             _log);
 
     /// <summary>Every item description starts with its owner's name: no message may carry another owner's item.</summary>

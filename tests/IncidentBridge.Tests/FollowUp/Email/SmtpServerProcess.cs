@@ -10,6 +10,8 @@ namespace IncidentBridge.Tests.FollowUp.Email;
 /// A real SMTP server for the digest tests: Debian's <c>python3-aiosmtpd</c> run by the system python on a free
 /// loopback port. It keeps each message as an .eml file with a JSON sidecar (envelope recipients and the client's
 /// address, which tells connections apart), refuses the recipients it is told to with 550, and accepts one login.
+/// It can also hold a message at its MAIL FROM until the test releases it (to look at the worker between two messages,
+/// or to stop it mid-run), and drop the connection at a MAIL FROM (<see cref="SmtpServerBehaviour"/>).
 /// </summary>
 internal sealed class SmtpServerProcess : IAsyncDisposable
 {
@@ -47,7 +49,10 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts the server; <paramref name="refusedRecipients"/> are answered 550 at RCPT TO.</summary>
-    public static async Task<SmtpServerProcess> StartAsync(params string[] refusedRecipients)
+    public static Task<SmtpServerProcess> StartAsync(params string[] refusedRecipients) =>
+        StartAsync(new SmtpServerBehaviour { Refused = refusedRecipients });
+
+    public static async Task<SmtpServerProcess> StartAsync(SmtpServerBehaviour behaviour)
     {
         if (!File.Exists(Python))
         {
@@ -57,7 +62,9 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("incidentbridge-smtp-").FullName;
         var script = Path.Combine(directory, "server.py");
         var mail = Directory.CreateDirectory(Path.Combine(directory, "mail")).FullName;
+        var config = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(script, Script);
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { refused = behaviour.Refused, hold = behaviour.Hold, drop = behaviour.Drop }));
         var port = FreePort();
 
         var start = new ProcessStartInfo(Python)
@@ -67,7 +74,7 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { script, mail, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Username, Password }.Concat(refusedRecipients))
+        foreach (var argument in new[] { script, mail, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Username, Password, config })
         {
             start.ArgumentList.Add(argument);
         }
@@ -103,6 +110,13 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
             .OrderBy(m => m.Envelope.Sequence)
             .Select(m => new ReceivedMail(m.Envelope.Recipients, m.Envelope.Peer, MimeMessage.Load(m.Eml)))];
     }
+
+    /// <summary>Waits until the server holds the <paramref name="mail"/>th MAIL FROM (1-based, over its whole life), unanswered.</summary>
+    public Task WaitUntilHoldingAsync(int mail) =>
+        Support.Eventually.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(_directory, $"holding-{mail}"))), held => held, $"the SMTP server holds MAIL FROM #{mail}");
+
+    /// <summary>Lets the server answer the held <paramref name="mail"/>th MAIL FROM and go on with that message.</summary>
+    public void Release(int mail) => File.WriteAllText(Path.Combine(_directory, $"release-{mail}"), "");
 
     public async ValueTask DisposeAsync()
     {
@@ -166,7 +180,7 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
     // Writes the sidecar first and renames the .eml into place last, so a reader never sees half a message.
     // Exits when stdin closes: if the test host dies without disposing, the server does not outlive it.
     private const string Script = """
-        import itertools, json, os, sys
+        import asyncio, itertools, json, os, sys
         try:
             from aiosmtpd.controller import Controller
             from aiosmtpd.smtp import AuthResult
@@ -174,9 +188,14 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
             print("python3-aiosmtpd is not installed", file=sys.stderr)
             sys.exit(3)
 
-        mail_dir, port, username, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-        refused = {a.lower() for a in sys.argv[5:]}
+        mail_dir, port, username, password, config_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+        control_dir = os.path.dirname(config_path)
+        with open(config_path) as f:
+            config = json.load(f)
+        refused = {a.lower() for a in config["refused"]}
+        hold, drop = set(config["hold"]), set(config["drop"])
         sequence = itertools.count(1)
+        mails = itertools.count(1)
 
         def authenticate(server, session, envelope, mechanism, auth_data):
             ok = getattr(auth_data, "login", None) == username.encode() and getattr(auth_data, "password", None) == password.encode()
@@ -184,6 +203,19 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
             return AuthResult(success=ok, handled=False)
 
         class Handler:
+            async def handle_MAIL(self, server, session, envelope, address, mail_options):
+                n = next(mails)
+                if n in drop:
+                    server.transport.abort()
+                    return "421 4.4.2 connection dropped"
+                if n in hold:
+                    open(os.path.join(control_dir, "holding-%d" % n), "w").close()
+                    while not os.path.exists(os.path.join(control_dir, "release-%d" % n)):
+                        await asyncio.sleep(0.01)
+                envelope.mail_from = address
+                envelope.mail_options.extend(mail_options)
+                return "250 OK"
+
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
                 if address.lower() in refused:
                     return "550 5.1.1 <%s>: mailbox unavailable" % address
@@ -206,4 +238,18 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
         sys.stdin.read()
         controller.stop()
         """;
+}
+
+/// <summary>
+/// What the test SMTP server does besides accepting mail: recipients it refuses (550 at RCPT TO), and MAIL FROM commands
+/// (numbered from 1 over the server's life) it holds until <see cref="SmtpServerProcess.Release"/> or answers by dropping
+/// the connection.
+/// </summary>
+internal sealed record SmtpServerBehaviour
+{
+    public IReadOnlyList<string> Refused { get; init; } = [];
+
+    public IReadOnlyList<int> Hold { get; init; } = [];
+
+    public IReadOnlyList<int> Drop { get; init; } = [];
 }

@@ -8,6 +8,7 @@ internal sealed class FakeFollowUpJob(string name) : IFollowUpJob
     private int _runs;
     private int _running;
     private int _maxRunning;
+    private readonly List<JobRunOptions> _options = [];
 
     public string Name => name;
 
@@ -23,6 +24,18 @@ internal sealed class FakeFollowUpJob(string name) : IFollowUpJob
 
     public JobRunOptions? LastOptions { get; private set; }
 
+    /// <summary>The options of every run so far, in the order they started.</summary>
+    public IReadOnlyList<JobRunOptions> Options
+    {
+        get
+        {
+            lock (_options)
+            {
+                return [.. _options];
+            }
+        }
+    }
+
     public async Task<JobResult> RunAsync(JobRunOptions options, CancellationToken cancellationToken)
     {
         var running = Interlocked.Increment(ref _running);
@@ -31,6 +44,11 @@ internal sealed class FakeFollowUpJob(string name) : IFollowUpJob
         {
             var run = Interlocked.Increment(ref _runs);
             LastOptions = options;
+            lock (_options)
+            {
+                _options.Add(options);
+            }
+
             var startedAt = DateTimeOffset.UtcNow;
             if (Duration > TimeSpan.Zero)
             {

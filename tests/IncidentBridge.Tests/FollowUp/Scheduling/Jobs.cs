@@ -16,6 +16,7 @@ internal static class Jobs
         ["IncidentBridge:Jobs:FollowUpReview:Cron"] = "0 0 8 * * ?",
         ["IncidentBridge:Jobs:OverdueDigest:Cron"] = "0 30 6 ? * TUE",
         ["IncidentBridge:Jobs:OverdueDigest:TimeZone"] = "Europe/Berlin",
+        ["IncidentBridge:Jobs:OverdueDigest:CatchUpCron"] = "0 45 5 * * ?",
     };
 
     public static Dictionary<string, string?> With(this Dictionary<string, string?> settings, string key, string? value)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using IncidentBridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
@@ -86,6 +87,23 @@ public sealed class JobsApiTests
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
         Assert.Equal(3, statusSync.Runs);
         Assert.Equal(1, statusSync.MaxConcurrentRuns);
+    }
+
+    [Fact]
+    public async Task Run_is_stopped_by_the_worker_stopping_and_answers_503()
+    {
+        var digest = new FakeFollowUpJob(Jobs.OverdueDigest) { Duration = TimeSpan.FromMinutes(5) };
+        await using var host = await JobsHost.StartAsync([digest], Jobs.QuietCrons());
+        var client = host.CreateClient();
+
+        var call = client.PostAsync("/api/jobs/overdue-digest/run", null);
+        await Eventually.UntilAsync(() => Task.FromResult(digest.Runs), runs => runs == 1, "the run started");
+        var stopping = host.App.StopAsync();
+        var response = await call.WaitAsync(TimeSpan.FromSeconds(20));
+        await stopping;
+
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("cancelled", host.App.Services.GetRequiredService<IncidentBridge.FollowUp.Scheduling.JobRunner>().LastRun(Jobs.OverdueDigest)?.Outcome);
     }
 
     [Fact]

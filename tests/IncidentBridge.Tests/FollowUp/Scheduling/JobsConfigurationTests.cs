@@ -13,6 +13,8 @@ public sealed class JobsConfigurationTests
     [InlineData("IncidentBridge:Jobs:StatusSync:Cron", "*/5 * * * *")]
     [InlineData("IncidentBridge:Jobs:FollowUpReview:Cron", "every day")]
     [InlineData("IncidentBridge:Jobs:OverdueDigest:Cron", "0 0 9 ? * FUNDAY")]
+    [InlineData("IncidentBridge:Jobs:OverdueDigest:CatchUpCron", "hourly")]
+    [InlineData("IncidentBridge:Jobs:OverdueDigest:CatchUpCron", "0 * * * *")]
     [InlineData("IncidentBridge:Jobs:OverdueDigest:TimeZone", "Mars/Olympus_Mons")]
     [InlineData("IncidentBridge:Jobs:FollowUpReview:ReviewAfterDays", "0")]
     [InlineData("IncidentBridge:Jobs:SchedulerName", " ")]

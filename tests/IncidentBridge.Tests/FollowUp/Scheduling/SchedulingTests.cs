@@ -27,6 +27,27 @@ public sealed class SchedulingTests
         var digestLocal = TimeZoneInfo.ConvertTime(digest.NextFireTimeUtc ?? default, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
         Assert.Equal((DayOfWeek.Tuesday, new TimeSpan(6, 30, 0)), (digestLocal.DayOfWeek, digestLocal.TimeOfDay));
         Assert.Equal(CronTriggerMisfireInstruction.FireAndProceed, digest.MisfireInstruction);
+        var catchUp = Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(FollowUpJobKeys.OverdueDigestCatchUp));
+        Assert.Equal(FollowUpJobKeys.OverdueDigest, catchUp.JobKey);
+        Assert.Equal(("0 45 5 * * ?", "Europe/Berlin"), (catchUp.CronExpressionString, catchUp.TimeZone.Id));
+        AssertNextFireMatchesCron(catchUp);
+        Assert.Equal(CronTriggerMisfireInstruction.DoNothing, catchUp.MisfireInstruction);
+    }
+
+    [Fact]
+    public async Task Catch_up_cron_runs_the_digest_as_a_catch_up_and_its_own_cron_does_not()
+    {
+        var digest = new FakeFollowUpJob(Jobs.OverdueDigest);
+        await using var host = await JobsHost.StartAsync([digest], Jobs.QuietCrons().With("IncidentBridge:Jobs:OverdueDigest:CatchUpCron", "* * * * * ?"));
+        await host.RunningSchedulerAsync();
+
+        await Eventually.UntilAsync(() => Task.FromResult(digest.Runs), runs => runs >= 1, "the catch-up fired");
+        await host.CreateClient().PostAsync("/api/jobs/overdue-digest/run", null);
+
+        var runs = digest.Options;
+        Assert.Single(runs, o => !o.CatchUp);
+        Assert.Contains(runs, o => o.CatchUp);
+        Assert.All(runs, o => Assert.False(o.Force));
     }
 
     [Fact]
@@ -44,7 +65,12 @@ public sealed class SchedulingTests
             var stored = await StoredCronsAsync(directory, schedulerName);
 
             Assert.Equal(
-                [("follow-up-review-cron", "0 0 8 * * ?", "UTC"), ("overdue-digest-cron", "0 30 6 ? * TUE", "Europe/Berlin"), ("status-sync-cron", "0 15 3 * * ?", "UTC")],
+                [
+                    ("follow-up-review-cron", "0 0 8 * * ?", "UTC"),
+                    ("overdue-digest-catch-up", "0 45 5 * * ?", "Europe/Berlin"),
+                    ("overdue-digest-cron", "0 30 6 ? * TUE", "Europe/Berlin"),
+                    ("status-sync-cron", "0 15 3 * * ?", "UTC"),
+                ],
                 stored);
         }
         finally
@@ -76,7 +102,8 @@ public sealed class SchedulingTests
 
             var stored = await StoredCronsAsync(directory, schedulerName);
             Assert.Equal(("overdue-digest-cron", "0 0 7 ? * FRI", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-cron"));
-            Assert.Equal(3, stored.Count);
+            Assert.Equal(("overdue-digest-catch-up", "0 45 5 * * ?", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-catch-up"));
+            Assert.Equal(4, stored.Count);
         }
         finally
         {
