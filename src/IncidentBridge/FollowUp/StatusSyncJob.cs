@@ -178,7 +178,18 @@ internal sealed partial class StatusSyncJob(
     /// </summary>
     private async Task<(TrackerIssue? Keep, bool Duplicates)> HealAsync(ITracker tracker, TrackerTarget target, ActionItemRow item, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        var carriers = await tracker.FindByMarkerAsync(target, item.Marker, cancellationToken);
+        var carriers = (await tracker.FindByMarkerAsync(target, item.Marker, cancellationToken)).ToList();
+        if (item.TrackerKey is { } recorded && !carriers.Any(c => c.Key == recorded))
+        {
+            // The search may lag behind the item's own issue: read it directly. Gone means it moved (or was deleted);
+            // Jira answers a moved issue's old key with its new one.
+            if (await tracker.GetAsync(target, recorded, cancellationToken) is { } mine && carriers.All(c => c.Key != mine.Key))
+            {
+                carriers.Add(mine);
+                carriers.Sort((a, b) => IssueNumber(a.Key).CompareTo(IssueNumber(b.Key)));
+            }
+        }
+
         if (carriers.Count == 0)
         {
             return (null, false);
@@ -201,6 +212,18 @@ internal sealed partial class StatusSyncJob(
         }
 
         return (keep, carriers.Count > 1);
+    }
+
+    /// <summary>PAY-12 → 12, acme/payments#7 → 7: within one project or repository, the lower number is the older issue.</summary>
+    private static long IssueNumber(string key)
+    {
+        var digits = key.Length;
+        while (digits > 0 && char.IsAsciiDigit(key[digits - 1]))
+        {
+            digits--;
+        }
+
+        return long.TryParse(key.AsSpan(digits), out var number) ? number : long.MaxValue;
     }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Action item {ActionItemId} is now {Status} (was {Previous}) per {IssueKey}")]

@@ -35,9 +35,11 @@ namespace IncidentBridge.Tests.ActionItems;
 /// <item>where the tracker's search never lagged past <c>SearchSettle</c> and no create landed later than that after
 /// we gave up on it, no duplicate was ever made, not even one later closed.</item>
 /// </list>
-/// A failure names the seed; <c>Schedule(seed)</c> replays it.
+/// A failure names the seed; <c>Schedule(seed)</c> replays it. The fake sits at the <c>ITracker</c> seam, where the
+/// faults mean the same for Jira and GitHub; the HTTP clients behind that seam are tested against WireMock fakes of
+/// each tracker (tests/IncidentBridge.Tests/Trackers).
 /// </summary>
-public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int schedules) : IAsyncLifetime
+public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : IAsyncLifetime
 {
     private static readonly TimeSpan Settle = Replicas.Settle;
     private static readonly string[] Owners = ["Bob", "Carol", "Dave"];
@@ -46,7 +48,7 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
 
     private Replicas _replicas = null!;
 
-    public async Task InitializeAsync() => _replicas = await Replicas.StartAsync(postgres);
+    public async Task InitializeAsync() => _replicas = await Replicas.StartAsync(postgres, tracker: tracker);
 
     public async Task DisposeAsync() => await _replicas.DisposeAsync();
 
@@ -252,6 +254,9 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
     private sealed record SimItem(string Id, string Description, string Owner, string Priority, string Due, string FirstStatus);
 
     public sealed class OnSqlite() : ExactlyOnceSimulationTests(null, 1000);
+
+    /// <summary>The same schedules against a GitHub-shaped tracker (keys <c>owner/repo#n</c>).</summary>
+    public sealed class OnSqliteWithGitHub() : ExactlyOnceSimulationTests(null, 300, "GitHub");
 
     [Collection(PostgresCollection.Name)]
     public sealed class OnPostgres(PostgresServer postgres) : ExactlyOnceSimulationTests(postgres, 300);

@@ -190,6 +190,43 @@ public abstract class ExactlyOnceTests(PostgresServer? postgres) : IAsyncLifetim
         Assert.True(Jira.All.Single(i => i.Key != older.Key).ClosedAsDuplicate);
     }
 
+    [Fact]
+    public async Task Own_issue_missing_from_a_lagging_search_is_not_taken_for_moved()
+    {
+        Jira.SearchLag = TimeSpan.FromMinutes(10);
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
+        await _replicas.DispatchAsync();
+        var item = await _replicas.ItemAsync(_incident);
+        var copy = Jira.AddByHand(item.Marker, Assert.Single(Jira.All).Request);
+        copy.VisibleAt = _replicas.Time.GetUtcNow();
+
+        var result = await _replicas.RunAsync<StatusSyncJob>();
+
+        Assert.Equal(item.TrackerKey, (await _replicas.ItemAsync(_incident)).TrackerKey);
+        Assert.True(copy.ClosedAsDuplicate);
+        Assert.False(result.Counts.ContainsKey("moved"));
+    }
+
+    [Fact]
+    public async Task Issue_found_by_its_marker_is_recorded_even_when_its_update_is_refused()
+    {
+        Jira.LoseNextCreateAnswer();
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
+        await _replicas.DispatchAsync();
+        Jira.Faults = operation => operation == "update" ? new Fault(FaultKind.Refuse) : Fault.None;
+        _replicas.Time.Advance(Replicas.Settle);
+
+        await _replicas.DispatchAsync();
+
+        var item = await _replicas.ItemAsync(_incident);
+        Assert.Equal(Assert.Single(Jira.All).Key, item.TrackerKey);
+        Assert.Equal(SyncState.Rejected, item.SyncState);
+        Jira.Faults = null;
+        await SettleAsync();
+        Assert.Single(Jira.All);
+        Assert.Equal(1, Jira.CreateCalls);
+    }
+
     private async Task SettleAsync()
     {
         for (var pass = 0; pass < 20 && (await _replicas.ItemsAsync(_incident)).Any(i => i.SyncState != SyncState.Synced); pass++)
