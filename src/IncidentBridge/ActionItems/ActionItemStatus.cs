@@ -9,3 +9,21 @@ internal static class ActionItemStatus
     /// <summary>Closed without doing it (Jira's Won't Do and kin, GitHub's not planned): neither done nor overdue.</summary>
     public const string NotDoing = "not-doing";
 }
+
+/// <summary>Where an action item stands with its tracker issue.</summary>
+internal static class SyncState
+{
+    /// <summary>The postmortem is not published yet: no issue is made.</summary>
+    public const string Held = "held";
+
+    /// <summary>Waiting for the dispatcher (new, changed, or retrying after an outage or rate limit).</summary>
+    public const string Pending = "pending";
+
+    public const string Synced = "synced";
+
+    /// <summary>The tracker refused the issue (its error is kept); retried after a restart or an hour.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The name the API shows (an item waiting for its tracker is <c>pending-sync</c>).</summary>
+    public static string Display(string state) => state == Pending ? "pending-sync" : state;
+}

@@ -5,7 +5,11 @@ using IncidentBridge.Trackers;
 
 namespace IncidentBridge.ActionItems;
 
-/// <summary>Action items and their outbox state. Claims are leases, like the inbox's, so replicas share the work.</summary>
+/// <summary>
+/// The <c>action_items</c> table: items, their outbox state and their follow-up flags; every statement that reads or
+/// writes it is here. Claims are leases, like the inbox's, so replicas share the work. Methods named <c>…InAsync</c> run
+/// in the caller's transaction; the others open a connection of their own.
+/// </summary>
 internal sealed class ActionItemStore(IDatabase database)
 {
     public const string Columns = """
@@ -17,11 +21,11 @@ internal sealed class ActionItemStore(IDatabase database)
         next_attempt_at AS NextAttemptAt, sync_error AS SyncError
         """;
 
-    public static async Task<IReadOnlyList<ActionItemRow>> ForPostmortemAsync(DbTransaction tx, string postmortemId) =>
+    public static async Task<IReadOnlyList<ActionItemRow>> ForPostmortemInAsync(DbTransaction tx, string postmortemId) =>
         (await Connection(tx).QueryAsync<ActionItemRow>(
             $"SELECT {Columns} FROM action_items WHERE postmortem_id = @PostmortemId ORDER BY position, seq", new { PostmortemId = postmortemId }, tx)).ToList();
 
-    public static Task InsertAsync(DbTransaction tx, ActionItemRow item, long nowMs) =>
+    public static Task InsertInAsync(DbTransaction tx, ActionItemRow item, long nowMs) =>
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO action_items (id, postmortem_id, incident_id, item_key, position, marker, description, type, owner, priority, due_date,
@@ -41,7 +45,7 @@ internal sealed class ActionItemStore(IDatabase database)
     /// dispatcher may be recording an older revision at this moment: it then leaves the item pending). The sync state
     /// moves only between held and pending here; the tracker link, lease and recorded steps are the dispatcher's.
     /// </summary>
-    public static Task UpdateContentAsync(DbTransaction tx, ActionItemRow item, bool contentChanged, bool published, long nowMs) =>
+    public static Task UpdateContentInAsync(DbTransaction tx, ActionItemRow item, bool contentChanged, bool published, long nowMs) =>
         Connection(tx).ExecuteAsync(
             """
             UPDATE action_items SET position = @Position, description = @Description, type = @Type, owner = @Owner, priority = @Priority,
@@ -259,6 +263,106 @@ internal sealed class ActionItemStore(IDatabase database)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM action_items WHERE sync_state IN ('pending', 'rejected')", cancellationToken: cancellationToken));
     }
+
+    /// <summary>Every tracker target that holds at least one of our issues.</summary>
+    public async Task<IReadOnlyList<(string Tracker, string Target)>> SyncTargetsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT DISTINCT tracker, tracker_target FROM action_items WHERE tracker_key IS NOT NULL AND tracker IS NOT NULL AND tracker_target IS NOT NULL",
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Our item for a tracker issue: by its marker label first (it survives a move), else by its key in that target.</summary>
+    public async Task<ActionItemRow?> ItemForAsync(string tracker, string target, string? marker, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<ActionItemRow>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM action_items
+            WHERE (@Marker IS NOT NULL AND marker = @Marker) OR (tracker = @Tracker AND tracker_target = @Target AND tracker_key = @Key)
+            ORDER BY CASE WHEN marker = @Marker THEN 0 ELSE 1 END LIMIT 1
+            """,
+            new { Tracker = tracker, Target = target, Marker = marker, Key = key },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Takes the tracker's view of an item: its key and link (a moved issue has new ones) and its state.</summary>
+    public async Task ApplyTrackerStateAsync(string itemId, string key, string url, string status, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url,
+                   done_at = CASE WHEN @Status = 'done' THEN COALESCE(done_at, @NowMs) ELSE NULL END,
+                   status = @Status, updated_at = @NowMs
+            WHERE id = @Id
+            """,
+            new { Id = itemId, Key = key, Url = url, Status = status, NowMs = nowMs },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The item's issue is now <paramref name="key"/> (the oldest of several carrying its marker). Its revision is bumped and
+    /// its own status queued, so the dispatcher puts the item's text and status on that issue; a dispatcher recording a step
+    /// on the old issue at this moment leaves the item pending (its record is fenced by the key).
+    /// </summary>
+    public async Task FollowKeptIssueAsync(string itemId, string key, string url, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url, revision = revision + 1,
+                   status_pending = CASE WHEN status IN ('in-progress', 'done') THEN 1 ELSE 0 END,
+                   sync_state = 'pending', next_attempt_at = @NowMs, updated_at = @NowMs
+            WHERE id = @Id
+            """,
+            new { Id = itemId, Key = key, Url = url, NowMs = nowMs },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The items of a postmortem still to be flagged overdue (not done, not removed, not flagged yet).</summary>
+    public async Task<IReadOnlyList<ActionItemRow>> UnflaggedItemsAsync(string postmortemId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM action_items WHERE postmortem_id = @Id AND removed_at IS NULL AND overdue_flagged_at IS NULL ORDER BY position",
+            new { Id = postmortemId },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task MarkFlaggedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id",
+            new { Id = itemId, NowMs = nowMs, Error = error },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every action item past its due date on <paramref name="today"/> (yyyy-MM-dd) and not done, with its incident's title.</summary>
+    public async Task<IReadOnlyList<(ActionItemRow Item, string IncidentTitle, string? RelatedIncidentId)>> OverdueAsync(string today, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ActionItemRow, string, string?, (ActionItemRow, string, string?)>(new CommandDefinition(
+            $"""
+            SELECT {Columns},
+                   (SELECT title FROM incidents WHERE id = action_items.incident_id) AS IncidentTitle,
+                   (SELECT related_incident_id FROM incidents WHERE id = action_items.incident_id) AS RelatedIncidentId
+            FROM action_items
+            WHERE status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
+            ORDER BY owner, due_date
+            """,
+            new { Today = today },
+            cancellationToken: cancellationToken),
+            (item, title, related) => (item, title, related),
+            splitOn: "IncidentTitle,RelatedIncidentId");
+        return rows.ToList();
+    }
+
+    /// <summary>The item is known by a new key from now on (ids given later to items that had none); its marker stays.</summary>
+    public static Task RekeyInAsync(DbTransaction tx, string id, string key, long nowMs) =>
+        Connection(tx).ExecuteAsync("UPDATE action_items SET item_key = @Key, updated_at = @NowMs WHERE id = @Id", new { Id = id, Key = key, NowMs = nowMs }, tx);
 
     private static DbConnection Connection(DbTransaction tx) =>
         tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.ActionItems;
 
-/// <summary><c>GET /api/action-items?owner=&amp;status=open|in-progress|done&amp;overdue=true</c> (CONTRACT §4).</summary>
+/// <summary><c>GET /api/action-items?owner=&amp;status=open|in-progress|done&amp;overdue=true</c>.</summary>
 internal static class ActionItemsApi
 {
     public static IEndpointRouteBuilder MapActionItemsApi(this IEndpointRouteBuilder app)
@@ -41,3 +41,28 @@ internal static class ActionItemsApi
 }
 
 internal sealed record ActionItemPage(IReadOnlyList<ActionItemView> Items);
+
+/// <summary>An action item in the API: its tracker issue, due date, status and whether it is overdue.</summary>
+internal sealed record ActionItemView(
+    string Id,
+    string Key,
+    string PostmortemId,
+    string IncidentId,
+    string Description,
+    string? Type,
+    string Owner,
+    string Priority,
+    string? DueDate,
+    string Status,
+    bool Overdue,
+    string? Tracker,
+    string? TrackerKey,
+    string? TrackerUrl,
+    string SyncState,
+    string? SyncError,
+    bool Removed)
+{
+    public static ActionItemView From(ActionItemRow row, DateOnly today) => new(
+        row.Id, row.ItemKey, row.PostmortemId, row.IncidentId, row.Description, row.Type, row.Owner, row.Priority, row.DueDate, row.Status,
+        row.IsOverdue(today), row.Tracker, row.TrackerKey, row.TrackerUrl, ActionItems.SyncState.Display(row.SyncState), row.SyncError, row.RemovedAt is not null);
+}

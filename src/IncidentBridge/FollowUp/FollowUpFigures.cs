@@ -74,3 +74,14 @@ internal sealed record FollowUpFigures(
 
 /// <summary>Open (not done, overdue included), overdue, and done action items.</summary>
 internal sealed record FollowUpCounts(int Open, int Overdue, int Done);
+
+/// <summary>One action item as the follow-up figures see it (times in Unix milliseconds, due date yyyy-MM-dd).</summary>
+internal sealed record FollowUpRow(
+    string Owner,
+    string Priority,
+    string Status,
+    string? DueDate,
+    string IncidentLabels,
+    long CreatedAt,
+    long? DoneAt,
+    long? PublishedAt);

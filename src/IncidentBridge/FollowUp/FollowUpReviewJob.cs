@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.FollowUp;
 
 /// <summary>
-/// The seeds' "Week 4: review action item progress" (CONTRACT §6 follow-up-review). Each postmortem published
+/// The postmortem practice's "Week 4: review action item progress". Each postmortem published
 /// <c>ReviewAfterDays</c> ago or more and not yet reviewed has its items reviewed: those past their due date and
 /// not done are flagged overdue — a comment and the <c>overdue</c> label on the issue, and a timeline entry — once
 /// each. The outcome is stored on the postmortem. A tracker outage leaves the postmortem unreviewed, so the
@@ -48,7 +48,7 @@ internal sealed partial class FollowUpReviewJob(
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var all = (await items.ForPostmortemAsync(postmortem.Id, cancellationToken)).Where(i => i.RemovedAt is null).ToList();
-        var unflagged = (await store.UnflaggedItemsAsync(postmortem.Id, cancellationToken)).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var unflagged = (await items.UnflaggedItemsAsync(postmortem.Id, cancellationToken)).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
         var overdue = all.Where(i => i.IsOverdue(today)).ToList();
         var finished = true;
         foreach (var item in overdue.Where(i => unflagged.Contains(i.Id)))
@@ -108,7 +108,7 @@ internal sealed partial class FollowUpReviewJob(
             result.Problem($"Action item {item.Id} is overdue but its issue could not be flagged: {error}");
         }
 
-        await store.MarkFlaggedAsync(item.Id, nowMs, error, cancellationToken);
+        await items.MarkFlaggedAsync(item.Id, nowMs, error, cancellationToken);
         await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
             $"Action item {item.ItemKey} is {days} days overdue (due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, owner {item.Owner}){(item.TrackerKey is null ? "" : $": flagged on {item.TrackerKey}")}",
             null, $"overdue:{item.Id}", cancellationToken);

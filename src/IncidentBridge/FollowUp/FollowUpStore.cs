@@ -5,20 +5,9 @@ using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp;
 
-/// <summary>The follow-up jobs' SQL: sync watermarks, tracker state, the week-4 review, digest sends.</summary>
+/// <summary>The follow-up jobs' own tables: sync watermarks, the week-4 review on postmortems, digest sends; and the follow-up figures' query. Action items are <see cref="ActionItemStore"/>'s.</summary>
 internal sealed class FollowUpStore(IDatabase database)
 {
-    private static readonly string ItemColumns = ActionItemStore.Columns;
-
-    /// <summary>Every tracker target that holds at least one of our issues.</summary>
-    public async Task<IReadOnlyList<(string Tracker, string Target)>> SyncTargetsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            "SELECT DISTINCT tracker, tracker_target FROM action_items WHERE tracker_key IS NOT NULL AND tracker IS NOT NULL AND tracker_target IS NOT NULL",
-            cancellationToken: cancellationToken))).ToList();
-    }
-
     public async Task<long?> SyncedFromAsync(string tracker, string target, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -38,54 +27,6 @@ internal sealed class FollowUpStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>Our item for a tracker issue: by its marker label first (it survives a move), else by its key in that target.</summary>
-    public async Task<ActionItemRow?> ItemForAsync(string tracker, string target, string? marker, string key, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<ActionItemRow>(new CommandDefinition(
-            $"""
-            SELECT {ItemColumns} FROM action_items
-            WHERE (@Marker IS NOT NULL AND marker = @Marker) OR (tracker = @Tracker AND tracker_target = @Target AND tracker_key = @Key)
-            ORDER BY CASE WHEN marker = @Marker THEN 0 ELSE 1 END LIMIT 1
-            """,
-            new { Tracker = tracker, Target = target, Marker = marker, Key = key },
-            cancellationToken: cancellationToken));
-    }
-
-    /// <summary>Takes the tracker's view of an item: its key and link (a moved issue has new ones) and its state.</summary>
-    public async Task ApplyTrackerStateAsync(string itemId, string key, string url, string status, long nowMs, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url,
-                   done_at = CASE WHEN @Status = 'done' THEN COALESCE(done_at, @NowMs) ELSE NULL END,
-                   status = @Status, updated_at = @NowMs
-            WHERE id = @Id
-            """,
-            new { Id = itemId, Key = key, Url = url, Status = status, NowMs = nowMs },
-            cancellationToken: cancellationToken));
-    }
-
-    /// <summary>
-    /// The item's issue is now <paramref name="key"/> (the oldest of several carrying its marker). Its revision is bumped and
-    /// its own status queued, so the dispatcher puts the item's text and status on that issue; a dispatcher recording a step
-    /// on the old issue at this moment leaves the item pending (its record is fenced by the key).
-    /// </summary>
-    public async Task FollowKeptIssueAsync(string itemId, string key, string url, long nowMs, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url, revision = revision + 1,
-                   status_pending = CASE WHEN status IN ('in-progress', 'done') THEN 1 ELSE 0 END,
-                   sync_state = 'pending', next_attempt_at = @NowMs, updated_at = @NowMs
-            WHERE id = @Id
-            """,
-            new { Id = itemId, Key = key, Url = url, NowMs = nowMs },
-            cancellationToken: cancellationToken));
-    }
-
     /// <summary>Published postmortems whose week-4 review is due (published at or before <paramref name="cutoffMs"/>, not reviewed).</summary>
     public async Task<IReadOnlyList<PostmortemRow>> DueForReviewAsync(long cutoffMs, CancellationToken cancellationToken)
     {
@@ -100,25 +41,6 @@ internal sealed class FollowUpStore(IDatabase database)
             cancellationToken: cancellationToken))).ToList();
     }
 
-    /// <summary>The items of a postmortem still to be flagged overdue (not done, not removed, not flagged yet).</summary>
-    public async Task<IReadOnlyList<ActionItemRow>> UnflaggedItemsAsync(string postmortemId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
-            $"SELECT {ItemColumns} FROM action_items WHERE postmortem_id = @Id AND removed_at IS NULL AND overdue_flagged_at IS NULL ORDER BY position",
-            new { Id = postmortemId },
-            cancellationToken: cancellationToken))).ToList();
-    }
-
-    public async Task MarkFlaggedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id",
-            new { Id = itemId, NowMs = nowMs, Error = error },
-            cancellationToken: cancellationToken));
-    }
-
     public async Task SetReviewedAsync(string postmortemId, long nowMs, string review, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -126,26 +48,6 @@ internal sealed class FollowUpStore(IDatabase database)
             "UPDATE postmortems SET reviewed_at = @NowMs, review = @Review WHERE id = @Id",
             new { Id = postmortemId, NowMs = nowMs, Review = review },
             cancellationToken: cancellationToken));
-    }
-
-    /// <summary>Every action item past its due date on <paramref name="today"/> (yyyy-MM-dd) and not done, with its incident's title.</summary>
-    public async Task<IReadOnlyList<(ActionItemRow Item, string IncidentTitle, string? RelatedIncidentId)>> OverdueAsync(string today, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ActionItemRow, string, string?, (ActionItemRow, string, string?)>(new CommandDefinition(
-            $"""
-            SELECT {ItemColumns},
-                   (SELECT title FROM incidents WHERE id = action_items.incident_id) AS IncidentTitle,
-                   (SELECT related_incident_id FROM incidents WHERE id = action_items.incident_id) AS RelatedIncidentId
-            FROM action_items
-            WHERE status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
-            ORDER BY owner, due_date
-            """,
-            new { Today = today },
-            cancellationToken: cancellationToken),
-            (item, title, related) => (item, title, related),
-            splitOn: "IncidentTitle,RelatedIncidentId");
-        return rows.ToList();
     }
 
     /// <summary>Incidents that repeat one of <paramref name="incidentIds"/> (their <c>related_incident_id</c>), newest first.</summary>

@@ -7,7 +7,7 @@ namespace IncidentBridge.FollowUp;
 
 /// <summary>
 /// <c>POST /api/jobs/{status-sync|follow-up-review|overdue-digest}/run?force=</c> runs a job now and answers what it
-/// did (CONTRACT §4), or <c>409</c> when another replica on the same database is running that job right now;
+/// did, or <c>409</c> when another replica on the same database is running that job right now;
 /// <c>GET /api/jobs</c> lists the jobs with their schedules, next fire times and last runs.
 /// </summary>
 internal static class JobsApi

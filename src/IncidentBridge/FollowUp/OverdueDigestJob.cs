@@ -9,7 +9,7 @@ using Quartz;
 namespace IncidentBridge.FollowUp;
 
 /// <summary>
-/// The weekly overdue digest (CONTRACT §6): one e-mail per owner who has overdue action items, over one SMTP
+/// The weekly overdue digest: one e-mail per owner who has overdue action items, over one SMTP
 /// connection, with the repeat incidents whose follow-ups are late. Each owner gets one digest per ISO week (in the
 /// digest's time zone), unless a run is forced; an owner without an e-mail address is reported, never silently skipped.
 /// </summary>
@@ -37,6 +37,7 @@ namespace IncidentBridge.FollowUp;
 /// </remarks>
 internal sealed partial class OverdueDigestJob(
     FollowUpStore store,
+    ActionItemStore items,
     IncidentStore incidents,
     OwnerDirectory owners,
     DigestMailer mailer,
@@ -67,7 +68,7 @@ internal sealed partial class OverdueDigestJob(
         }
 
         var today = week.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var overdue = await store.OverdueAsync(today, cancellationToken);
+        var overdue = await items.OverdueAsync(today, cancellationToken);
         var digests = new List<OwnerDigest>();
         var unaddressed = new List<(string Owner, int Items)>();
         foreach (var owned in overdue.GroupBy(o => o.Item.Owner, StringComparer.Ordinal))

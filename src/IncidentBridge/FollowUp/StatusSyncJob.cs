@@ -19,6 +19,7 @@ namespace IncidentBridge.FollowUp;
 /// </summary>
 internal sealed partial class StatusSyncJob(
     FollowUpStore store,
+    ActionItemStore items,
     IncidentStore incidents,
     IEnumerable<ITracker> trackers,
     ActionItemMetrics metrics,
@@ -34,7 +35,7 @@ internal sealed partial class StatusSyncJob(
     {
         var result = new JobResultBuilder(JobName, time.GetUtcNow());
         var byName = trackers.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
-        foreach (var (trackerName, target) in await store.SyncTargetsAsync(cancellationToken))
+        foreach (var (trackerName, target) in await items.SyncTargetsAsync(cancellationToken))
         {
             result.Add("targets");
             if (!byName.TryGetValue(trackerName, out var tracker))
@@ -109,7 +110,7 @@ internal sealed partial class StatusSyncJob(
     /// <summary>Applies one change; false when it must be listed again next time (its item has no issue recorded yet).</summary>
     private async Task<bool> ApplyAsync(ITracker tracker, TrackerTarget trackerTarget, string target, TrackerIssueChange change, Dictionary<string, string> kept, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        var found = await store.ItemForAsync(tracker.Name, target, change.Marker, change.Key, cancellationToken);
+        var found = await items.ItemForAsync(tracker.Name, target, change.Marker, change.Key, cancellationToken);
         if (found is not { TrackerKey: { } recordedKey } item)
         {
             // An item whose create is in doubt is the dispatcher's: it finds its issue by marker under its lease. Whether
@@ -128,7 +129,7 @@ internal sealed partial class StatusSyncJob(
                 if (duplicates && kept0 is not null && keep != recordedKey)
                 {
                     // The item follows the oldest issue, and puts its own text and status on it (the dispatcher's work).
-                    await store.FollowKeptIssueAsync(item.Id, kept0.Key, kept0.Url, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+                    await items.FollowKeptIssueAsync(item.Id, kept0.Key, kept0.Url, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
                     result.Add("updated");
                     return true;
                 }
@@ -149,7 +150,7 @@ internal sealed partial class StatusSyncJob(
         }
 
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await store.ApplyTrackerStateAsync(item.Id, change.Key, change.Url, statusChanged ? change.Status : item.Status, nowMs, cancellationToken);
+        await items.ApplyTrackerStateAsync(item.Id, change.Key, change.Url, statusChanged ? change.Status : item.Status, nowMs, cancellationToken);
         result.Add("updated");
         if (moved)
         {

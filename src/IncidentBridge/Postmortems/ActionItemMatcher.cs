@@ -5,7 +5,7 @@ namespace IncidentBridge.Postmortems;
 
 /// <summary>
 /// Pairs the action items of a re-posted postmortem with the items stored from earlier posts, so that each issue stays
-/// with its action whatever happens to the rows around it (CONTRACT §4: a row number is not an identity). In order:
+/// with its action whatever happens to the rows around it (a row number is not an identity). In order:
 /// <list type="number">
 /// <item>An item with an id is the stored item with that key (removed ones included: it comes back).</item>
 /// <item>An item without one is a stored item with the same description (case and spacing ignored). Rows may repeat a

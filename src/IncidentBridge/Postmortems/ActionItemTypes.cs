@@ -1,6 +1,6 @@
 namespace IncidentBridge.Postmortems;
 
-/// <summary>What an action item does about the incident (CONTRACT §4): prevent, detect, mitigate, or process.</summary>
+/// <summary>What an action item does about the incident: prevent, detect, mitigate, or process.</summary>
 internal static class ActionItemTypes
 {
     public const string Prevent = "prevent";

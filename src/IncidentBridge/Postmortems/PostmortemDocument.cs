@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace IncidentBridge.Postmortems;
 
 /// <summary>
-/// A postmortem as written (CONTRACT §4 JSON model, or read from one of the Markdown templates): values are
+/// A postmortem as written (the JSON model, or read from one of the Markdown templates): values are
 /// raw text, <see cref="PostmortemNormalizer"/> checks and normalises them.
 /// </summary>
 internal sealed record PostmortemDocument

@@ -33,14 +33,14 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             return PostmortemIntakeResult.NoIncident;
         }
 
-        var existing = await PostmortemStore.FindByIncidentAsync(tx, incidentId);
+        var existing = await PostmortemStore.FindByIncidentInAsync(tx, incidentId);
         var id = existing?.Id ?? IdFor(incidentId);
         var publishedAt = postmortem.PublishedAt?.ToUnixTimeMilliseconds()
             ?? (postmortem.IsPublished ? existing?.PublishedAt ?? nowMs : null);
         var row = new PostmortemRow(
             0, id, incidentId, postmortem.Title, postmortem.Status, postmortem.Severity, postmortem.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             publishedAt, format, JsonSerializer.Serialize(postmortem.Document, PostmortemJsonContext.Default.PostmortemDocument), existing?.CreatedAt ?? nowMs, nowMs);
-        await PostmortemStore.UpsertAsync(tx, row, body);
+        await PostmortemStore.UpsertInAsync(tx, row, body);
 
         var changes = await ReconcileItemsAsync(tx, row, postmortem, nowMs);
         var kind = existing is null ? TimelineKinds.PostmortemPosted : TimelineKinds.PostmortemUpdated;
@@ -55,7 +55,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
 
     private async Task<ItemChanges> ReconcileItemsAsync(DbTransaction tx, PostmortemRow postmortem, Postmortem posted, long nowMs)
     {
-        var stored = await ActionItemStore.ForPostmortemAsync(tx, postmortem.Id);
+        var stored = await ActionItemStore.ForPostmortemInAsync(tx, postmortem.Id);
         var markers = stored.Select(r => r.Marker).ToHashSet(StringComparer.Ordinal);
         var matches = ActionItemMatcher.Match(stored, posted.ActionItems, key => markers.Contains(ActionItemMarker.For(postmortem.IncidentId, key)));
         var published = posted.IsPublished;
@@ -70,7 +70,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
                 next++;
                 var marker = MarkerFor(postmortem.IncidentId, match.Key, markers);
                 markers.Add(marker);
-                await ActionItemStore.InsertAsync(tx, new ActionItemRow
+                await ActionItemStore.InsertInAsync(tx, new ActionItemRow
                 {
                     Id = $"AI-{postmortem.Id[3..]}-{next}",
                     PostmortemId = postmortem.Id,
@@ -94,7 +94,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             if (row.ItemKey != match.Key)
             {
                 // The author gave the item an id: it is known by that from now on. Its marker, stored, stays.
-                await RekeyAsync(tx, row.Id, match.Key, nowMs);
+                await ActionItemStore.RekeyInAsync(tx, row.Id, match.Key, nowMs);
                 LogRekeyed(row.Id, row.ItemKey, match.Key);
             }
 
@@ -112,7 +112,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
                 || !published && row.TrackerKey is null && row.SyncState != SyncState.Held;
             if (updated != row || contentChanged || wakes)
             {
-                await ActionItemStore.UpdateContentAsync(tx, updated, contentChanged, published, nowMs);
+                await ActionItemStore.UpdateContentInAsync(tx, updated, contentChanged, published, nowMs);
                 changes.Changed += contentChanged ? 1 : 0;
             }
         }
@@ -121,7 +121,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         foreach (var removed in stored.Where(r => r.RemovedAt is null && !kept.Contains(r.Id)))
         {
             // An item removed before it had an issue is held: it makes none. One with an issue keeps it.
-            await ActionItemStore.UpdateContentAsync(tx, removed with { RemovedAt = nowMs }, false, removed.TrackerKey is not null && published, nowMs);
+            await ActionItemStore.UpdateContentInAsync(tx, removed with { RemovedAt = nowMs }, false, removed.TrackerKey is not null && published, nowMs);
             var issue = removed.TrackerKey is null ? "it had no issue yet" : $"its issue {removed.TrackerKey} is kept";
             await IncidentStore.AppendTimelineAsync(tx, postmortem.IncidentId, nowMs, TimelineKinds.ActionItemRemoved,
                 $"Action item {removed.ItemKey} was removed from the postmortem; {issue}: {removed.Description}", null, $"removed:{removed.Id}:{nowMs}");
@@ -171,9 +171,6 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         return marker;
     }
 
-    private static Task RekeyAsync(DbTransaction tx, string id, string key, long nowMs) =>
-        (tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.")).ExecuteAsync(
-            "UPDATE action_items SET item_key = @Key, updated_at = @NowMs WHERE id = @Id", new { Id = id, Key = key, NowMs = nowMs }, tx);
 
     /// <summary>One postmortem per incident: INC-2026-0042 has PM-2026-0042.</summary>
     private static string IdFor(string incidentId) =>

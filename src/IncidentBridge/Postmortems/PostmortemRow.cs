@@ -14,3 +14,6 @@ internal sealed record PostmortemRow(
     string Document,
     long CreatedAt,
     long UpdatedAt);
+
+/// <summary>The week-4 review's outcome, stored on the postmortem: when, and how its action items stood.</summary>
+internal sealed record PostmortemReview(DateTimeOffset ReviewedAt, int Done, int Open, int Overdue);

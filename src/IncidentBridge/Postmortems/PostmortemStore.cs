@@ -11,10 +11,10 @@ internal sealed class PostmortemStore(IDatabase database)
         published_at AS PublishedAt, format AS Format, document AS Document, created_at AS CreatedAt, updated_at AS UpdatedAt
         """;
 
-    public static Task<PostmortemRow?> FindByIncidentAsync(DbTransaction tx, string incidentId) =>
+    public static Task<PostmortemRow?> FindByIncidentInAsync(DbTransaction tx, string incidentId) =>
         Connection(tx).QuerySingleOrDefaultAsync<PostmortemRow>($"SELECT {Columns} FROM postmortems WHERE incident_id = @IncidentId", new { IncidentId = incidentId }, tx);
 
-    public static Task UpsertAsync(DbTransaction tx, PostmortemRow row, string body) =>
+    public static Task UpsertInAsync(DbTransaction tx, PostmortemRow row, string body) =>
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO postmortems (id, incident_id, title, status, severity, date, published_at, format, document, body, created_at, updated_at)

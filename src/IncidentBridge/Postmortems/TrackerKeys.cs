@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace IncidentBridge.Postmortems;
 
 /// <summary>
-/// The issue keys a postmortem may name for an action item (CONTRACT §4 <c>trackerKey</c>), in the form the trackers
+/// The issue keys a postmortem may name for an action item (<c>trackerKey</c>, or a Ticket column), in the form the trackers
 /// are asked for: a Jira key (<c>PAY-123</c>, also taken from a <c>…/browse/PAY-123</c> link), a GitHub issue
 /// (<c>owner/repo#42</c>, also taken from <c>https://github.com/owner/repo/issues/42</c>), or an issue number in the
 /// routed repository (<c>#42</c>, also written <c>42</c>). Canonical forms let two items naming one issue be told.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IncidentBridge.ActionItems;
 using IncidentBridge.Postmortems;
+using IncidentBridge.Postmortems.Markdown;
 
 namespace IncidentBridge.Tests.Postmortems;
 

@@ -15,7 +15,7 @@ internal static class Seeds
 
     /// <summary>The contents of every <c>```markdown</c> fenced block in the seed file, in order.</summary>
     public static IReadOnlyList<string> MarkdownBlocks(string fileName) =>
-        Markdown.Parse(Read(fileName))
+        Markdig.Markdown.Parse(Read(fileName))
             .Descendants<FencedCodeBlock>()
             .Where(block => string.Equals(block.Info, "markdown", StringComparison.OrdinalIgnoreCase))
             .Select(block => block.Lines.ToString())

@@ -7,7 +7,7 @@ using MimeKit;
 namespace IncidentBridge.FollowUp.Email;
 
 /// <summary>
-/// One digest run over one SMTP connection (PROTOCOLS.md "SMTP (MailKit)": connect, authenticate once, send each,
+/// One digest run over one SMTP connection (docs/PROTOCOLS.md, "SMTP": connect, authenticate once, send each,
 /// disconnect), handed one digest at a time so that its caller learns of each delivery as it happens and can record it
 /// before the next message is made. Never throws for an SMTP failure: each delivery says sent, or not and why. Once the
 /// connection can carry no more (e-mail not configured, server down, login refused, connection lost), <see cref="Failure"/>
@@ -229,7 +229,7 @@ internal sealed class DigestMailRun : IAsyncDisposable
         _session = null;
     }
 
-    /// <summary>Never StartTlsWhenAvailable or Auto: both fall back to plain text without a word (PROTOCOLS.md).</summary>
+    /// <summary>Never StartTlsWhenAvailable or Auto: both fall back to plain text without a word (docs/PROTOCOLS.md, "SMTP").</summary>
     private static SecureSocketOptions SocketOptions(SmtpOptions smtp) =>
         smtp.UseStartTls ? SecureSocketOptions.StartTls
         : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect

@@ -31,3 +31,9 @@ internal sealed class DigestMailer(IOptions<EmailOptions> options, ISmtpSessions
         return new DigestSendReport(deliveries);
     }
 }
+
+/// <summary>What happened to one owner's digest: sent, or not and why (<paramref name="Error"/> never holds a secret).</summary>
+internal sealed record DigestDelivery(string Owner, string Email, bool Sent, string? Error);
+
+/// <summary>One <see cref="DigestDelivery"/> per digest handed to <see cref="DigestMailer"/>, in the same order.</summary>
+internal sealed record DigestSendReport(IReadOnlyList<DigestDelivery> Deliveries);

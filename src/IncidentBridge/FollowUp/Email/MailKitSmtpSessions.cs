@@ -4,7 +4,7 @@ using MimeKit;
 
 namespace IncidentBridge.FollowUp.Email;
 
-/// <summary>The worker's <see cref="ISmtpSessions"/>: MailKit's SMTP client, one per run (PROTOCOLS.md "SMTP (MailKit)").</summary>
+/// <summary>The worker's <see cref="ISmtpSessions"/>: MailKit's SMTP client, one per run (docs/PROTOCOLS.md, "SMTP").</summary>
 internal sealed class MailKitSmtpSessions : ISmtpSessions
 {
     public ISmtpSession Create(TimeSpan timeout) => new Session(new SmtpClient { Timeout = (int)timeout.TotalMilliseconds });

@@ -16,3 +16,6 @@ internal static class JobOutcome
 
     public static string Of(JobResult result) => result.Problems.Count == 0 ? Succeeded : Problems;
 }
+
+/// <summary>The last run of a job in this process: its <see cref="JobOutcome"/> and what it reported.</summary>
+internal sealed record JobRunRecord(string Outcome, JobResult Result);

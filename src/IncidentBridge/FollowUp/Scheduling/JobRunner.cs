@@ -14,7 +14,7 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// Records each job's last run for <c>GET /api/jobs</c>, and counts every run.
 /// A run has its own cancellation: it stops when the worker stops (<see cref="IHostApplicationLifetime.ApplicationStopping"/>)
 /// or when its starter's token says (Quartz's, at scheduler shutdown), never because an HTTP caller went away; the API
-/// passes no token of the request's (CONTRACT §4: the job runs to its end even if the caller hangs up).
+/// passes no token of the request's (the job runs to its end even if the caller hangs up).
 /// </summary>
 internal sealed class JobRunner
 {
@@ -137,4 +137,11 @@ internal sealed class JobRunner
     }
 
     private long Milliseconds(long started) => (long)_time.GetElapsedTime(started).TotalMilliseconds;
+}
+
+/// <summary>A run was asked for while another replica on the same database runs the job: it was not started here.</summary>
+internal sealed class JobRunningElsewhereException(string job)
+    : Exception($"The job '{job}' is running on another replica; this run was not started.")
+{
+    public string Job { get; } = job;
 }

@@ -2,7 +2,7 @@ using System.Text;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>Plain text out of Markdig's inline tree, and the <c>**Name**: value</c> lines templates use for fields.</summary>
 internal static class MarkdownText

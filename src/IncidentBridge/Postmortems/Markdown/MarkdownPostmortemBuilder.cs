@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>
 /// Collects a <see cref="PostmortemDocument"/> while <see cref="MarkdownPostmortemReader"/> walks the blocks in

@@ -1,4 +1,4 @@
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>
 /// Which heading, bold label (<c>**Contributing Factors:**</c>) or field name (<c>- **What went well**: …</c>)

@@ -1,4 +1,4 @@
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>The parts of a Markdown postmortem whose prose or list items are kept in the document.</summary>
 internal enum PostmortemSection

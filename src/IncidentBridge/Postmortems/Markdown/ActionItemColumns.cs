@@ -1,7 +1,7 @@
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>
-/// Where each action-item field sits in a table, found from the header row (CONTRACT §4): a table is an
+/// Where each action-item field sits in a table, found from the header row: a table is an
 /// action-item table only when it has an action-or-description column AND an owner column, so the template's
 /// timeline ("Time | Event | Action Taken | Actor") is not mistaken for one. Columns may come in any order.
 /// A <c>#</c>/<c>ID</c> cell holding a plain row number (<c>3</c>, <c>#3</c>) is not the item's id: rows get inserted

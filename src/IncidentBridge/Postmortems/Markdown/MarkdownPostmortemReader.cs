@@ -1,12 +1,14 @@
-using Markdig;
+using System.Diagnostics.CodeAnalysis;
+using IncidentBridge.Ingest;
 using Markdig.Extensions.Tables;
-using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using Markdig.Syntax;
+using Markdig;
 
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>
-/// Reads a postmortem written in Markdown (the templates in <c>shared/seeds/</c>) into a
+/// Reads a postmortem written in Markdown (the templates teams already write: copies live in tests/IncidentBridge.Tests/Postmortems/Seeds) into a
 /// <see cref="PostmortemDocument"/>, values as written; <see cref="PostmortemNormalizer"/> judges them.
 /// Structure comes from Markdig's syntax tree, so a table inside a fenced code block is code, not data.
 /// </summary>
@@ -17,7 +19,7 @@ internal static class MarkdownPostmortemReader
     public static PostmortemReadResult Read(string markdown)
     {
         var builder = new MarkdownPostmortemBuilder();
-        Walk(Markdown.Parse(markdown, Pipeline), builder);
+        Walk(Markdig.Markdown.Parse(markdown, Pipeline), builder);
         return builder.Build() is { } document
             ? PostmortemReadResult.Success(document)
             : PostmortemReadResult.Fail(
@@ -158,3 +160,18 @@ internal static class MarkdownPostmortemReader
 
     private static List<string> Cells(TableRow row) => row.OfType<TableCell>().Select(MarkdownText.Plain).ToList();
 }
+
+/// <summary>A postmortem read from Markdown: either the document as written or why it is not a postmortem.</summary>
+internal sealed record PostmortemReadResult(PostmortemDocument? Document, PayloadError? Error)
+{
+    [MemberNotNullWhen(true, nameof(Document))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool Ok => Error is null && Document is not null;
+
+    public static PostmortemReadResult Success(PostmortemDocument document) => new(document, null);
+
+    public static PostmortemReadResult Fail(string field, string detail) => new(null, new PayloadError(field, detail));
+}
+
+/// <summary>A <c>**Name**: value</c> (or <c>**Name:** value</c>) line, as written.</summary>
+internal readonly record struct MarkdownField(string Name, string Value);

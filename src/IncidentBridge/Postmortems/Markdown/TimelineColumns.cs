@@ -1,4 +1,4 @@
-namespace IncidentBridge.Postmortems;
+namespace IncidentBridge.Postmortems.Markdown;
 
 /// <summary>Where a timeline table keeps its time, event and (optional) actor; other columns are ignored.</summary>
 internal sealed record TimelineColumns(int Time, int Event, int? Actor)

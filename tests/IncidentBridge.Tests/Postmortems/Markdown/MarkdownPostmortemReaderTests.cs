@@ -1,6 +1,7 @@
 using IncidentBridge.Postmortems;
+using IncidentBridge.Postmortems.Markdown;
 
-namespace IncidentBridge.Tests.Postmortems;
+namespace IncidentBridge.Tests.Postmortems.Markdown;
 
 public sealed class MarkdownPostmortemReaderTests
 {
