@@ -62,6 +62,15 @@ internal sealed record ActionItemRow
     /// <summary>An existing issue the postmortem names for this item: adopted, never a second one made.</summary>
     public string? AdoptKey { get; init; }
 
+    /// <summary><c>postmortem</c>, or <c>policy</c> when the item was published without a due date and got its priority's.</summary>
+    public string DueDateSource { get; init; } = "postmortem";
+
+    /// <summary>When the item was flagged overdue on its issue (once); null until then.</summary>
+    public long? OverdueFlaggedAt { get; init; }
+
+    /// <summary>When the item was escalated to its owner's lead (once); null until then.</summary>
+    public long? EscalatedAt { get; init; }
+
     public long Attempts { get; init; }
 
     public long NextAttemptAt { get; init; }
@@ -71,6 +80,8 @@ internal sealed record ActionItemRow
     public DateOnly? Due => DueDate is { } due ? DateOnly.ParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
 
     public bool NeedsUpdate => TrackerKey is not null && SyncedRevision < Revision;
+
+    public bool IsClosed => Status is ActionItemStatus.Done or ActionItemStatus.NotDoing;
 
     public bool IsOverdue(DateOnly today) => Status is not (ActionItemStatus.Done or ActionItemStatus.NotDoing) && RemovedAt is null && Due is { } due && due < today;
 }

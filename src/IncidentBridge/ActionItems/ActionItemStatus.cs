@@ -27,3 +27,12 @@ internal static class SyncState
     /// <summary>The name the API shows (an item waiting for its tracker is <c>pending-sync</c>).</summary>
     public static string Display(string state) => state == Pending ? "pending-sync" : state;
 }
+
+/// <summary>Where an item's due date came from.</summary>
+internal static class DueDateSources
+{
+    public const string Postmortem = "postmortem";
+
+    /// <summary>Published without one: <c>FollowUp:Policies:&lt;priority&gt;:DueDays</c> after publication.</summary>
+    public const string Policy = "policy";
+}

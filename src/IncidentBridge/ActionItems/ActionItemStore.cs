@@ -17,7 +17,8 @@ internal sealed class ActionItemStore(IDatabase database)
         marker AS Marker, description AS Description, type AS Type, owner AS Owner, priority AS Priority, due_date AS DueDate,
         status AS Status, removed_at AS RemovedAt, tracker AS Tracker, tracker_target AS TrackerTarget, tracker_key AS TrackerKey,
         tracker_url AS TrackerUrl, sync_state AS SyncState, revision AS Revision, synced_revision AS SyncedRevision,
-        in_doubt_since AS InDoubtSince, status_pending AS StatusPending, adopt_key AS AdoptKey, attempts AS Attempts,
+        in_doubt_since AS InDoubtSince, status_pending AS StatusPending, adopt_key AS AdoptKey, due_date_source AS DueDateSource,
+        overdue_flagged_at AS OverdueFlaggedAt, escalated_at AS EscalatedAt, attempts AS Attempts,
         next_attempt_at AS NextAttemptAt, sync_error AS SyncError
         """;
 
@@ -29,14 +30,14 @@ internal sealed class ActionItemStore(IDatabase database)
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO action_items (id, postmortem_id, incident_id, item_key, position, marker, description, type, owner, priority, due_date,
-                                      status, sync_state, adopt_key, next_attempt_at, created_at, updated_at)
+                                      status, sync_state, adopt_key, due_date_source, next_attempt_at, created_at, updated_at)
             VALUES (@Id, @PostmortemId, @IncidentId, @ItemKey, @Position, @Marker, @Description, @Type, @Owner, @Priority, @DueDate,
-                    @Status, @SyncState, @AdoptKey, @NowMs, @NowMs, @NowMs)
+                    @Status, @SyncState, @AdoptKey, @DueDateSource, @NowMs, @NowMs, @NowMs)
             """,
             new
             {
                 item.Id, item.PostmortemId, item.IncidentId, item.ItemKey, item.Position, item.Marker, item.Description, item.Type, item.Owner,
-                item.Priority, item.DueDate, item.Status, item.SyncState, item.AdoptKey, NowMs = nowMs,
+                item.Priority, item.DueDate, item.Status, item.SyncState, item.AdoptKey, item.DueDateSource, NowMs = nowMs,
             },
             tx);
 
@@ -49,7 +50,7 @@ internal sealed class ActionItemStore(IDatabase database)
         Connection(tx).ExecuteAsync(
             """
             UPDATE action_items SET position = @Position, description = @Description, type = @Type, owner = @Owner, priority = @Priority,
-                   due_date = @DueDate, status = @Status, removed_at = @RemovedAt, adopt_key = COALESCE(adopt_key, @AdoptKey),
+                   due_date = @DueDate, due_date_source = @DueDateSource, status = @Status, removed_at = @RemovedAt, adopt_key = COALESCE(adopt_key, @AdoptKey),
                    revision = revision + @Bump,
                    sync_state = CASE
                        WHEN @Published = 0 AND tracker_key IS NULL THEN 'held'
@@ -61,7 +62,7 @@ internal sealed class ActionItemStore(IDatabase database)
             """,
             new
             {
-                item.Id, item.Position, item.Description, item.Type, item.Owner, item.Priority, item.DueDate, item.Status, item.RemovedAt, item.AdoptKey,
+                item.Id, item.Position, item.Description, item.Type, item.Owner, item.Priority, item.DueDate, item.DueDateSource, item.Status, item.RemovedAt, item.AdoptKey,
                 Bump = contentChanged ? 1 : 0, Published = published ? 1 : 0, NowMs = nowMs,
             },
             tx);
@@ -321,21 +322,53 @@ internal sealed class ActionItemStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>The items of a postmortem still to be flagged overdue (not done, not removed, not flagged yet).</summary>
-    public async Task<IReadOnlyList<ActionItemRow>> UnflaggedItemsAsync(string postmortemId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Items of published postmortems still open (not done, not-doing, not removed) and past their due date on
+    /// <paramref name="today"/> (yyyy-MM-dd): all of them, flagged or not, for flagging and escalation.
+    /// </summary>
+    public async Task<IReadOnlyList<ActionItemRow>> OpenPastDueAsync(string today, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM action_items WHERE postmortem_id = @Id AND removed_at IS NULL AND overdue_flagged_at IS NULL ORDER BY position",
-            new { Id = postmortemId },
+            $"""
+            SELECT {Columns} FROM action_items
+            WHERE status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
+              AND sync_state <> 'held' AND (overdue_flagged_at IS NULL OR escalated_at IS NULL)
+            ORDER BY due_date, seq
+            """,
+            new { Today = today },
             cancellationToken: cancellationToken))).ToList();
     }
+
+    /// <summary>Items of a postmortem with an issue, past due and not yet flagged overdue (its week-4 review waits for them).</summary>
+    public async Task<long> CountUnflaggedPastDueAsync(string postmortemId, string today, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM action_items
+            WHERE postmortem_id = @Id AND status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date < @Today
+              AND overdue_flagged_at IS NULL AND tracker_key IS NOT NULL
+            """,
+            new { Id = postmortemId, Today = today },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkEscalatedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE action_items SET escalated_at = @NowMs, escalation_error = @Error WHERE id = @Id AND escalated_at IS NULL",
+            new { Id = itemId, NowMs = nowMs, Error = error },
+            cancellationToken: cancellationToken));
+    }
+
 
     public async Task MarkFlaggedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id",
+            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id AND overdue_flagged_at IS NULL",
             new { Id = itemId, NowMs = nowMs, Error = error },
             cancellationToken: cancellationToken));
     }

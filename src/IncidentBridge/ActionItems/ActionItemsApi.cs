@@ -15,9 +15,9 @@ internal static class ActionItemsApi
     private static async Task<Results<Ok<ActionItemPage>, ProblemHttpResult>> ListAsync(
         ActionItemStore store, TimeProvider time, string? owner, string? status, string? overdue, CancellationToken cancellationToken)
     {
-        if (status is not (null or ActionItemStatus.Open or ActionItemStatus.InProgress or ActionItemStatus.Done))
+        if (status is not (null or ActionItemStatus.Open or ActionItemStatus.InProgress or ActionItemStatus.Done or ActionItemStatus.NotDoing))
         {
-            return Problems.InvalidField("status", $"status must be open, in-progress or done (was '{status}').");
+            return Problems.InvalidField("status", $"status must be open, in-progress, done or not-doing (was '{status}').");
         }
 
         bool? onlyOverdue = null;
@@ -53,8 +53,10 @@ internal sealed record ActionItemView(
     string Owner,
     string Priority,
     string? DueDate,
+    string DueDateSource,
     string Status,
     bool Overdue,
+    bool Escalated,
     string? Tracker,
     string? TrackerKey,
     string? TrackerUrl,
@@ -63,6 +65,6 @@ internal sealed record ActionItemView(
     bool Removed)
 {
     public static ActionItemView From(ActionItemRow row, DateOnly today) => new(
-        row.Id, row.ItemKey, row.PostmortemId, row.IncidentId, row.Description, row.Type, row.Owner, row.Priority, row.DueDate, row.Status,
-        row.IsOverdue(today), row.Tracker, row.TrackerKey, row.TrackerUrl, ActionItems.SyncState.Display(row.SyncState), row.SyncError, row.RemovedAt is not null);
+        row.Id, row.ItemKey, row.PostmortemId, row.IncidentId, row.Description, row.Type, row.Owner, row.Priority, row.DueDate, row.DueDateSource, row.Status,
+        row.IsOverdue(today), row.EscalatedAt is not null, row.Tracker, row.TrackerKey, row.TrackerUrl, ActionItems.SyncState.Display(row.SyncState), row.SyncError, row.RemovedAt is not null);
 }

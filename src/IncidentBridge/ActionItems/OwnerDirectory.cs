@@ -4,16 +4,42 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.ActionItems;
 
 /// <summary>
-/// Resolves an owner as written ("Carol", "@alice", "sre@acme.io") to tracker identities: the
-/// <c>Owners</c> map first (by name, with or without a leading @); else an e-mail address is its own
-/// entry and an @handle is taken as a GitHub login.
+/// Resolves an owner as written ("Carol", "@alice", "dave", "sre@acme.io") to a person and their tracker identities.
+/// Names, aliases, handles and e-mail addresses of one <c>Owners</c> entry are one person, matched case-insensitively,
+/// with or without a leading @; an owner no entry knows is a person of their own: an e-mail address is their address,
+/// an @handle their GitHub login.
 /// </summary>
-internal sealed class OwnerDirectory(IOptions<OwnersOptions> options)
+internal sealed class OwnerDirectory
 {
+    private readonly OwnersOptions _owners;
+    private readonly Dictionary<string, string> _personBySpelling = new(StringComparer.OrdinalIgnoreCase);
+
+    public OwnerDirectory(IOptions<OwnersOptions> options)
+    {
+        _owners = options.Value;
+        foreach (var (name, contact) in _owners)
+        {
+            foreach (var spelling in new[] { name, contact.Email }.Concat(contact.Aliases ?? []))
+            {
+                if (!string.IsNullOrWhiteSpace(spelling))
+                {
+                    _personBySpelling.TryAdd(Bare(spelling), name);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Who <paramref name="owner"/> is: the <c>Owners</c> name it spells (by name, alias or e-mail address), else the
+    /// owner as written without a leading @, lower-cased, so "Dave", "dave" and "@dave" are one person either way.
+    /// </summary>
+    public string PersonOf(string owner) =>
+        _personBySpelling.TryGetValue(Bare(owner), out var name) ? name : Bare(owner).ToLowerInvariant();
+
     public TrackerAssignee Resolve(string owner)
     {
         var name = owner.Trim();
-        if (options.Value.TryGetValue(name, out var contact) || options.Value.TryGetValue(name.TrimStart('@'), out contact))
+        if (_personBySpelling.TryGetValue(Bare(name), out var person) && _owners.TryGetValue(person, out var contact))
         {
             return new TrackerAssignee(contact.Email ?? (IsEmail(name) ? name : null), contact.JiraAccountId, contact.GitHubLogin);
         }
@@ -30,6 +56,12 @@ internal sealed class OwnerDirectory(IOptions<OwnersOptions> options)
 
     /// <summary>Where the owner's digest goes, if anywhere.</summary>
     public string? EmailOf(string owner) => Resolve(owner).Email;
+
+    /// <summary>The person who receives <paramref name="owner"/>'s escalated items (<c>Owners:&lt;name&gt;:Lead</c>), or null.</summary>
+    public string? LeadOf(string owner) =>
+        _owners.TryGetValue(PersonOf(owner), out var contact) && !string.IsNullOrWhiteSpace(contact.Lead) ? PersonOf(contact.Lead) : null;
+
+    private static string Bare(string spelling) => spelling.Trim().TrimStart('@');
 
     private static bool IsEmail(string value) =>
         value.IndexOf('@', StringComparison.Ordinal) > 0 && value.IndexOf('.', value.IndexOf('@', StringComparison.Ordinal)) > 0 && !value.Contains(' ', StringComparison.Ordinal);
@@ -48,4 +80,10 @@ internal sealed class OwnerContact
     public string? JiraAccountId { get; set; }
 
     public string? GitHubLogin { get; set; }
+
+    /// <summary>Other spellings of the same person: <c>dave</c>, <c>@dave</c>, <c>dave@acme.io</c>.</summary>
+    public string[]? Aliases { get; set; }
+
+    /// <summary>Who receives this person's escalated items: a name in <c>Owners</c>, or an e-mail address.</summary>
+    public string? Lead { get; set; }
 }

@@ -56,7 +56,8 @@ internal sealed record FollowUpFigures(
     private static List<(FollowUpRow Row, string Team, bool Done, bool Overdue)> Classify(IReadOnlyList<FollowUpRow> rows, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return rows.Select(r => (Row: r, Team: TeamOf(r.IncidentLabels), Done: r.Status == ActionItemStatus.Done,
+        // An item nobody will do (not-doing) is neither open nor done: it is left out of every figure and of the completion rate.
+        return rows.Where(r => r.Status != ActionItemStatus.NotDoing).Select(r => (Row: r, Team: TeamOf(r.IncidentLabels), Done: r.Status == ActionItemStatus.Done,
             Overdue: r.Status != ActionItemStatus.Done && r.DueDate is { } due && string.CompareOrdinal(due, today) < 0)).ToList();
     }
 

@@ -1,4 +1,5 @@
 using IncidentBridge.FollowUp.Email;
+using IncidentBridge.Operations;
 
 namespace IncidentBridge.FollowUp;
 
@@ -8,6 +9,7 @@ internal static class FollowUpRegistration
     public static WebApplicationBuilder AddFollowUp(this WebApplicationBuilder builder)
     {
         builder.AddEmail();
+        builder.Services.AddValidatedOptions<FollowUpOptions, FollowUpOptionsValidator>(FollowUpOptions.Section);
         builder.Services.AddSingleton<FollowUpStore>();
         builder.Services.AddSingleton<FollowUpMetrics>();
         builder.Services.AddSingleton<IFollowUpJob, StatusSyncJob>();

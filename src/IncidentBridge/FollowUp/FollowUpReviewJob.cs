@@ -11,18 +11,26 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.FollowUp;
 
 /// <summary>
-/// The postmortem practice's "Week 4: review action item progress". Each postmortem published
-/// <c>ReviewAfterDays</c> ago or more and not yet reviewed has its items reviewed: those past their due date and
-/// not done are flagged overdue — a comment and the <c>overdue</c> label on the issue, and a timeline entry — once
-/// each. The outcome is stored on the postmortem. A tracker outage leaves the postmortem unreviewed, so the
-/// next run finishes it; items already flagged are not flagged again.
+/// Keeps overdue items in sight (docs/ARCHITECTURE.md, "Nothing falls through"). Every run:
+/// <list type="number">
+/// <item>flags each open item of a published postmortem that is past its due date, whenever it became overdue: the
+/// <c>overdue</c> label and one comment on its issue, and a timeline entry, once per item;</item>
+/// <item>escalates each item overdue by its priority's <c>EscalateAfterDays</c> or more to its owner's <c>Lead</c>: one
+/// escalation comment naming the lead on its issue, and a timeline entry (the lead's digest lists it too);</item>
+/// <item>records the "Week 4: review action item progress" milestone of each postmortem published
+/// <c>ReviewAfterDays</c> ago or more, once its overdue items are flagged.</item>
+/// </list>
+/// Comments carry a hidden marker per item and purpose, so a retry after a lost answer never writes one twice. A tracker
+/// outage leaves the item unflagged (or unescalated) for the next run.
 /// </summary>
 internal sealed partial class FollowUpReviewJob(
     FollowUpStore store,
     ActionItemStore items,
     IncidentStore incidents,
     IEnumerable<ITracker> trackers,
+    OwnerDirectory owners,
     IOptions<JobsOptions> options,
+    IOptions<FollowUpOptions> followUp,
     TimeProvider time,
     ILogger<FollowUpReviewJob> logger) : IFollowUpJob
 {
@@ -34,34 +42,42 @@ internal sealed partial class FollowUpReviewJob(
     {
         var now = time.GetUtcNow();
         var result = new JobResultBuilder(JobName, now);
-        var cutoff = now - TimeSpan.FromDays(options.Value.FollowUpReview.ReviewAfterDays);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var byName = trackers.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var item in await items.OpenPastDueAsync(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken))
+        {
+            if (item.OverdueFlaggedAt is null)
+            {
+                await FlagAsync(item, today, byName, result, cancellationToken);
+            }
+
+            if (item.EscalatedAt is null && today.DayNumber - (item.Due ?? today).DayNumber >= followUp.Value.Policies.For(item.Priority).EscalateAfterDays
+                && owners.LeadOf(item.Owner) is { } lead)
+            {
+                await EscalateAsync(item, lead, today, byName, result, cancellationToken);
+            }
+        }
+
+        var cutoff = now - TimeSpan.FromDays(options.Value.FollowUpReview.ReviewAfterDays);
         foreach (var postmortem in await store.DueForReviewAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken))
         {
-            await ReviewAsync(postmortem, byName, result, cancellationToken);
+            await ReviewAsync(postmortem, today, result, cancellationToken);
         }
 
-        return result.Build(time.GetUtcNow(), $"{result["reviewed"]} postmortems reviewed, {result["flagged"]} items flagged overdue");
+        return result.Build(time.GetUtcNow(), $"{result["reviewed"]} postmortems reviewed, {result["flagged"]} items flagged overdue, {result["escalated"]} escalated");
     }
 
-    private async Task ReviewAsync(PostmortemRow postmortem, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
+    /// <summary>The week-4 milestone, once none of the postmortem's overdue items waits to be flagged (a tracker outage).</summary>
+    private async Task ReviewAsync(PostmortemRow postmortem, DateOnly today, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var all = (await items.ForPostmortemAsync(postmortem.Id, cancellationToken)).Where(i => i.RemovedAt is null).ToList();
-        var unflagged = (await items.UnflaggedItemsAsync(postmortem.Id, cancellationToken)).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-        var overdue = all.Where(i => i.IsOverdue(today)).ToList();
-        var finished = true;
-        foreach (var item in overdue.Where(i => unflagged.Contains(i.Id)))
-        {
-            finished &= await FlagAsync(item, postmortem, today, byName, result, cancellationToken);
-        }
-
-        if (!finished)
+        if (await items.CountUnflaggedPastDueAsync(postmortem.Id, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken) > 0)
         {
             return;
         }
 
-        var review = new PostmortemReview(time.GetUtcNow(), all.Count(i => i.Status == ActionItemStatus.Done), all.Count(i => i.Status != ActionItemStatus.Done), overdue.Count);
+        var all = (await items.ForPostmortemAsync(postmortem.Id, cancellationToken)).Where(i => i.RemovedAt is null).ToList();
+        var overdue = all.Count(i => i.IsOverdue(today));
+        var review = new PostmortemReview(time.GetUtcNow(), all.Count(i => i.Status == ActionItemStatus.Done), all.Count(i => !i.IsClosed), overdue);
         await store.SetReviewedAsync(postmortem.Id, time.GetUtcNow().ToUnixTimeMilliseconds(), JsonSerializer.Serialize(review, PostmortemJsonContext.Default.PostmortemReview), cancellationToken);
         await incidents.AppendTimelineAsync(postmortem.IncidentId, time.GetUtcNow().ToUnixTimeMilliseconds(), TimelineKinds.Overdue,
             $"Week-{options.Value.FollowUpReview.ReviewAfterDays / 7} review of {postmortem.Id}: {review.Done} done, {review.Open} open, {review.Overdue} overdue", null, $"review:{postmortem.Id}", cancellationToken);
@@ -69,32 +85,81 @@ internal sealed partial class FollowUpReviewJob(
         LogReviewed(postmortem.Id, review.Done, review.Open, review.Overdue);
     }
 
-    /// <summary>Flags one item; false when the tracker was unavailable (the review is then finished next run).</summary>
-    private async Task<bool> FlagAsync(ActionItemRow item, PostmortemRow postmortem, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
+    private async Task FlagAsync(ActionItemRow item, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
     {
         var due = item.Due ?? today;
         var days = today.DayNumber - due.DayNumber;
-        var comment = $"IncidentBridge week-4 review: this action item from postmortem {postmortem.Id} (incident {item.IncidentId}) was due {due:yyyy-MM-dd} and is {days} day{(days == 1 ? "" : "s")} overdue. Owner: {item.Owner}.";
+        var comment = $"IncidentBridge: this action item (incident {item.IncidentId}, postmortem {item.PostmortemId}) was due {due:yyyy-MM-dd} and is {Days(days)} overdue. Owner: {item.Owner}.";
+        if (await CommentAsync(item, "overdue", comment, byName, result, flag: true, cancellationToken) is not { } error)
+        {
+            return;
+        }
+
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        string? error = null;
+        await items.MarkFlaggedAsync(item.Id, nowMs, error.Length == 0 ? null : error, cancellationToken);
+        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
+            $"Action item {item.ItemKey} is {Days(days)} overdue (due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, owner {item.Owner}){(item.TrackerKey is null ? "" : $": flagged on {item.TrackerKey}")}",
+            null, $"overdue:{item.Id}", cancellationToken);
+        result.Add("flagged");
+    }
+
+    private async Task EscalateAsync(ActionItemRow item, string lead, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
+    {
+        var due = item.Due ?? today;
+        var days = today.DayNumber - due.DayNumber;
+        var comment = $"IncidentBridge: this action item is {Days(days)} overdue (due {due:yyyy-MM-dd}) and is escalated to {lead}, lead of {item.Owner}.";
+        if (await CommentAsync(item, "escalation", comment, byName, result, flag: false, cancellationToken) is not { } error)
+        {
+            return;
+        }
+
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await items.MarkEscalatedAsync(item.Id, nowMs, error.Length == 0 ? null : error, cancellationToken);
+        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
+            $"Action item {item.ItemKey} is {Days(days)} overdue and was escalated to {lead}, lead of {item.Owner}", null, $"escalated:{item.Id}", cancellationToken);
+        result.Add("escalated");
+        LogEscalated(item.Id, lead, days);
+    }
+
+    /// <summary>
+    /// Writes the comment (with the <c>overdue</c> label when <paramref name="flag"/>) once on the item's issue. Returns
+    /// null when it could not be written yet (the item has no issue yet, or the tracker is unavailable: tried next run),
+    /// else the problem to record ("" for none): an item whose issue is gone is recorded with the reason, not tried again.
+    /// </summary>
+    private async Task<string?> CommentAsync(ActionItemRow item, string purpose, string text, Dictionary<string, ITracker> byName, JobResultBuilder result, bool flag, CancellationToken cancellationToken)
+    {
+        string error;
         if (item.TrackerKey is null || item.Tracker is null || item.TrackerTarget is null)
         {
-            error = "no tracker issue to flag";
+            // No issue yet (the tracker is down, or the item is still being sent): flagged once it has one.
+            return null;
         }
-        else if (!byName.TryGetValue(item.Tracker, out var tracker))
+
+        if (!byName.TryGetValue(item.Tracker, out var tracker))
         {
             error = $"{item.Tracker} is not configured";
         }
         else
         {
+            var target = TrackerTargets.Of(item.Tracker, item.TrackerTarget);
+            var comment = new TrackerComment(item.Marker, purpose, text);
             try
             {
-                await tracker.FlagOverdueAsync(TrackerTargets.Of(item.Tracker, item.TrackerTarget), item.TrackerKey, new TrackerComment(item.Marker, "overdue", comment), cancellationToken);
+                if (flag)
+                {
+                    await tracker.FlagOverdueAsync(target, item.TrackerKey, comment, cancellationToken);
+                }
+                else
+                {
+                    await tracker.CommentOnceAsync(target, item.TrackerKey, comment, cancellationToken);
+                }
+
+                return "";
             }
             catch (TrackerUnavailableException ex)
             {
-                result.Problem($"{item.Tracker} issue {item.TrackerKey} of {item.Id}: {ex.Message}; flagged next run");
-                return false;
+                result.Problem($"{item.Tracker} issue {item.TrackerKey} of {item.Id}: {ex.Message}; tried again next run");
+                return null;
             }
             catch (TrackerRejectedException ex)
             {
@@ -103,19 +168,15 @@ internal sealed partial class FollowUpReviewJob(
             }
         }
 
-        if (error is not null)
-        {
-            result.Problem($"Action item {item.Id} is overdue but its issue could not be flagged: {error}");
-        }
-
-        await items.MarkFlaggedAsync(item.Id, nowMs, error, cancellationToken);
-        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
-            $"Action item {item.ItemKey} is {days} days overdue (due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, owner {item.Owner}){(item.TrackerKey is null ? "" : $": flagged on {item.TrackerKey}")}",
-            null, $"overdue:{item.Id}", cancellationToken);
-        result.Add("flagged");
-        return true;
+        result.Problem($"Action item {item.Id} ({purpose}): {error}");
+        return error;
     }
+
+    private static string Days(int days) => $"{days} day{(days == 1 ? "" : "s")}";
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Reviewed postmortem {PostmortemId}: {Done} done, {Open} open, {Overdue} overdue")]
     private partial void LogReviewed(string postmortemId, int done, int open, int overdue);
+
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "Action item {ActionItemId} is {Days} days overdue: escalated to {Lead}")]
+    private partial void LogEscalated(string actionItemId, string lead, int days);
 }

@@ -5,7 +5,9 @@ using Dapper;
 using IncidentBridge.ActionItems;
 using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
+using IncidentBridge.FollowUp;
 using IncidentBridge.Storage;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Postmortems;
 
@@ -17,7 +19,7 @@ namespace IncidentBridge.Postmortems;
 /// number, so posting the same postmortem again makes no new issue and renumbering moves no issue to another action.
 /// An item naming an existing issue (<see cref="ActionItem.TrackerKey"/>) is stored with it to adopt, not to create.
 /// </summary>
-internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSignal signal, TimeProvider time, ILogger<PostmortemIntake> logger)
+internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSignal signal, IOptions<FollowUpOptions> followUp, TimeProvider time, ILogger<PostmortemIntake> logger)
 {
     public async Task<PostmortemIntakeResult> ApplyAsync(string incidentId, Postmortem postmortem, string format, string body, CancellationToken cancellationToken)
     {
@@ -64,7 +66,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         foreach (var match in matches)
         {
             var item = match.Item;
-            var due = item.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var (due, dueSource) = DueDateOf(item, postmortem);
             if (match.Stored is not { } row)
             {
                 next++;
@@ -83,6 +85,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
                     Owner = item.Owner,
                     Priority = item.Priority,
                     DueDate = due,
+                    DueDateSource = dueSource,
                     Status = item.Status,
                     SyncState = published ? SyncState.Pending : SyncState.Held,
                     AdoptKey = item.TrackerKey,
@@ -106,7 +109,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             var updated = row with
             {
                 ItemKey = match.Key, Position = match.Position, Description = item.Description, Type = item.Type, Owner = item.Owner, Priority = item.Priority,
-                DueDate = due, Status = status, RemovedAt = null, AdoptKey = row.AdoptKey ?? adopt,
+                DueDate = due, DueDateSource = dueSource, Status = status, RemovedAt = null, AdoptKey = row.AdoptKey ?? adopt,
             };
             var wakes = published && (row.SyncState == SyncState.Held || row.NeedsUpdate && row.SyncState == SyncState.Synced)
                 || !published && row.TrackerKey is null && row.SyncState != SyncState.Held;
@@ -171,6 +174,26 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         return marker;
     }
 
+
+    /// <summary>
+    /// The item's due date as posted; an item of a published postmortem that has none is due its priority's
+    /// <c>FollowUp:Policies:&lt;priority&gt;:DueDays</c> after publication, so that it is chased like any other.
+    /// </summary>
+    private (string? Due, string Source) DueDateOf(ActionItem item, PostmortemRow postmortem)
+    {
+        if (item.DueDate is { } given)
+        {
+            return (given.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DueDateSources.Postmortem);
+        }
+
+        if (postmortem.PublishedAt is not { } publishedMs)
+        {
+            return (null, DueDateSources.Postmortem);
+        }
+
+        var published = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(publishedMs).UtcDateTime);
+        return (published.AddDays(followUp.Value.Policies.For(item.Priority).DueDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DueDateSources.Policy);
+    }
 
     /// <summary>One postmortem per incident: INC-2026-0042 has PM-2026-0042.</summary>
     private static string IdFor(string incidentId) =>
