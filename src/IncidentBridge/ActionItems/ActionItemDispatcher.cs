@@ -315,7 +315,7 @@ internal sealed partial class ActionItemDispatcher(
             labels.TryAdd("service", service);
         }
 
-        var target = router.Route(labels);
+        var target = router.Route(labels, item.Owner);
         if (item is { TrackerKey: not null, Tracker: { } recordedTracker, TrackerTarget: { } recordedTarget }
             && (!string.Equals(target?.Tracker, recordedTracker, StringComparison.OrdinalIgnoreCase)
                 || !string.Equals(target?.Project ?? target?.Repository, recordedTarget, StringComparison.Ordinal)))

@@ -1,0 +1,36 @@
+using IncidentBridge.ActionItems;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBridge.Tests.ActionItems;
+
+public sealed class ActionItemRouterTests
+{
+    private static readonly ActionItemRouter Router = new(Options.Create(new RoutingOptions
+    {
+        Rules =
+        [
+            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["service"] = "payments" }, Tracker = "Jira", Project = "PAY" },
+            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["owner"] = "DBA Team" }, Tracker = "Jira", Project = "DBA" },
+            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["team"] = "@web" }, Tracker = "GitHub", Repository = "acme/web" },
+        ],
+        Default = new RouteRule { Tracker = "Jira", Project = "OPS" },
+    }));
+
+    private static readonly Dictionary<string, string> Payments = new() { ["service"] = "payments" };
+
+    [Fact]
+    public void Item_owned_by_another_team_lands_in_that_teams_tracker_before_the_incidents_rule() =>
+        Assert.Equal("DBA", Router.Route(Payments, "dba team")?.Project);
+
+    [Fact]
+    public void Team_rule_matches_the_owner_with_or_without_at() =>
+        Assert.Equal("acme/web", Router.Route(Payments, "web")?.Repository);
+
+    [Fact]
+    public void Other_owners_follow_the_incidents_labels() =>
+        Assert.Equal("PAY", Router.Route(Payments, "Bob")?.Project);
+
+    [Fact]
+    public void Nothing_matching_takes_the_default() =>
+        Assert.Equal("OPS", Router.Route(new Dictionary<string, string>(), "Bob")?.Project);
+}
