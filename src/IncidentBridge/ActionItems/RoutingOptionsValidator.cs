@@ -1,3 +1,4 @@
+using IncidentBridge.Trackers;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.ActionItems;

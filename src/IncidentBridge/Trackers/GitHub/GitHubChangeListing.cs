@@ -10,8 +10,6 @@ namespace IncidentBridge.Trackers.GitHub;
 /// </summary>
 internal static class GitHubChangeListing
 {
-    public const string ActionItemLabel = "action-item";
-
     public const int PageSize = 100;
 
     /// <summary>
@@ -25,7 +23,7 @@ internal static class GitHubChangeListing
     {
         var parameters = new Dictionary<string, string>
         {
-            ["labels"] = ActionItemLabel,
+            ["labels"] = TrackerLabels.ActionItem,
             ["state"] = "all",
         };
         if (since is { } from)

@@ -10,10 +10,8 @@ namespace IncidentBridge.Trackers.GitHub;
 /// </summary>
 internal static class GitHubIssueStatus
 {
-    /// <summary>The label that puts an open issue in progress; the one IncidentBridge adds.</summary>
-    public const string InProgressLabel = "in-progress";
-
-    private static readonly string[] InProgressLabels = [InProgressLabel, "in progress"];
+    /// <summary>The label IncidentBridge adds, and the spelling people also use for it.</summary>
+    private static readonly string[] InProgressLabels = [TrackerLabels.InProgress, "in progress"];
 
     /// <summary>
     /// The <c>state_reason</c> values that mean nobody will do it. <c>duplicate</c> is newer than Octokit's enum, so the

@@ -15,9 +15,6 @@ namespace IncidentBridge.Trackers.GitHub;
 /// </summary>
 internal sealed partial class GitHubTracker : ITracker
 {
-    /// <summary>The label the follow-up review puts on an issue whose item is past its due date.</summary>
-    public const string OverdueLabel = "overdue";
-
     private readonly GitHubClient? _client;
     private readonly Uri _apiBase;
     private readonly GitHubListingETags _etags = new();
@@ -46,7 +43,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
-    public string Name => "GitHub";
+    public string Name => TrackerNames.GitHub;
 
     public bool IsConfigured => _client is not null;
 
@@ -161,7 +158,7 @@ internal sealed partial class GitHubTracker : ITracker
         switch (status)
         {
             case ActionItemStatus.InProgress when !GitHubIssueStatus.IsLabelledInProgress(current):
-                await AddLabelAsync(id, GitHubIssueStatus.InProgressLabel, cancellationToken);
+                await AddLabelAsync(id, TrackerLabels.InProgress, cancellationToken);
                 LogInProgress(id.ToString());
                 break;
             case ActionItemStatus.Done:
@@ -219,7 +216,7 @@ internal sealed partial class GitHubTracker : ITracker
         var id = Key(target, key);
 
         // The label first: adding it again is harmless, and the comment after it is written once however often this runs.
-        await AddLabelAsync(id, OverdueLabel, cancellationToken);
+        await AddLabelAsync(id, TrackerLabels.Overdue, cancellationToken);
         await CommentOnceAsync(id, comment, cancellationToken);
         LogFlaggedOverdue(id.ToString());
     }

@@ -14,7 +14,6 @@ namespace IncidentBridge.Trackers.Jira;
 /// </summary>
 internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
 {
-    public const string TrackerName = "Jira";
     public const string HttpClientName = "Jira";
 
     /// <summary>Enough to see the duplicates a sync closes; one is what a retry needs.</summary>
@@ -25,8 +24,6 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     /// <summary>Cloud's default page of comments; either edition may answer with fewer.</summary>
     private const int CommentPageSize = 100;
-
-    private const string OverdueLabel = "overdue";
 
     private static readonly string[] SearchFields = ["summary", "status", "resolution"];
 
@@ -42,7 +39,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     private readonly JiraOptions _options = options.Value;
     private readonly JiraPaths _paths = new(options.Value.ApiVersion);
 
-    public string Name => TrackerName;
+    public string Name => TrackerNames.Jira;
 
     public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
     {
@@ -152,10 +149,10 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     /// </summary>
     public async Task FlagOverdueAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken)
     {
-        var label = new JiraEditIssueRequest(Update: new JiraIssueUpdate([new JiraLabelOperation(Add: OverdueLabel)]));
+        var label = new JiraEditIssueRequest(Update: new JiraIssueUpdate([new JiraLabelOperation(Add: TrackerLabels.Overdue)]));
         using (var request = Json(HttpMethod.Put, _paths.IssueByKey(key), label, JiraJsonContext.Wire.JiraEditIssueRequest))
         {
-            await SendAsync(request, $"adding the {OverdueLabel} label to {key}", cancellationToken, key);
+            await SendAsync(request, $"adding the {TrackerLabels.Overdue} label to {key}", cancellationToken, key);
         }
 
         await CommentOnceAsync(target, key, comment, cancellationToken);

@@ -4,9 +4,6 @@ namespace IncidentBridge.Trackers.Jira;
 
 internal static class JiraJql
 {
-    /// <summary>The label the dispatcher puts on every action-item issue (with <c>incident</c> and the priority).</summary>
-    public const string ActionItemLabel = "action-item";
-
     /// <summary>The issues of a project carrying a label: how the idempotency marker is looked up.</summary>
     public static string ProjectAndLabel(string project, string label) => $"project = {Quote(project)} AND labels = {Quote(label)}";
 
@@ -17,7 +14,7 @@ internal static class JiraJql
     /// </summary>
     public static string ChangedSince(string project, DateTimeOffset? from)
     {
-        var jql = ProjectAndLabel(project, ActionItemLabel);
+        var jql = ProjectAndLabel(project, TrackerLabels.ActionItem);
         if (from is { } start)
         {
             jql += $" AND updated >= {Quote(start.UtcDateTime.ToString("yyyy'/'MM'/'dd HH':'mm", CultureInfo.InvariantCulture))}";

@@ -8,7 +8,7 @@ namespace IncidentBridge.Trackers.Jira;
 /// </summary>
 internal sealed class JiraTracker(IHttpClientFactory httpClients, ITypedHttpClientFactory<JiraClient> jiraClients) : ITracker
 {
-    public string Name => JiraClient.TrackerName;
+    public string Name => TrackerNames.Jira;
 
     public Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken) =>
         Client().FindByMarkerAsync(target, marker, cancellationToken);
