@@ -9,10 +9,11 @@ using Polly;
 namespace IncidentBridge.Trackers.Jira;
 
 /// <summary>
-/// The typed HttpClient for the few Jira REST calls the worker needs: Cloud (v3, ADF) or Data Center (v2, wiki text).
-/// Short-lived like every typed client; <see cref="JiraTracker"/> is the long-lived face the dispatcher holds.
+/// The Jira <see cref="ITracker"/>: the few Jira REST calls the worker needs, Cloud (v3, ADF) or Data Center (v2,
+/// wiki text). A singleton the dispatcher holds for the life of the process, so it keeps no <see cref="HttpClient"/>:
+/// each request takes the named client from the factory, whose handlers (resilience pipeline included) rotate.
 /// </summary>
-internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
+internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
 {
     public const string HttpClientName = "Jira";
 
@@ -37,6 +38,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     private static readonly string[] StatusFields = ["status", "resolution"];
 
     private readonly JiraOptions _options = options.Value;
+    private readonly Uri? _siteRoot = options.Value.SiteRoot;
     private readonly JiraPaths _paths = new(options.Value.ApiVersion);
 
     public string Name => TrackerNames.Jira;
@@ -496,6 +498,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         RequireConfigured();
         try
         {
+            var http = httpClients.CreateClient(HttpClientName);
             return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -533,7 +536,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     private void RequireConfigured()
     {
-        if (http.BaseAddress is null)
+        if (_siteRoot is null)
         {
             // Rejected, not unavailable: waiting will not help, configuring will (and the item is kept until then).
             throw new TrackerRejectedException($"Jira is not configured: set {JiraOptions.Section}:BaseUrl and its credentials.");
@@ -554,7 +557,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
             : target.Project.Trim();
 
     private string BrowseUrl(string key) =>
-        http.BaseAddress is { } baseAddress ? new Uri(baseAddress, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
+        _siteRoot is { } root ? new Uri(root, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
 
     /// <summary>PAY-12 → 12, so the oldest of several issues with one marker is the one kept.</summary>
     private static long IssueNumber(JiraFoundIssue issue) =>

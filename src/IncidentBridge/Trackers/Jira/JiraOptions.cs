@@ -46,5 +46,12 @@ internal sealed class JiraOptions
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
 
+    /// <summary>
+    /// <see cref="BaseUrl"/> with one trailing slash, with or without one given, so that relative request paths
+    /// resolve below it and a Data Center context path (<c>https://host/jira/</c>) is kept; null when not configured.
+    /// </summary>
+    public Uri? SiteRoot =>
+        IsConfigured && Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) ? new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/") : null;
+
     public bool IsCloud => ApiVersion == 3;
 }
