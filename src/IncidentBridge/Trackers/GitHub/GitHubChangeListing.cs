@@ -66,7 +66,7 @@ internal static class GitHubChangeListing
 
 /// <summary>
 /// Conditional requests for the status-sync listing, so an unchanged listing costs a 304, which GitHub does not count
-/// against the rate limit. Octokit sends <c>If-None-Match</c> only from a response cache
+/// against the rate limit (docs/PROTOCOLS.md, GitHub). Octokit sends <c>If-None-Match</c> only from a response cache
 /// and, on a 304, hands back what that cache holds: here the answer that carried the ETag, marked 304 so the listing
 /// can tell. Every other GET passes through untouched.
 /// </summary>

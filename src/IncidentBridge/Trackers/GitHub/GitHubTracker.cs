@@ -468,9 +468,10 @@ internal sealed partial class GitHubTracker : ITracker
 }
 
 /// <summary>
-/// Keeps GitHub's secondary rate limits (at most 80 content-creating requests a minute): mutating calls run one at a time and
-/// start at least <c>writeSpacing</c> apart; after GitHub said "wait", every call is refused locally until then,
-/// because more requests while limited can get the integration banned.
+/// Keeps GitHub's secondary rate limits (at most 80 content-creating requests a minute): mutating calls run one at a
+/// time and start at least <c>writeSpacing</c> apart; after GitHub said "wait", every call is refused locally until
+/// then, because more requests while limited can get the integration banned (docs/PROTOCOLS.md, GitHub, "Rate limits
+/// and pacing").
 /// </summary>
 internal sealed class GitHubRequestGate(TimeSpan writeSpacing, TimeProvider time)
 {

@@ -109,7 +109,8 @@ internal static class JiraJql
     /// <summary>
     /// The project's action-item issues updated at or after <paramref name="from"/> (all of them when null), oldest
     /// change first. JQL takes minutes only: the time is cut down to its minute, which widens the window, never narrows it.
-    /// It is written in UTC but read in the bot user's time zone; <see cref="JiraOptions.SyncOverlap"/> covers the difference.
+    /// It is written in UTC but read in the bot user's time zone; <see cref="JiraOptions.SyncOverlap"/> covers the difference
+    /// (docs/PROTOCOLS.md, Jira, "Searching").
     /// </summary>
     public static string ChangedSince(string project, DateTimeOffset? from)
     {
