@@ -345,7 +345,7 @@ internal sealed partial class ActionItemDispatcher(
             postmortem.Title,
             links is null ? null : new Uri(links, $"api/incidents/{incident.Id}").ToString(),
             links is null ? null : new Uri(links, $"api/postmortems/{postmortem.Id}").ToString());
-        var issueLabels = new List<string> { "incident", "action-item", item.Priority.ToLowerInvariant() };
+        var issueLabels = new List<string> { TrackerLabels.Incident, TrackerLabels.ActionItem, item.Priority.ToLowerInvariant() };
         issueLabels.AddRange(target.Labels);
         issueLabels.Add(item.Marker);
         var issue = new NewTrackerIssue(

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using IncidentBridge.Trackers;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.ActionItems;
 
-/// <summary><c>IncidentBridge:Routing</c>: the first rule whose <c>Match</c> fits the incident's labels wins, else <c>Default</c>.</summary>
+/// <summary><c>IncidentBridge:Routing</c>: rules about the item's owner first, then the first rule whose <c>Match</c> fits the incident's labels, else <c>Default</c> (see <see cref="ActionItemRouter"/>).</summary>
 internal sealed class RoutingOptions
 {
     public const string Section = "IncidentBridge:Routing";

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IncidentBridge.ActionItems;
 using IncidentBridge.Trackers;
 
 namespace IncidentBridge.FollowUp;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace IncidentBridge.Trackers;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace IncidentBridge.Trackers;
 /// </summary>
 internal interface ITracker
 {
-    /// <summary>"Jira" or "GitHub", as in <c>IncidentBridge:Routing:Rules[].Tracker</c>.</summary>
+    /// <summary>One of <see cref="TrackerNames"/>, as in <c>IncidentBridge:Routing:Rules[].Tracker</c>.</summary>
     string Name { get; }
 
     /// <summary>
@@ -74,6 +76,19 @@ internal interface ITracker
     /// </summary>
     Task CloseAsDuplicateAsync(TrackerTarget target, string duplicateKey, string keptKey, TrackerComment comment, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Where an issue goes: a Jira project (with issue type, components and custom fields that project requires)
+/// or a GitHub repository ("owner/name"), plus extra labels of the route.
+/// </summary>
+internal sealed record TrackerTarget(
+    string Tracker,
+    string? Project,
+    string? Repository,
+    string? IssueType,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<string> Components,
+    IReadOnlyDictionary<string, JsonElement> CustomFields);
 
 /// <summary>
 /// The issue for one action item. <see cref="Marker"/> is the deterministic idempotency label

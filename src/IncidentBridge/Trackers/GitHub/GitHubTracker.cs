@@ -9,15 +9,12 @@ namespace IncidentBridge.Trackers.GitHub;
 /// <summary>
 /// One GitHub issue per action item, through Octokit. The idempotency marker is both a label (what the look-up
 /// filters on) and a hidden comment in the body (which tells IncidentBridge's issue from one whose label was copied
-/// by hand). Keys are <c>owner/repo#n</c>
-/// (<see cref="GitHubIssueKey"/>). Without a configured token every call is refused, so routed items wait in
-/// storage, shown as refused, until GitHub is configured.
+/// by hand). Keys are <c>owner/repo#n</c> (<see cref="GitHubIssueKey"/>). Without a configured token every call is
+/// refused, so routed items wait in storage, shown as refused, until GitHub is configured. Every call goes through
+/// one <see cref="GitHubRequestGate"/> (below), which paces writes and holds all calls while GitHub asks us to wait.
 /// </summary>
 internal sealed partial class GitHubTracker : ITracker
 {
-    /// <summary>The label the follow-up review puts on an issue whose item is past its due date.</summary>
-    public const string OverdueLabel = "overdue";
-
     private readonly GitHubClient? _client;
     private readonly Uri _apiBase;
     private readonly GitHubListingETags _etags = new();
@@ -46,7 +43,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
-    public string Name => "GitHub";
+    public string Name => TrackerNames.GitHub;
 
     public bool IsConfigured => _client is not null;
 
@@ -161,7 +158,7 @@ internal sealed partial class GitHubTracker : ITracker
         switch (status)
         {
             case ActionItemStatus.InProgress when !GitHubIssueStatus.IsLabelledInProgress(current):
-                await AddLabelAsync(id, GitHubIssueStatus.InProgressLabel, cancellationToken);
+                await AddLabelAsync(id, TrackerLabels.InProgress, cancellationToken);
                 LogInProgress(id.ToString());
                 break;
             case ActionItemStatus.Done:
@@ -177,7 +174,8 @@ internal sealed partial class GitHubTracker : ITracker
     /// Lists the action-item issues updated since <paramref name="since"/>, oldest change first, page by page
     /// (pull requests, which the issues endpoint lists too, are skipped). The first page is a conditional request:
     /// a 304 means nothing changed since the same listing last answered, costs no rate limit, and repeats that
-    /// answer (callers dedupe). Reads are not paced, but they do wait out a rate-limit pause.
+    /// answer (callers dedupe). Reads are not paced, but while GitHub has asked us to wait they are refused as
+    /// unavailable, like writes.
     /// </summary>
     public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
     {
@@ -219,7 +217,7 @@ internal sealed partial class GitHubTracker : ITracker
         var id = Key(target, key);
 
         // The label first: adding it again is harmless, and the comment after it is written once however often this runs.
-        await AddLabelAsync(id, OverdueLabel, cancellationToken);
+        await AddLabelAsync(id, TrackerLabels.Overdue, cancellationToken);
         await CommentOnceAsync(id, comment, cancellationToken);
         LogFlaggedOverdue(id.ToString());
     }
@@ -467,4 +465,64 @@ internal sealed partial class GitHubTracker : ITracker
 
     [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as a duplicate of {KeptKey}")]
     private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
+}
+
+/// <summary>
+/// Keeps GitHub's secondary rate limits (at most 80 content-creating requests a minute): mutating calls run one at a
+/// time and start at least <c>writeSpacing</c> apart; after GitHub said "wait", every call is refused locally until
+/// then, because more requests while limited can get the integration banned (docs/PROTOCOLS.md, GitHub, "Rate limits
+/// and pacing").
+/// </summary>
+internal sealed class GitHubRequestGate(TimeSpan writeSpacing, TimeProvider time)
+{
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Lock _pauseLock = new();
+    private DateTimeOffset? _lastWriteStart;
+    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+
+    /// <summary>How long GitHub still wants us to wait, or null when calls may go ahead.</summary>
+    public TimeSpan? RemainingPause()
+    {
+        lock (_pauseLock)
+        {
+            var remaining = _pausedUntil - time.GetUtcNow();
+            return remaining > TimeSpan.Zero ? remaining : null;
+        }
+    }
+
+    public void PauseFor(TimeSpan wait)
+    {
+        lock (_pauseLock)
+        {
+            var until = time.GetUtcNow() + wait;
+            if (until > _pausedUntil)
+            {
+                _pausedUntil = until;
+            }
+        }
+    }
+
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            if (_lastWriteStart is { } last)
+            {
+                var wait = last + writeSpacing - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+            }
+
+            // The start counts, not the end: GitHub's limit is on requests made, whatever their outcome.
+            _lastWriteStart = time.GetUtcNow();
+            return await write();
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
 }

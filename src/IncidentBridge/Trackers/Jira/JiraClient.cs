@@ -9,12 +9,12 @@ using Polly;
 namespace IncidentBridge.Trackers.Jira;
 
 /// <summary>
-/// The typed HttpClient for the few Jira REST calls the worker needs: Cloud (v3, ADF) or Data Center (v2, wiki text).
-/// Short-lived like every typed client; <see cref="JiraTracker"/> is the long-lived face the dispatcher holds.
+/// The Jira <see cref="ITracker"/>: the few Jira REST calls the worker needs, Cloud (v3, ADF) or Data Center (v2,
+/// wiki text). A singleton the dispatcher holds for the life of the process, so it keeps no <see cref="HttpClient"/>:
+/// each request takes the named client from the factory, whose handlers (resilience pipeline included) rotate.
 /// </summary>
-internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
+internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOptions<JiraOptions> options, TimeProvider time, ILogger<JiraClient> logger) : ITracker
 {
-    public const string TrackerName = "Jira";
     public const string HttpClientName = "Jira";
 
     /// <summary>Enough to see the duplicates a sync closes; one is what a retry needs.</summary>
@@ -25,8 +25,6 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     /// <summary>Cloud's default page of comments; either edition may answer with fewer.</summary>
     private const int CommentPageSize = 100;
-
-    private const string OverdueLabel = "overdue";
 
     private static readonly string[] SearchFields = ["summary", "status", "resolution"];
 
@@ -40,9 +38,10 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     private static readonly string[] StatusFields = ["status", "resolution"];
 
     private readonly JiraOptions _options = options.Value;
+    private readonly Uri? _siteRoot = options.Value.SiteRoot;
     private readonly JiraPaths _paths = new(options.Value.ApiVersion);
 
-    public string Name => TrackerName;
+    public string Name => TrackerNames.Jira;
 
     public async Task<IReadOnlyList<TrackerIssue>> FindByMarkerAsync(TrackerTarget target, string marker, CancellationToken cancellationToken)
     {
@@ -152,10 +151,10 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     /// </summary>
     public async Task FlagOverdueAsync(TrackerTarget target, string key, TrackerComment comment, CancellationToken cancellationToken)
     {
-        var label = new JiraEditIssueRequest(Update: new JiraIssueUpdate([new JiraLabelOperation(Add: OverdueLabel)]));
+        var label = new JiraEditIssueRequest(Update: new JiraIssueUpdate([new JiraLabelOperation(Add: TrackerLabels.Overdue)]));
         using (var request = Json(HttpMethod.Put, _paths.IssueByKey(key), label, JiraJsonContext.Wire.JiraEditIssueRequest))
         {
-            await SendAsync(request, $"adding the {OverdueLabel} label to {key}", cancellationToken, key);
+            await SendAsync(request, $"adding the {TrackerLabels.Overdue} label to {key}", cancellationToken, key);
         }
 
         await CommentOnceAsync(target, key, comment, cancellationToken);
@@ -499,6 +498,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
         RequireConfigured();
         try
         {
+            var http = httpClients.CreateClient(HttpClientName);
             return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -536,7 +536,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
 
     private void RequireConfigured()
     {
-        if (http.BaseAddress is null)
+        if (_siteRoot is null)
         {
             // Rejected, not unavailable: waiting will not help, configuring will (and the item is kept until then).
             throw new TrackerRejectedException($"Jira is not configured: set {JiraOptions.Section}:BaseUrl and its credentials.");
@@ -557,7 +557,7 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
             : target.Project.Trim();
 
     private string BrowseUrl(string key) =>
-        http.BaseAddress is { } baseAddress ? new Uri(baseAddress, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
+        _siteRoot is { } root ? new Uri(root, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
 
     /// <summary>PAY-12 → 12, so the oldest of several issues with one marker is the one kept.</summary>
     private static long IssueNumber(JiraFoundIssue issue) =>
@@ -622,4 +622,41 @@ internal sealed partial class JiraClient(HttpClient http, IOptions<JiraOptions> 
     {
         public string Reason { get; } = reason;
     }
+}
+
+/// <summary>
+/// Request paths, relative to <see cref="JiraOptions.SiteRoot"/> (which always ends in '/', so a Data Center context
+/// path such as <c>https://host/jira/</c> is kept).
+/// </summary>
+internal sealed class JiraPaths(int apiVersion)
+{
+    private readonly string _api = $"rest/api/{apiVersion}";
+
+    public string Issue => $"{_api}/issue";
+
+    public string IssueByKey(string key) => $"{_api}/issue/{Uri.EscapeDataString(key)}";
+
+    /// <summary>One issue with only the named fields; <paramref name="expand"/> adds e.g. the transitions it offers.</summary>
+    public string IssueByKey(string key, IEnumerable<string> fields, string? expand = null) =>
+        $"{IssueByKey(key)}?fields={string.Join(',', fields)}" + (expand is null ? "" : $"&expand={expand}");
+
+    public string Transitions(string key) => $"{IssueByKey(key)}/transitions";
+
+    public string Comments(string key) => $"{IssueByKey(key)}/comment";
+
+    /// <summary>
+    /// A page of comments, oldest first, with their entity properties: <c>properties</c> is not among the expansions
+    /// the v3 document lists for this call, but Jira honours it (Jira Service Management's internal flag is read so)
+    /// and ignores expansions it does not know, so the worst case is a page without them.
+    /// </summary>
+    public string Comments(string key, long startAt, int maxResults) =>
+        $"{Comments(key)}?startAt={startAt}&maxResults={maxResults}&expand=properties";
+
+    /// <summary>Cloud answers 410 Gone to the old <c>/search</c>; Data Center has only that one (docs/PROTOCOLS.md, Jira).</summary>
+    public string Search => apiVersion == 3 ? $"{_api}/search/jql" : $"{_api}/search";
+
+    public string UserSearch(string email) =>
+        apiVersion == 3
+            ? $"{_api}/user/search?query={Uri.EscapeDataString(email)}"
+            : $"{_api}/user/search?username={Uri.EscapeDataString(email)}";
 }

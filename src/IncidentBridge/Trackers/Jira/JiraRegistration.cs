@@ -9,18 +9,18 @@ namespace IncidentBridge.Trackers.Jira;
 internal static class JiraRegistration
 {
     /// <summary>
-    /// Jira options (validated on start), the typed client with its resilience pipeline, and the Jira
-    /// <see cref="ITracker"/>. Registered even when Jira is not configured: its calls then fail as rejected,
+    /// Jira options (validated on start), the named HTTP client with its resilience pipeline, and the Jira
+    /// <see cref="ITracker"/> that sends through it. Registered even when Jira is not configured: its calls then fail as rejected,
     /// and the items routed to Jira wait in storage until it is.
     /// </summary>
     public static WebApplicationBuilder AddJira(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JiraOptions, JiraOptionsValidator>(JiraOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient<JiraClient>(JiraClient.HttpClientName, Configure)
+        builder.Services.AddHttpClient(JiraClient.HttpClientName, Configure)
             .RedactLoggedHeaders(["Authorization"])
             .AddResilienceHandler(JiraResilience.PipelineName, JiraResilience.Configure);
-        builder.Services.AddSingleton<ITracker, JiraTracker>();
+        builder.Services.AddSingleton<ITracker, JiraClient>();
         return builder;
     }
 
@@ -32,13 +32,12 @@ internal static class JiraRegistration
         http.Timeout = Timeout.InfiniteTimeSpan;
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("IncidentBridge", "1.0"));
-        if (!options.IsConfigured || !Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl))
+        if (options.SiteRoot is not { } siteRoot)
         {
             return;
         }
 
-        // With or without a trailing slash, and keeping a Data Center context path: relative paths resolve below it.
-        http.BaseAddress = new Uri(baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        http.BaseAddress = siteRoot;
         http.DefaultRequestHeaders.Authorization = Authorization(options);
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -5,7 +6,8 @@ using Polly;
 namespace IncidentBridge.Trackers.Jira;
 
 /// <summary>
-/// The outbound pipeline: retry (only what is safe to repeat) → circuit breaker → per-attempt timeout.
+/// The outbound pipeline: retry (only what is safe to repeat, honouring a short <c>Retry-After</c>) → circuit
+/// breaker → per-attempt timeout. Below it: reading <c>Retry-After</c>, and counting what the retries sent.
 /// </summary>
 internal static class JiraResilience
 {
@@ -90,4 +92,41 @@ internal static class JiraResilience
         request.Method == HttpMethod.Get
         || request.Method == HttpMethod.Put
         || (request.Options.TryGetValue(SafeToRepeatKey, out var safe) && safe);
+}
+
+/// <summary>The <c>Retry-After</c> Jira sends with a 429 (sometimes a 503); see docs/PROTOCOLS.md, Jira.</summary>
+internal static class JiraRetryAfter
+{
+    /// <summary>How long Jira asked us to wait: <c>Retry-After</c> in seconds or as an HTTP date; null when it did not say.</summary>
+    public static TimeSpan? From(HttpResponseMessage response, TimeProvider time) =>
+        response.Headers.RetryAfter is { } header ? Delay(header, time) : null;
+
+    public static TimeSpan Delay(RetryConditionHeaderValue header, TimeProvider time)
+    {
+        if (header.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return TimeSpan.Zero;
+    }
+}
+
+/// <summary>
+/// How many times one request message went on the wire: once, plus each retry of the resilience handler, which
+/// the client cannot otherwise see. Status sync reports it (<see cref="TrackerChanges.Requests"/>).
+/// </summary>
+internal sealed class JiraRequestCount
+{
+    private int _retries;
+
+    public int Sent => 1 + Volatile.Read(ref _retries);
+
+    public void Retried() => Interlocked.Increment(ref _retries);
 }

@@ -87,7 +87,7 @@ internal sealed class GitHubFake : IDisposable
     /// </summary>
     public void RespondToListing(JsonObject[] issues, int? page = null, int? nextPage = null, string? etag = null)
     {
-        var request = Request.Create().WithPath(IssuesPath).UsingGet().WithParam("labels", GitHubChangeListing.ActionItemLabel);
+        var request = Request.Create().WithPath(IssuesPath).UsingGet().WithParam("labels", TrackerLabels.ActionItem);
         var response = Json(200, new JsonArray([.. issues]));
         if (nextPage is { } next)
         {
@@ -114,7 +114,7 @@ internal sealed class GitHubFake : IDisposable
     /// <summary>The label and comment writes of an overdue flag, on an issue with <paramref name="comments"/> so far.</summary>
     public void RespondToOverdueFlag(int number, params JsonObject[] comments)
     {
-        RespondToNewLabel(number, GitHubTracker.OverdueLabel);
+        RespondToNewLabel(number, TrackerLabels.Overdue);
         RespondToComments(number, comments);
         RespondToNewComment(number);
     }

@@ -63,6 +63,27 @@ public sealed class JiraOptionsValidationTests
         Assert.Contains($"{S}:BaseUrl", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Jira_tracker_is_the_client_itself_and_one_object_for_the_life_of_the_process()
+    {
+        using var app = Start(Cloud());
+
+        var tracker = app.Services.GetServices<ITracker>().Single(t => t.Name == TrackerNames.Jira);
+
+        Assert.IsType<JiraClient>(tracker, exactMatch: true);
+        Assert.Same(tracker, app.Services.GetServices<ITracker>().Single(t => t.Name == TrackerNames.Jira));
+    }
+
+    [Theory]
+    [InlineData("https://acme.atlassian.net", "https://acme.atlassian.net/")]
+    [InlineData("https://jira.example.com/jira", "https://jira.example.com/jira/")]
+    [InlineData("https://jira.example.com/jira//", "https://jira.example.com/jira/")]
+    [InlineData("https://jira.example.com/jira/?x=1", "https://jira.example.com/jira/")]
+    [InlineData(" ", null)]
+    [InlineData(null, null)]
+    public void Site_root_keeps_a_context_path_and_ends_in_one_slash(string? baseUrl, string? siteRoot) =>
+        Assert.Equal(siteRoot, new JiraOptions { BaseUrl = baseUrl }.SiteRoot?.ToString());
+
     private static Dictionary<string, string?> Cloud() => new()
     {
         [$"{S}:BaseUrl"] = "https://acme.atlassian.net",

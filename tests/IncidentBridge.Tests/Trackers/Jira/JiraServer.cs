@@ -15,7 +15,7 @@ using WireMock.Server;
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>
-/// A WireMock Jira and the worker's own Jira registration pointed at it (options, typed client, resilience
+/// A WireMock Jira and the worker's own Jira registration pointed at it (options, named client, resilience
 /// pipeline), so the tests go through the same handlers as production.
 /// </summary>
 internal sealed class JiraServer : IDisposable
