@@ -5,12 +5,13 @@ namespace IncidentBridge.ActionItems;
 
 /// <summary>
 /// Picks the tracker target for an action item from <c>IncidentBridge:Routing</c>. A rule's <c>Match</c> compares the
-/// incident's labels, except <c>owner</c> and <c>team</c>, which compare the item's owner (a person or a team such as
-/// "DBA Team"): rules about the item come first, so an item owned by another team lands in that team's tracker.
+/// incident's labels (<c>team</c> included: the incident's team), except <c>owner</c>, which compares the item's owner (a
+/// person or a team such as "DBA Team"): rules about the owner come first, so an item owned by another team lands in
+/// that team's tracker.
 /// </summary>
 internal sealed class ActionItemRouter(IOptions<RoutingOptions> options)
 {
-    private static readonly string[] ItemKeys = ["owner", "team"];
+    private static readonly string[] ItemKeys = ["owner"];
 
     /// <summary>
     /// The first rule that names the item's owner and matches, else the first other rule whose every <c>Match</c> label

@@ -11,7 +11,8 @@ public sealed class ActionItemRouterTests
         [
             new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["service"] = "payments" }, Tracker = "Jira", Project = "PAY" },
             new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["owner"] = "DBA Team" }, Tracker = "Jira", Project = "DBA" },
-            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["team"] = "@web" }, Tracker = "GitHub", Repository = "acme/web" },
+            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["owner"] = "@web" }, Tracker = "GitHub", Repository = "acme/web" },
+            new RouteRule { Match = new(StringComparer.OrdinalIgnoreCase) { ["team"] = "search" }, Tracker = "GitHub", Repository = "acme/search" },
         ],
         Default = new RouteRule { Tracker = "Jira", Project = "OPS" },
     }));
@@ -23,8 +24,12 @@ public sealed class ActionItemRouterTests
         Assert.Equal("DBA", Router.Route(Payments, "dba team")?.Project);
 
     [Fact]
-    public void Team_rule_matches_the_owner_with_or_without_at() =>
+    public void Owner_rule_matches_with_or_without_at() =>
         Assert.Equal("acme/web", Router.Route(Payments, "web")?.Repository);
+
+    [Fact]
+    public void Team_is_still_the_incidents_label() =>
+        Assert.Equal("acme/search", Router.Route(new Dictionary<string, string> { ["team"] = "search" }, "search")?.Repository);
 
     [Fact]
     public void Other_owners_follow_the_incidents_labels() =>

@@ -40,7 +40,7 @@ internal sealed class Replicas : IAsyncDisposable
 
     public IReadOnlyList<ActionItemDispatcher> Dispatchers { get; }
 
-    public static async Task<Replicas> StartAsync(PostgresServer? postgres, int dispatchers = 3, string tracker = "Jira", int batchSize = 3)
+    public static async Task<Replicas> StartAsync(PostgresServer? postgres, int dispatchers = 3, string tracker = "Jira", int batchSize = 3, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
         var fake = new FakeTracker(tracker, time);
@@ -56,7 +56,7 @@ internal sealed class Replicas : IAsyncDisposable
                 ["IncidentBridge:ActionItems:RetryDelay"] = "00:00:10",
                 ["IncidentBridge:ActionItems:MaxRetryDelay"] = "00:01:00",
                 ["IncidentBridge:ActionItems:RejectedRetryDelay"] = "00:05:00",
-            }),
+            }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary()),
             time,
             // The hosted dispatcher is stopped below, perhaps before it has started, which the host would take for a crash.
             services: services => services.Configure<HostOptions>(options => options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore),

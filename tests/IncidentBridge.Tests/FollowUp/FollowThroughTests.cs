@@ -1,0 +1,120 @@
+using IncidentBridge.ActionItems;
+using IncidentBridge.FollowUp;
+using IncidentBridge.Tests.ActionItems;
+using IncidentBridge.Tests.Support;
+
+namespace IncidentBridge.Tests.FollowUp;
+
+/// <summary>
+/// Nothing falls through: items without a due date get their priority's, every item that falls overdue is flagged
+/// once (whenever that is), and items long overdue are escalated to the owner's lead, once. On a fake clock, against
+/// the stateful fake tracker.
+/// </summary>
+public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifetime
+{
+    private Replicas _replicas = null!;
+    private string _incident = "";
+
+    public async Task InitializeAsync()
+    {
+        _replicas = await Replicas.StartAsync(postgres, dispatchers: 1, settings: new Dictionary<string, string?>
+        {
+            ["IncidentBridge:Owners:Bob:Email"] = "bob@acme.example",
+            ["IncidentBridge:Owners:Bob:Aliases:0"] = "@bobby",
+            ["IncidentBridge:Owners:Bob:Lead"] = "Carol",
+            ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
+        });
+        _incident = await _replicas.NewIncidentAsync(7);
+    }
+
+    public async Task DisposeAsync() => await _replicas.DisposeAsync();
+
+    private FakeTracker Jira => _replicas.Tracker;
+
+    [Fact]
+    public async Task Item_published_without_a_due_date_is_due_its_prioritys_days_after_publication()
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", "P1", dueDate: null));
+
+        var item = await _replicas.ItemAsync(_incident);
+
+        Assert.Equal(("2026-12-15", DueDateSources.Policy), (item.DueDate, item.DueDateSource));
+        await _replicas.DispatchAsync();
+        Assert.Equal(new DateOnly(2026, 12, 15), Assert.Single(Jira.All).Request.DueDate);
+    }
+
+    [Fact]
+    public async Task Item_that_falls_overdue_after_week_four_is_flagged_once()
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", "P3", dueDate: "2027-02-01"));
+        await _replicas.DispatchAsync();
+        _replicas.Time.Advance(TimeSpan.FromDays(30));
+        await _replicas.RunAsync<FollowUpReviewJob>();
+        Assert.Empty(Assert.Single(Jira.All).Comments);
+
+        _replicas.Time.Advance(TimeSpan.FromDays(40));
+        await _replicas.RunAsync<FollowUpReviewJob>();
+        await _replicas.RunAsync<FollowUpReviewJob>();
+
+        var issue = Assert.Single(Jira.All);
+        Assert.Contains("overdue", issue.Labels);
+        Assert.Single(issue.Comments, c => c.Purpose == "overdue");
+    }
+
+    [Fact]
+    public async Task Overdue_item_without_an_issue_yet_is_flagged_once_it_has_one()
+    {
+        Jira.FailNextCreate(new IncidentBridge.Trackers.TrackerUnavailableException("503", TimeSpan.FromDays(3)));
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", dueDate: "2026-12-02"));
+        await _replicas.DispatchAsync();
+        _replicas.Time.Advance(TimeSpan.FromDays(2));
+        await _replicas.RunAsync<FollowUpReviewJob>();
+        Assert.Null((await _replicas.ItemAsync(_incident)).OverdueFlaggedAt);
+
+        _replicas.Time.Advance(TimeSpan.FromDays(2));
+        await _replicas.DispatchAsync();
+        await _replicas.RunAsync<FollowUpReviewJob>();
+
+        Assert.Single(Assert.Single(Jira.All).Comments, c => c.Purpose == "overdue");
+    }
+
+    [Fact]
+    public async Task Item_long_overdue_is_escalated_to_its_owners_lead_once()
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "@bobby", "P0", dueDate: "2026-12-02"));
+        await _replicas.DispatchAsync();
+        _replicas.Time.Advance(TimeSpan.FromDays(3));
+        await _replicas.RunAsync<FollowUpReviewJob>();
+        Assert.DoesNotContain(Assert.Single(Jira.All).Comments, c => c.Purpose == "escalation");
+
+        _replicas.Time.Advance(TimeSpan.FromDays(2));
+        var first = await _replicas.RunAsync<FollowUpReviewJob>();
+        await _replicas.RunAsync<FollowUpReviewJob>();
+
+        var escalation = Assert.Single(Assert.Single(Jira.All).Comments, c => c.Purpose == "escalation");
+        Assert.Contains("Carol", escalation.Text, StringComparison.Ordinal);
+        Assert.Equal(1, first.Counts.GetValueOrDefault("escalated"));
+        Assert.NotNull((await _replicas.ItemAsync(_incident)).EscalatedAt);
+    }
+
+    [Fact]
+    public async Task Item_nobody_will_do_is_neither_flagged_nor_escalated()
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", "P0", dueDate: "2026-12-02"));
+        await _replicas.DispatchAsync();
+        var item = await _replicas.ItemAsync(_incident);
+        Jira.Change(item.Marker, ActionItemStatus.NotDoing, _replicas.Time.GetUtcNow());
+        _replicas.Time.Advance(TimeSpan.FromDays(20));
+        await _replicas.RunAsync<StatusSyncJob>();
+
+        await _replicas.RunAsync<FollowUpReviewJob>();
+
+        Assert.Equal(ActionItemStatus.NotDoing, (await _replicas.ItemAsync(_incident)).Status);
+        Assert.Empty(Assert.Single(Jira.All).Comments);
+    }
+
+    public sealed class OnSqlite() : FollowThroughTests(null);
+
+    [Collection(PostgresCollection.Name)]
+    public sealed class OnPostgres(PostgresServer postgres) : FollowThroughTests(postgres);
+}
