@@ -201,6 +201,11 @@ internal sealed partial class ActionItemDispatcher(
         }
         catch (TrackerUnavailableException ex)
         {
+            if (ex.RequestedRetryAfter > ex.RetryAfter)
+            {
+                LogRetryAfterCapped(tracker.Name, ex.RequestedRetryAfter.Value, TrackerUnavailableException.MaxRetryAfter);
+            }
+
             var delay = ex.RetryAfter ?? Backoff.Delay(item.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
             paused[tracker.Name] = time.GetUtcNow() + delay;
             metrics.Synced(tracker.Name, "unavailable");
@@ -416,6 +421,9 @@ internal sealed partial class ActionItemDispatcher(
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Action item {ActionItemId}: an earlier create's outcome is unknown; its marker search is trusted from {Settled}")]
     private partial void LogSettling(string actionItemId, DateTimeOffset settled);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "{Tracker} asked us to wait {RequestedRetryAfter}; waiting {MaxRetryAfter}, the longest Retry-After honoured")]
+    private partial void LogRetryAfterCapped(string tracker, TimeSpan requestedRetryAfter, TimeSpan maxRetryAfter);
 
     private enum Step
     {

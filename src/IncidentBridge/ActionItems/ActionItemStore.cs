@@ -236,16 +236,23 @@ internal sealed class ActionItemStore(IDatabase database)
             "UPDATE action_items SET next_attempt_at = @NowMs WHERE sync_state = 'rejected'", new { NowMs = nowMs }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<ActionItemRow>> ListAsync(string? owner, string? status, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of current items in the order they were taken in, after <paramref name="afterSeq"/>: <paramref name="limit"/>
+    /// + 1 are read, so the caller knows whether a next page exists. <paramref name="overdue"/> is decided here, on
+    /// <paramref name="today"/> (yyyy-MM-dd), so a page filtered by it is still full.
+    /// </summary>
+    public async Task<IReadOnlyList<ActionItemRow>> ListAsync(string? owner, string? status, bool? overdue, string today, long? afterSeq, int limit, CancellationToken cancellationToken)
     {
+        const string Overdue = "(status NOT IN ('done', 'not-doing') AND due_date IS NOT NULL AND due_date < @Today)";
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<ActionItemRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM action_items
-            {new SqlFilter().And("removed_at IS NULL").And(owner is not null, "owner = @Owner").And(status is not null, "status = @Status")}
-            ORDER BY due_date IS NULL, due_date, seq
+            {new SqlFilter().And("removed_at IS NULL").And(owner is not null, "owner = @Owner").And(status is not null, "status = @Status")
+                .And(overdue == true, Overdue).And(overdue == false, "NOT " + Overdue).And(afterSeq is not null, "seq > @AfterSeq")}
+            ORDER BY seq LIMIT @Take
             """,
-            new { Owner = owner, Status = status },
+            new { Owner = owner, Status = status, Today = today, AfterSeq = afterSeq, Take = limit + 1 },
             cancellationToken: cancellationToken))).ToList();
     }
 

@@ -1,11 +1,18 @@
+using System.Globalization;
 using IncidentBridge.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.ActionItems;
 
-/// <summary><c>GET /api/action-items?owner=&amp;status=open|in-progress|done&amp;overdue=true</c>.</summary>
+/// <summary>
+/// <c>GET /api/action-items?owner=&amp;status=open|in-progress|done|not-doing&amp;overdue=true&amp;limit=&amp;cursor=</c>: paged like
+/// the incidents, in the order the items were taken in; <c>nextCursor</c> is null on the last page.
+/// </summary>
 internal static class ActionItemsApi
 {
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 500;
+
     public static IEndpointRouteBuilder MapActionItemsApi(this IEndpointRouteBuilder app)
     {
         app.MapApi().MapGet("/action-items", ListAsync);
@@ -13,7 +20,7 @@ internal static class ActionItemsApi
     }
 
     private static async Task<Results<Ok<ActionItemPage>, ProblemHttpResult>> ListAsync(
-        ActionItemStore store, TimeProvider time, string? owner, string? status, string? overdue, CancellationToken cancellationToken)
+        ActionItemStore store, TimeProvider time, string? owner, string? status, string? overdue, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (status is not (null or ActionItemStatus.Open or ActionItemStatus.InProgress or ActionItemStatus.Done or ActionItemStatus.NotDoing))
         {
@@ -31,16 +38,32 @@ internal static class ActionItemsApi
             onlyOverdue = flag;
         }
 
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        long? after = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            {
+                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
+            }
+
+            after = seq;
+        }
+
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var items = (await store.ListAsync(string.IsNullOrEmpty(owner) ? null : owner, status, cancellationToken))
-            .Select(row => ActionItemView.From(row, today))
-            .Where(item => onlyOverdue is null || item.Overdue == onlyOverdue)
-            .ToList();
-        return TypedResults.Ok(new ActionItemPage(items));
+        var take = limit ?? DefaultLimit;
+        var rows = await store.ListAsync(string.IsNullOrEmpty(owner) ? null : owner, status, onlyOverdue, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), after, take, cancellationToken);
+        var page = rows.Take(take).ToList();
+        var next = rows.Count > take ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new ActionItemPage([.. page.Select(row => ActionItemView.From(row, today))], next));
     }
 }
 
-internal sealed record ActionItemPage(IReadOnlyList<ActionItemView> Items);
+internal sealed record ActionItemPage(IReadOnlyList<ActionItemView> Items, string? NextCursor);
 
 /// <summary>An action item in the API: its tracker issue, due date, status and whether it is overdue.</summary>
 internal sealed record ActionItemView(

@@ -156,7 +156,14 @@ internal sealed record TrackerIssueChange(string Key, string Url, string Status,
 internal sealed class TrackerUnavailableException(string message, TimeSpan? retryAfter = null, Exception? inner = null)
     : Exception(message, inner)
 {
-    public TimeSpan? RetryAfter { get; } = retryAfter;
+    /// <summary>The longest wait a tracker's <c>Retry-After</c> is allowed to impose: a bogus or hostile header cannot park the work for days.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>The tracker's <c>Retry-After</c>, at most <see cref="MaxRetryAfter"/>.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter > MaxRetryAfter ? MaxRetryAfter : retryAfter;
+
+    /// <summary>What the tracker asked for, before the cap (to log that it was capped).</summary>
+    public TimeSpan? RequestedRetryAfter { get; } = retryAfter;
 }
 
 /// <summary>

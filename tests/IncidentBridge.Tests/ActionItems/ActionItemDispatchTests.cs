@@ -212,6 +212,28 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         Assert.Equal(3, await _worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND in_doubt_since IS NULL"));
     }
 
+    [Fact]
+    public async Task Action_items_are_listed_page_by_page_with_a_cursor()
+    {
+        await PostAsync(PostmortemJson.Published().WithItems(5));
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await (await _worker.CreateApiClient().GetAsync($"/api/action-items?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString() ?? ""));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(5, seen.Distinct().Count());
+        await (await _worker.CreateApiClient().GetAsync("/api/action-items?cursor=abc")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await _worker.CreateApiClient().GetAsync("/api/action-items?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     public sealed class OnSqlite() : ActionItemDispatchTests(null);
 
     [Collection(PostgresCollection.Name)]

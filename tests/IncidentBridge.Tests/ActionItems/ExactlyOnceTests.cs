@@ -227,6 +227,18 @@ public abstract class ExactlyOnceTests(PostgresServer? postgres) : IAsyncLifetim
         Assert.Equal(1, Jira.CreateCalls);
     }
 
+    [Fact]
+    public async Task Retry_after_longer_than_an_hour_is_capped_at_an_hour()
+    {
+        Jira.FailNextCreate(new TrackerUnavailableException("429 Too Many Requests", TimeSpan.FromDays(10)));
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
+
+        await _replicas.DispatchAsync();
+
+        var wait = DateTimeOffset.FromUnixTimeMilliseconds((await _replicas.ItemAsync(_incident)).NextAttemptAt) - _replicas.Time.GetUtcNow();
+        Assert.Equal(TimeSpan.FromHours(1), wait);
+    }
+
     private async Task SettleAsync()
     {
         for (var pass = 0; pass < 20 && (await _replicas.ItemsAsync(_incident)).Any(i => i.SyncState != SyncState.Synced); pass++)
