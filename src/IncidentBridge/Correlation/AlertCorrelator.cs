@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Correlation;
@@ -80,7 +81,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert)
     {
         // One lookup after the other, not all at once: most alerts of a notification find their group key's incident.
-        var byGroupKey = await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, alert.GroupKey);
+        var byGroupKey = await IncidentStore.FindBySourceAsync(tx, SourceKinds.Alertmanager, alert.GroupKey);
         if (Joinable(byGroupKey, alert))
         {
             return (byGroupKey, true);
@@ -121,7 +122,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+            await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, SourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
         }
 
         await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using IncidentBridge.Inbox;
+using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 using IncidentBridge.Storage;
 
@@ -12,7 +13,7 @@ namespace IncidentBridge.Correlation;
 /// </summary>
 internal sealed class AlertmanagerDeliveryHandler(AlertCorrelator correlator) : IDeliveryHandler
 {
-    public string Source => DeliverySources.Alertmanager;
+    public string Source => SourceKinds.Alertmanager;
 
     public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
     {

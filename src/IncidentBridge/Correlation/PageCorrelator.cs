@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.Correlation;
 
@@ -23,9 +24,9 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var at = evt.OccurredAt.GetValueOrDefault().ToUnixTimeMilliseconds();
         var actor = ActorOf(evt.Agent);
-        var incident = await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.PagerDuty, page.Id)
+        var incident = await IncidentStore.FindBySourceAsync(tx, SourceKinds.PagerDuty, page.Id)
             ?? await LinkOrOpenAsync(tx, page, at, nowMs);
-        var source = await IncidentStore.GetSourceAsync(tx, incident.Id, IncidentSourceKinds.PagerDuty, page.Id)
+        var source = await IncidentStore.GetSourceAsync(tx, incident.Id, SourceKinds.PagerDuty, page.Id)
             ?? throw new InvalidOperationException($"Incident {incident.Id} lost its PagerDuty source {page.Id}.");
 
         await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, KindOf(type), Describe(type, page), actor, $"pd:{eventId}");
@@ -37,11 +38,11 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     private async Task<IncidentRow> LinkOrOpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var linked = page.IncidentKey is not { Length: > 0 } key ? null
-            : await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, key)
+            : await IncidentStore.FindBySourceAsync(tx, SourceKinds.Alertmanager, key)
               ?? await IncidentStore.FindByFingerprintAsync(tx, key);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
         // Status time 0: whichever event comes first sets the PagerDuty status.
-        await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.PagerDuty, page.Id, page.Url, page.IncidentKey, IncidentStatus.Triggered, 0), nowMs);
+        await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, SourceKinds.PagerDuty, page.Id, page.Url, page.IncidentKey, IncidentStatus.Triggered, 0), nowMs);
         if (linked is not null)
         {
             await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, TimelineKinds.Linked, $"{page.Label} linked (incident key {page.IncidentKey})", null, $"linked:{page.Id}");

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.Inbox;
+using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 
 namespace IncidentBridge.Correlation;
@@ -9,7 +10,7 @@ namespace IncidentBridge.Correlation;
 /// <summary>Records each PagerDuty V3 event once, with the incident it is about, and applies it to that incident.</summary>
 internal sealed class PagerDutyDeliveryHandler(PageCorrelator correlator) : IDeliveryHandler
 {
-    public string Source => DeliverySources.PagerDuty;
+    public string Source => SourceKinds.PagerDuty;
 
     public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
     {

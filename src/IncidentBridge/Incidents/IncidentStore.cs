@@ -121,9 +121,9 @@ internal sealed class IncidentStore(IDatabase database)
     /// <summary>Whether anything still holds the incident open: a firing alert or an unresolved PagerDuty incident.</summary>
     public static async Task<bool> AnythingOpenAsync(DbTransaction tx, string incidentId) =>
         await Connection(tx).ExecuteScalarAsync<long>(
-            """
+            $"""
             SELECT (SELECT COUNT(*) FROM incident_alerts WHERE incident_id = @IncidentId AND status = 'firing')
-                 + (SELECT COUNT(*) FROM incident_sources WHERE incident_id = @IncidentId AND kind = 'pagerduty' AND status <> 'resolved')
+                 + (SELECT COUNT(*) FROM incident_sources WHERE incident_id = @IncidentId AND kind = '{SourceKinds.PagerDuty}' AND status <> '{IncidentStatus.Resolved}')
             """,
             new { IncidentId = incidentId },
             tx) > 0;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IncidentBridge.Correlation;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.Incidents;
 

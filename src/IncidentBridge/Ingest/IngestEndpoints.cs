@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using IncidentBridge.Api;
 using IncidentBridge.Inbox;
+using IncidentBridge.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ internal static class IngestEndpoints
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
         HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
-        const string source = DeliverySources.Alertmanager;
+        const string source = SourceKinds.Alertmanager;
         if (auth.Alertmanager.IsEmpty)
         {
             return Reject(metrics, source, "disabled", Problems.NotFound("The Alertmanager webhook is disabled: set IncidentBridge:Sources:Alertmanager:BearerTokens."));
@@ -55,7 +56,7 @@ internal static class IngestEndpoints
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
         HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
-        const string source = DeliverySources.PagerDuty;
+        const string source = SourceKinds.PagerDuty;
         if (auth.PagerDuty.IsEmpty)
         {
             return Reject(metrics, source, "disabled", Problems.NotFound("The PagerDuty webhook is disabled: set IncidentBridge:Sources:PagerDuty:SigningSecrets."));

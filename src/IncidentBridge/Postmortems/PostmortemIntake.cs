@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
 

@@ -4,6 +4,7 @@ using IncidentBridge.ActionItems;
 using IncidentBridge.Api;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
