@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
 using IncidentBridge.Storage;
 using Microsoft.Extensions.Options;
 

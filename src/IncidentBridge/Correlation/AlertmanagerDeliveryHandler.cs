@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
 using IncidentBridge.Storage;
 
 namespace IncidentBridge.Correlation;

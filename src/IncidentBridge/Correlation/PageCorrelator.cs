@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
 using IncidentBridge.Storage;
 
 namespace IncidentBridge.Correlation;

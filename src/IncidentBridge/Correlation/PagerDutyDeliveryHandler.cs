@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
 
 namespace IncidentBridge.Correlation;
 

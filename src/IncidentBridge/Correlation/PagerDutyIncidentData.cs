@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IncidentBridge.Ingest;
 
 namespace IncidentBridge.Correlation;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using IncidentBridge.Api;
+using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c> (CONTRACT §2). A delivery is
-/// answered 202 only once its raw body is committed to the inbox; anything that keeps it from being
-/// stored answers 503, so the sender retries and nothing answered 2xx is ever lost.
+/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c>: the first step of the webhook path
+/// (docs/ARCHITECTURE.md). A body is checked with Correlation's parsers, the ones that read it back from the inbox,
+/// so a body they refuse is answered 400 and never stored. A delivery is answered 202 only once its raw body is
+/// committed to the inbox; anything that keeps it from being stored answers 503, so the sender retries and nothing
+/// answered 2xx is ever lost.
 /// </summary>
 internal static class IngestEndpoints
 {

@@ -1,7 +1,41 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using IncidentBridge.Api;
 
-namespace IncidentBridge.Ingest;
+namespace IncidentBridge.Correlation;
 
+/// <summary>
+/// PagerDuty V3 webhook: exactly one event per POST (docs/PROTOCOLS.md, PagerDuty). <see cref="Messages"/> only tells a
+/// legacy V2 body apart.
+/// </summary>
+internal sealed record PagerDutyWebhook
+{
+    public PagerDutyEvent? Event { get; init; }
+
+    public JsonElement? Messages { get; init; }
+}
+
+internal sealed record PagerDutyEvent
+{
+    public string? Id { get; init; }
+
+    public string? EventType { get; init; }
+
+    public string? ResourceType { get; init; }
+
+    public DateTimeOffset? OccurredAt { get; init; }
+
+    public JsonElement? Agent { get; init; }
+
+    public JsonElement? Client { get; init; }
+
+    public JsonElement? Data { get; init; }
+}
+
+/// <summary>
+/// Reads and checks a PagerDuty body. Ingest runs it before storing a delivery (and takes the event id, which makes
+/// PagerDuty's retries duplicates); the PagerDuty handler runs it once more on the stored body.
+/// </summary>
 internal static class PagerDutyPayloadParser
 {
     public static Parsed<PagerDutyEvent> Parse(ReadOnlySpan<byte> body)
@@ -41,3 +75,7 @@ internal static class PagerDutyPayloadParser
         return Parsed<PagerDutyEvent>.Success(evt);
     }
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PagerDutyWebhook))]
+internal sealed partial class PagerDutyJsonContext : JsonSerializerContext;

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace IncidentBridge.Ingest;
+namespace IncidentBridge.Api;
 
-/// <summary>A webhook body read and checked: either the payload or the first problem found.</summary>
+/// <summary>A request body read and checked: either the value or the first problem found, which a 400 answer names.</summary>
 internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
     where T : class
 {
@@ -55,3 +55,6 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
         return cut > 0 ? message[..cut].TrimEnd(' ', '|') : message;
     }
 }
+
+/// <summary>What is wrong with a request body, and where (<c>alerts[2].labels</c>), for the 400 answer's <c>field</c>.</summary>
+internal sealed record PayloadError(string Field, string Detail);
