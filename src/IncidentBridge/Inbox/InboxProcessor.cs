@@ -165,7 +165,7 @@ internal sealed partial class InboxProcessor : BackgroundService
 
             await handler.HandleAsync(delivery, transaction, cancellationToken);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (!await InboxStore.CompleteAsync(transaction, delivery.Seq, _owner, nowMs))
+            if (!await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
             {
                 // Our lease ran out and another worker took the delivery: leave it to that one.
                 await transaction.RollbackAsync(savepoint, cancellationToken);
@@ -180,7 +180,7 @@ internal sealed partial class InboxProcessor : BackgroundService
             await transaction.RollbackAsync(savepoint, cancellationToken);
             var error = $"{ex.GetType().Name}: {ex.Message}";
             var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-            var state = await InboxStore.FailAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
+            var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
             return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
         }
     }

@@ -75,7 +75,7 @@ internal sealed partial class InboxWriter(
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = await InboxStore.InsertAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
+                results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
             }
 
             await transaction.CommitAsync(CancellationToken.None);
