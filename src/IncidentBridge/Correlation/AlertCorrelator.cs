@@ -103,9 +103,20 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs)
     {
         var id = await IncidentStore.NextIdInAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(alert.At).Year);
-        var incident = new IncidentRow(
-            0, id, alert.Title(), alert.Label("service"), alert.Label("alertname"), alert.Severity, IncidentStatus.Triggered,
-            alert.At, null, null, alert.At, alert.At, CorrelationKey.Of(alert.Labels, _options.EffectiveKeys), alert.LabelsJson);
+        var incident = new IncidentRow
+        {
+            Id = id,
+            Title = alert.Title(),
+            Service = alert.Label("service"),
+            Alertname = alert.Label("alertname"),
+            Severity = alert.Severity,
+            Status = IncidentStatus.Triggered,
+            StartedAt = alert.At,
+            StatusChangedAt = alert.At,
+            LastActivityAt = alert.At,
+            CorrelationHash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys),
+            Labels = alert.LabelsJson,
+        };
         await IncidentStore.InsertInAsync(tx, incident, nowMs);
         await IncidentStore.AppendTimelineInAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
@@ -121,7 +132,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow(incident.Id, SourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = SourceKinds.Alertmanager, Key = alert.GroupKey }, nowMs);
         }
 
         await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
@@ -173,8 +184,17 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
 
         public string Describe() => $"{Label("alertname") ?? "alert"} [{Fingerprint}]";
 
-        public IncidentAlertRow ToRow(string incidentId) => new(
-            incidentId, Fingerprint, GroupKey, Firing ? "firing" : "resolved", StartsAt, EndsAt, LabelsJson,
-            JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString), GeneratorUrl);
+        public IncidentAlertRow ToRow(string incidentId) => new()
+        {
+            IncidentId = incidentId,
+            Fingerprint = Fingerprint,
+            GroupKey = GroupKey,
+            Status = Firing ? "firing" : "resolved",
+            StartsAt = StartsAt,
+            EndsAt = EndsAt,
+            Labels = LabelsJson,
+            Annotations = JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString),
+            GeneratorUrl = GeneratorUrl,
+        };
     }
 }

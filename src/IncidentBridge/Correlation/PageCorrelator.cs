@@ -40,8 +40,18 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             : await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, key)
               ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
-        // Status time 0: whichever event comes first sets the PagerDuty status.
-        await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow(incident.Id, SourceKinds.PagerDuty, page.Id, page.Url, page.IncidentKey, IncidentStatus.Triggered, 0), nowMs);
+        var source = new IncidentSourceRow
+        {
+            IncidentId = incident.Id,
+            Kind = SourceKinds.PagerDuty,
+            Key = page.Id,
+            Url = page.Url,
+            DedupKey = page.IncidentKey,
+            Status = IncidentStatus.Triggered,
+            // Status time 0: whichever event comes first sets the PagerDuty status.
+            StatusAt = 0,
+        };
+        await IncidentStore.AddSourceInAsync(tx, source, nowMs);
         if (linked is not null)
         {
             await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, TimelineKinds.Linked, $"{page.Label} linked (incident key {page.IncidentKey})", null, $"linked:{page.Id}");
@@ -62,9 +72,20 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             labels["service"] = service;
         }
 
-        var incident = new IncidentRow(
-            0, id, page.Title ?? page.Label, page.Service, null, severity, IncidentStatus.Triggered, startedAt, null, null, startedAt, startedAt, null,
-            JsonSerializer.Serialize(labels, RecordJsonContext.Default.DictionaryStringString));
+        var incident = new IncidentRow
+        {
+            Id = id,
+            Title = page.Title ?? page.Label,
+            Service = page.Service,
+            Alertname = null,
+            Severity = severity,
+            Status = IncidentStatus.Triggered,
+            StartedAt = startedAt,
+            StatusChangedAt = startedAt,
+            LastActivityAt = startedAt,
+            CorrelationHash = null,
+            Labels = JsonSerializer.Serialize(labels, RecordJsonContext.Default.DictionaryStringString),
+        };
         await IncidentStore.InsertInAsync(tx, incident, nowMs);
         await IncidentStore.AppendTimelineInAsync(tx, id, startedAt, TimelineKinds.Opened, $"Opened by {page.Label} ({Severity.Name(severity)})", null, "opened");
         LogOpened(id, page.Id);
