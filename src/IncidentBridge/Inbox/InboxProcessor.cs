@@ -1,6 +1,7 @@
 using System.Data.Common;
 using IncidentBridge.Operations;
 using IncidentBridge.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Inbox;
@@ -221,4 +222,13 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
+}
+
+/// <summary>Part of <c>/readyz</c>: a worker whose processor keeps failing stores deliveries but correlates none.</summary>
+internal sealed class InboxHealthCheck(InboxProcessor processor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(processor.Healthy
+            ? HealthCheckResult.Healthy("inbox processor running")
+            : HealthCheckResult.Unhealthy("the inbox processor's last batch failed"));
 }

@@ -147,3 +147,40 @@ internal sealed class InboxStore(IDatabase database)
     private static DbConnection Connection(DbTransaction tx) =>
         tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
 }
+
+/// <summary>The values of <c>deliveries.state</c>, as the API filters and shows them.</summary>
+internal static class DeliveryState
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+
+    /// <summary>Kept after <c>Inbox:MaxAttempts</c> failures: counted, listed, retried on request, never deleted.</summary>
+    public const string Dead = "dead";
+
+    public static bool IsKnown(string state) => state is Pending or Done or Dead;
+}
+
+/// <summary>A delivery as stored (times in Unix milliseconds).</summary>
+internal sealed record DeliveryRow(
+    long Seq,
+    string DeliveryId,
+    string Source,
+    string State,
+    long ReceivedAt,
+    long Attempts,
+    long NextAttemptAt,
+    long? ProcessedAt,
+    string? EventId,
+    string? LastError)
+{
+    public DeliverySummary ToSummary() => new(
+        DeliveryId,
+        Source,
+        State,
+        Time.Of(ReceivedAt),
+        Attempts,
+        State == DeliveryState.Pending ? Time.Of(NextAttemptAt) : null,
+        Time.OfNullable(ProcessedAt),
+        EventId,
+        LastError);
+}
