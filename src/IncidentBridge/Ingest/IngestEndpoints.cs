@@ -144,3 +144,6 @@ internal static class IngestEndpoints
         public bool Ok => Problem is null && Bytes is not null;
     }
 }
+
+/// <summary>The 202 body: the delivery's id, and whether it repeats one already stored (no second effect).</summary>
+internal sealed record DeliveryAccepted(string DeliveryId, bool Duplicate);
