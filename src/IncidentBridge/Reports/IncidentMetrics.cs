@@ -52,3 +52,29 @@ internal static class IncidentMetrics
         return ordered.Count < 2 ? null : (ordered[^1] - ordered[0]) / (ordered.Count - 1) / 1000.0;
     }
 }
+
+/// <summary><c>GET /api/reports/metrics</c>: durations in seconds (null when nothing to average), rates from 0 to 1.</summary>
+internal sealed record MetricsReport(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    int Incidents,
+    IReadOnlyDictionary<string, int> IncidentsBySeverity,
+    IReadOnlyDictionary<string, int> IncidentsByStatus,
+    double? MttaSeconds,
+    double? MttrSeconds,
+    double? MtbfSeconds,
+    IReadOnlyDictionary<string, double> MtbfSecondsByService,
+    double PostmortemCompletionRate,
+    double ActionItemCompletionRate,
+    FollowUpFigures FollowUp);
+
+/// <summary>
+/// Postmortem completion (incidents with a published postmortem / incidents) and action item completion
+/// (done items / items), over the incidents of the period. Zero when there is nothing to divide by.
+/// </summary>
+internal sealed record FollowUpRates(double PostmortemCompletionRate, double ActionItemCompletionRate)
+{
+    public static FollowUpRates From((long Incidents, long Published, long Items, long DoneItems) counts) => new(
+        counts.Incidents == 0 ? 0 : (double)counts.Published / counts.Incidents,
+        counts.Items == 0 ? 0 : (double)counts.DoneItems / counts.Items);
+}
