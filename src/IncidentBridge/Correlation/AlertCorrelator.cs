@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Places one new Alertmanager alert state into an incident (CONTRACT §3). A firing alert joins, in
+/// Places one new Alertmanager alert state into an incident. A firing alert joins, in
 /// this order: the incident of its group key, the incident that holds its fingerprint (either one
 /// reopened when resolved within <c>ReopenWindow</c>), or the incident with the same correlation-key
 /// values active within <c>Window</c>; otherwise it opens a new incident. Windows are measured in

@@ -6,10 +6,11 @@ using IncidentBridge.Storage;
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Applies a PagerDuty V3 incident event (CONTRACT §3). A PagerDuty incident joins the incident whose
-/// Alertmanager group key or alert fingerprint equals its <c>incident_key</c>, else it opens its own.
-/// PagerDuty does not promise order: a status change older than the last one applied is written to
-/// the timeline (it happened) but changes no status.
+/// Applies a PagerDuty V3 incident event. A PagerDuty incident joins the incident whose Alertmanager group key or
+/// alert fingerprint equals its <c>incident_key</c>, else it opens its own. Events can be applied out of order
+/// (PagerDuty orders deliveries per incident only, and a delivery retried by PagerDuty or by the inbox comes after
+/// later ones; docs/PROTOCOLS.md): a status change older than the last one applied is written to the timeline (it
+/// happened) but changes no status.
 /// </summary>
 internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorrelator> logger)
 {

@@ -34,7 +34,9 @@ internal sealed record PagerDutyEvent
 
 /// <summary>
 /// Reads and checks a PagerDuty body. Ingest runs it before storing a delivery (and takes the event id, which makes
-/// PagerDuty's retries duplicates); the PagerDuty handler runs it once more on the stored body.
+/// PagerDuty's retries duplicates); the PagerDuty handler runs it once more on the stored body. Any event type passes:
+/// PagerDuty disables a subscription after three deliveries in a row are dropped with a 4xx (docs/PROTOCOLS.md), so a
+/// signed, well-formed event we do not apply is stored and answered 202 all the same.
 /// </summary>
 internal static class PagerDutyPayloadParser
 {

@@ -8,7 +8,7 @@ namespace IncidentBridge.Correlation;
 /// <summary>
 /// <c>alert_events</c> and <c>pagerduty_events</c>: what each delivery said, recorded once. Their unique keys are the
 /// sources' identities of a repeat (an alert state: group key, fingerprint, status and startsAt; a PagerDuty event: its
-/// id), so a repeat records nothing and Correlation leaves it alone.
+/// id; docs/PROTOCOLS.md), so a repeat records nothing and Correlation leaves it alone.
 /// </summary>
 internal static class SourceEventStore
 {

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.Incidents;
 
-/// <summary><c>GET /api/incidents</c> and <c>GET /api/incidents/{id}</c> (CONTRACT §4).</summary>
+/// <summary>
+/// <c>GET /api/incidents</c> (newest first, filtered by status, service and severity, paged by cursor) and
+/// <c>GET /api/incidents/{id}</c> (one incident with its alerts, sources and timeline).
+/// </summary>
 internal static class IncidentsApi
 {
     private const int DefaultLimit = 50;
@@ -77,7 +80,7 @@ internal static class IncidentsApi
     }
 }
 
-/// <summary>An incident in a list (CONTRACT §4).</summary>
+/// <summary>An incident in a list: what tells it apart, without its alerts, sources and timeline.</summary>
 internal sealed record IncidentSummary(
     string Id,
     string Title,

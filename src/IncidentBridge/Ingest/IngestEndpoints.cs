@@ -12,8 +12,8 @@ namespace IncidentBridge.Ingest;
 /// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c>: the first step of the webhook path
 /// (docs/ARCHITECTURE.md). A body is checked with Correlation's parsers, the ones that read it back from the inbox,
 /// so a body they refuse is answered 400 and never stored. A delivery is answered 202 only once its raw body is
-/// committed to the inbox; anything that keeps it from being stored answers 503, so the sender retries and nothing
-/// answered 2xx is ever lost.
+/// committed to the inbox; anything that keeps it from being stored answers 503, which both senders retry
+/// (docs/PROTOCOLS.md), so nothing answered 2xx is ever lost.
 /// </summary>
 internal static class IngestEndpoints
 {

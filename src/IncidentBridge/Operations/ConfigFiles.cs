@@ -35,8 +35,9 @@ internal static class ConfigWatching
     /// <summary>
     /// Turns off the host's watching of appsettings files. Options are read once at start, so a reload would change
     /// nothing, and the watcher covers the whole content root, recursively: with the default <c>data/</c> inside it,
-    /// every database write woke a watcher thread (a quarter of the cost of storing a webhook, bench/RESULTS.md §7).
-    /// Read before the builder exists, so it is set as the environment variable the host reads first.
+    /// every database write woke a watcher thread (a quarter of the cost of storing a webhook, in a profile of the ingest
+    /// benchmark in <c>bench/</c>). Read before the builder exists, so it is set as the environment variable the host
+    /// reads first.
     /// </summary>
     public static void OffUnlessSet()
     {

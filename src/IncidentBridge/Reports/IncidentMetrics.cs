@@ -4,7 +4,7 @@ using IncidentBridge.Incidents;
 namespace IncidentBridge.Reports;
 
 /// <summary>
-/// The incident tracking figures of the seeds' dashboard, over incidents that started in the period:
+/// The incident tracking figures postmortem reviews ask for, over incidents that started in the period:
 /// <list type="bullet">
 /// <item>MTTA: mean of (first acknowledgement − start) over acknowledged incidents.</item>
 /// <item>MTTR: mean of (resolution − start) over resolved incidents.</item>
