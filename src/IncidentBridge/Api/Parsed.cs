@@ -13,6 +13,13 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
 
     public static Parsed<T> Success(T value) => new(value, null);
 
+    /// <summary>
+    /// The value of a body that was checked before it was stored, so one that fails now is a fault of ours, not the
+    /// sender's: it throws, and the delivery is retried and in the end dead-lettered, where an operator sees why.
+    /// </summary>
+    public T Stored(string source) =>
+        Ok ? Value : throw new InvalidDataException($"Stored {source} payload is invalid at {Error.Field}: {Error.Detail}");
+
     public static Parsed<T> Fail(string field, string detail) => new(null, new PayloadError(field, detail));
 
     /// <summary>Explains why <paramref name="body"/> could not be read: not JSON at all, or a value of the wrong type.</summary>

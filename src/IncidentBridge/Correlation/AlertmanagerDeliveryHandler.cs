@@ -14,13 +14,7 @@ internal sealed class AlertmanagerDeliveryHandler(AlertCorrelator correlator) : 
 
     public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var parsed = AlertmanagerPayloadParser.Parse(delivery.Body);
-        if (!parsed.Ok)
-        {
-            throw new InvalidDataException($"Stored Alertmanager payload is invalid at {parsed.Error.Field}: {parsed.Error.Detail}");
-        }
-
-        var payload = parsed.Value;
+        var payload = AlertmanagerPayloadParser.Parse(delivery.Body).Stored("Alertmanager");
         var groupKey = payload.GroupKey ?? "";
         foreach (var alert in payload.Alerts ?? [])
         {

@@ -14,13 +14,7 @@ internal sealed class PagerDutyDeliveryHandler(PageCorrelator correlator) : IDel
 
     public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var parsed = PagerDutyPayloadParser.Parse(delivery.Body);
-        if (!parsed.Ok)
-        {
-            throw new InvalidDataException($"Stored PagerDuty payload is invalid at {parsed.Error.Field}: {parsed.Error.Detail}");
-        }
-
-        var evt = parsed.Value;
+        var evt = PagerDutyPayloadParser.Parse(delivery.Body).Stored("PagerDuty");
         if (await SourceEventStore.RecordPagerDutyEventInAsync(transaction, delivery.Id, delivery.ReceivedAt, evt, PagerDutyIncidentData.ReferenceOf(evt.Data)))
         {
             await correlator.ApplyAsync(transaction, evt);
