@@ -1,8 +1,8 @@
 using System.Text.Json;
-using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
+using IncidentBridge.Storage;
 using IncidentBridge.Trackers;
 using Microsoft.Extensions.Options;
 

@@ -1,14 +1,16 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Places one new Alertmanager alert state into an incident (CONTRACT §3). A firing alert joins, in
+/// Places one new Alertmanager alert state into an incident. A firing alert joins, in
 /// this order: the incident of its group key, the incident that holds its fingerprint (either one
 /// reopened when resolved within <c>ReopenWindow</c>), or the incident with the same correlation-key
 /// values active within <c>Window</c>; otherwise it opens a new incident. Windows are measured in
@@ -34,7 +36,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return;
         }
 
-        var known = await IncidentStore.GetAlertAsync(tx, stored.Id, alert.Fingerprint);
+        var known = await IncidentStore.GetAlertInAsync(tx, stored.Id, alert.Fingerprint);
         if (known is not null && known.StartsAt >= alert.StartsAt)
         {
             // Same firing seen already, or an older one arriving late: nothing changes.
@@ -45,7 +47,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         if (incident.IsResolved)
         {
             incident = incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = alert.At };
-            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}");
+            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}");
             LogReopened(incident.Id, alert.Fingerprint);
         }
 
@@ -55,45 +57,45 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var incident = await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint);
-        var known = incident is null ? null : await IncidentStore.GetAlertAsync(tx, incident.Id, alert.Fingerprint);
+        var incident = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint);
+        var known = incident is null ? null : await IncidentStore.GetAlertInAsync(tx, incident.Id, alert.Fingerprint);
         if (incident is null || known is null || known.StartsAt > alert.StartsAt || (known.Status == "resolved" && known.StartsAt == alert.StartsAt))
         {
             // Never saw it fire, or it is a stale resolve of an earlier firing: nothing to close.
             return;
         }
 
-        await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}");
+        await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}");
         incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At) };
-        if (!incident.IsResolved && !await IncidentStore.AnythingOpenAsync(tx, incident.Id))
+        if (!incident.IsResolved && !await IncidentStore.AnythingOpenInAsync(tx, incident.Id))
         {
             incident = incident with { Status = IncidentStatus.Resolved, ResolvedAt = alert.At, StatusChangedAt = alert.At };
-            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.Resolved, "Resolved: all alerts resolved", null, $"resolved:{alert.Fingerprint}:{alert.StartsAt}");
+            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.Resolved, "Resolved: all alerts resolved", null, $"resolved:{alert.Fingerprint}:{alert.StartsAt}");
             LogResolved(incident.Id);
         }
 
-        await IncidentStore.UpdateAsync(tx, incident);
+        await IncidentStore.UpdateInAsync(tx, incident);
     }
 
     /// <summary>The incident the alert joins, if any, and whether it was found through the alert's own group key.</summary>
     private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert)
     {
         // One lookup after the other, not all at once: most alerts of a notification find their group key's incident.
-        var byGroupKey = await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, alert.GroupKey);
+        var byGroupKey = await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, alert.GroupKey);
         if (Joinable(byGroupKey, alert))
         {
             return (byGroupKey, true);
         }
 
-        var byFingerprint = await IncidentStore.FindByFingerprintAsync(tx, alert.Fingerprint);
+        var byFingerprint = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint);
         if (Joinable(byFingerprint, alert))
         {
             return (byFingerprint, false);
         }
 
         var hash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys);
-        return (hash is null ? null : await IncidentStore.FindByCorrelationAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds), false);
+        return (hash is null ? null : await IncidentStore.FindByCorrelationInAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds), false);
     }
 
     /// <summary>An incident of the alert's own (group key or fingerprint) is joined while open, or reopened within ReopenWindow.</summary>
@@ -102,12 +104,23 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
 
     private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs)
     {
-        var id = await IncidentStore.NextIdAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(alert.At).Year);
-        var incident = new IncidentRow(
-            0, id, alert.Title(), alert.Label("service"), alert.Label("alertname"), alert.Severity, IncidentStatus.Triggered,
-            alert.At, null, null, alert.At, alert.At, CorrelationKey.Of(alert.Labels, _options.EffectiveKeys), alert.LabelsJson);
-        await IncidentStore.InsertAsync(tx, incident, nowMs);
-        await IncidentStore.AppendTimelineAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
+        var id = await IncidentStore.NextIdInAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(alert.At).Year);
+        var incident = new IncidentRow
+        {
+            Id = id,
+            Title = alert.Title(),
+            Service = alert.Label("service"),
+            Alertname = alert.Label("alertname"),
+            Severity = alert.Severity,
+            Status = IncidentStatus.Triggered,
+            StartedAt = alert.At,
+            StatusChangedAt = alert.At,
+            LastActivityAt = alert.At,
+            CorrelationHash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys),
+            Labels = alert.LabelsJson,
+        };
+        await IncidentStore.InsertInAsync(tx, incident, nowMs);
+        await IncidentStore.AppendTimelineInAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
         await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         await JoinAsync(tx, incident, incident, alert, nowMs, linked: false);
@@ -121,21 +134,21 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.Alertmanager, alert.GroupKey, null, null, null, null), nowMs);
+            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = SourceKinds.Alertmanager, Key = alert.GroupKey }, nowMs);
         }
 
-        await IncidentStore.UpsertAlertAsync(tx, alert.ToRow(incident.Id), nowMs);
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}");
+        await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}");
         if (alert.Severity < incident.Severity)
         {
-            await IncidentStore.AppendTimelineAsync(tx, incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}");
+            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}");
             incident = incident with { Severity = alert.Severity };
         }
 
         incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At), StartedAt = Math.Min(incident.StartedAt, alert.At) };
         if (incident != stored)
         {
-            await IncidentStore.UpdateAsync(tx, incident);
+            await IncidentStore.UpdateInAsync(tx, incident);
         }
     }
 
@@ -173,8 +186,39 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
 
         public string Describe() => $"{Label("alertname") ?? "alert"} [{Fingerprint}]";
 
-        public IncidentAlertRow ToRow(string incidentId) => new(
-            incidentId, Fingerprint, GroupKey, Firing ? "firing" : "resolved", StartsAt, EndsAt, LabelsJson,
-            JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString), GeneratorUrl);
+        public IncidentAlertRow ToRow(string incidentId) => new()
+        {
+            IncidentId = incidentId,
+            Fingerprint = Fingerprint,
+            GroupKey = GroupKey,
+            Status = Firing ? "firing" : "resolved",
+            StartsAt = StartsAt,
+            EndsAt = EndsAt,
+            Labels = LabelsJson,
+            Annotations = JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString),
+            GeneratorUrl = GeneratorUrl,
+        };
+    }
+}
+
+internal static class CorrelationKey
+{
+    /// <summary>
+    /// A digest of the configured labels' values ("service=checkout, cluster=eu-1"), indexed on the incident
+    /// so that matching is one lookup. Null when the alert has none of the labels: it then correlates by
+    /// group key and fingerprint only.
+    /// </summary>
+    public static string? Of(IReadOnlyDictionary<string, string> labels, IReadOnlyList<string> keys)
+    {
+        var canonical = new StringBuilder();
+        var any = false;
+        foreach (var key in keys)
+        {
+            labels.TryGetValue(key, out var value);
+            any |= !string.IsNullOrEmpty(value);
+            canonical.Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        return any ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 16)) : null;
     }
 }

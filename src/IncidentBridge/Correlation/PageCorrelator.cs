@@ -1,15 +1,16 @@
 using System.Data.Common;
 using System.Text.Json;
 using IncidentBridge.Incidents;
-using IncidentBridge.Ingest;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Applies a PagerDuty V3 incident event (CONTRACT §3). A PagerDuty incident joins the incident whose
-/// Alertmanager group key or alert fingerprint equals its <c>incident_key</c>, else it opens its own.
-/// PagerDuty does not promise order: a status change older than the last one applied is written to
-/// the timeline (it happened) but changes no status.
+/// Applies a PagerDuty V3 incident event. A PagerDuty incident joins the incident whose Alertmanager group key or
+/// alert fingerprint equals its <c>incident_key</c>, else it opens its own. Events can be applied out of order
+/// (PagerDuty orders deliveries per incident only, and a delivery retried by PagerDuty or by the inbox comes after
+/// later ones; docs/PROTOCOLS.md): a status change older than the last one applied is written to the timeline (it
+/// happened) but changes no status.
 /// </summary>
 internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorrelator> logger)
 {
@@ -23,28 +24,38 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var at = evt.OccurredAt.GetValueOrDefault().ToUnixTimeMilliseconds();
         var actor = ActorOf(evt.Agent);
-        var incident = await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.PagerDuty, page.Id)
+        var incident = await IncidentStore.FindBySourceInAsync(tx, SourceKinds.PagerDuty, page.Id)
             ?? await LinkOrOpenAsync(tx, page, at, nowMs);
-        var source = await IncidentStore.GetSourceAsync(tx, incident.Id, IncidentSourceKinds.PagerDuty, page.Id)
+        var source = await IncidentStore.GetSourceInAsync(tx, incident.Id, SourceKinds.PagerDuty, page.Id)
             ?? throw new InvalidOperationException($"Incident {incident.Id} lost its PagerDuty source {page.Id}.");
 
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, KindOf(type), Describe(type, page), actor, $"pd:{eventId}");
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, KindOf(type), Describe(type, page), actor, $"pd:{eventId}");
         incident = await ApplyStatusAsync(tx, incident, source, type, at, eventId);
         incident = await RaiseSeverityAsync(tx, incident, page, at, eventId);
-        await IncidentStore.UpdateAsync(tx, incident with { LastActivityAt = Math.Max(incident.LastActivityAt, at) });
+        await IncidentStore.UpdateInAsync(tx, incident with { LastActivityAt = Math.Max(incident.LastActivityAt, at) });
     }
 
     private async Task<IncidentRow> LinkOrOpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var linked = page.IncidentKey is not { Length: > 0 } key ? null
-            : await IncidentStore.FindBySourceAsync(tx, IncidentSourceKinds.Alertmanager, key)
-              ?? await IncidentStore.FindByFingerprintAsync(tx, key);
+            : await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, key)
+              ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
-        // Status time 0: whichever event comes first sets the PagerDuty status.
-        await IncidentStore.AddSourceAsync(tx, new IncidentSourceRow(incident.Id, IncidentSourceKinds.PagerDuty, page.Id, page.Url, page.IncidentKey, IncidentStatus.Triggered, 0), nowMs);
+        var source = new IncidentSourceRow
+        {
+            IncidentId = incident.Id,
+            Kind = SourceKinds.PagerDuty,
+            Key = page.Id,
+            Url = page.Url,
+            DedupKey = page.IncidentKey,
+            Status = IncidentStatus.Triggered,
+            // Status time 0: whichever event comes first sets the PagerDuty status.
+            StatusAt = 0,
+        };
+        await IncidentStore.AddSourceInAsync(tx, source, nowMs);
         if (linked is not null)
         {
-            await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, TimelineKinds.Linked, $"{page.Label} linked (incident key {page.IncidentKey})", null, $"linked:{page.Id}");
+            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, TimelineKinds.Linked, $"{page.Label} linked (incident key {page.IncidentKey})", null, $"linked:{page.Id}");
             LogLinked(page.Id, incident.Id);
         }
 
@@ -54,7 +65,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     private async Task<IncidentRow> OpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var startedAt = page.CreatedAt?.ToUnixTimeMilliseconds() ?? at;
-        var id = await IncidentStore.NextIdAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(startedAt).Year);
+        var id = await IncidentStore.NextIdInAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(startedAt).Year);
         var severity = Severity.FromPagerDuty(page.Priority, page.Urgency);
         var labels = new Dictionary<string, string>();
         if (page.Service is { } service)
@@ -62,11 +73,22 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             labels["service"] = service;
         }
 
-        var incident = new IncidentRow(
-            0, id, page.Title ?? page.Label, page.Service, null, severity, IncidentStatus.Triggered, startedAt, null, null, startedAt, startedAt, null,
-            JsonSerializer.Serialize(labels, RecordJsonContext.Default.DictionaryStringString));
-        await IncidentStore.InsertAsync(tx, incident, nowMs);
-        await IncidentStore.AppendTimelineAsync(tx, id, startedAt, TimelineKinds.Opened, $"Opened by {page.Label} ({Severity.Name(severity)})", null, "opened");
+        var incident = new IncidentRow
+        {
+            Id = id,
+            Title = page.Title ?? page.Label,
+            Service = page.Service,
+            Alertname = null,
+            Severity = severity,
+            Status = IncidentStatus.Triggered,
+            StartedAt = startedAt,
+            StatusChangedAt = startedAt,
+            LastActivityAt = startedAt,
+            CorrelationHash = null,
+            Labels = JsonSerializer.Serialize(labels, RecordJsonContext.Default.DictionaryStringString),
+        };
+        await IncidentStore.InsertInAsync(tx, incident, nowMs);
+        await IncidentStore.AppendTimelineInAsync(tx, id, startedAt, TimelineKinds.Opened, $"Opened by {page.Label} ({Severity.Name(severity)})", null, "opened");
         LogOpened(id, page.Id);
         return incident;
     }
@@ -91,7 +113,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             return incident;
         }
 
-        await IncidentStore.SetSourceStatusAsync(tx, source with { Status = pageStatus, StatusAt = at });
+        await IncidentStore.SetSourceStatusInAsync(tx, source with { Status = pageStatus, StatusAt = at });
         if (at < incident.StatusChangedAt)
         {
             return incident;
@@ -99,7 +121,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
 
         return pageStatus switch
         {
-            IncidentStatus.Resolved when !incident.IsResolved && !await IncidentStore.AnythingOpenAsync(tx, incident.Id) =>
+            IncidentStatus.Resolved when !incident.IsResolved && !await IncidentStore.AnythingOpenInAsync(tx, incident.Id) =>
                 await ResolvedAsync(tx, incident, at, eventId),
             IncidentStatus.Triggered when incident.IsResolved =>
                 await ReopenedAsync(tx, incident, at, eventId),
@@ -113,13 +135,13 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
 
     private static async Task<IncidentRow> ResolvedAsync(DbTransaction tx, IncidentRow incident, long at, string eventId)
     {
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, TimelineKinds.Resolved, "Resolved: PagerDuty incident resolved and no alert firing", null, $"pd:{eventId}:resolved");
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, TimelineKinds.Resolved, "Resolved: PagerDuty incident resolved and no alert firing", null, $"pd:{eventId}:resolved");
         return incident with { Status = IncidentStatus.Resolved, ResolvedAt = at, StatusChangedAt = at };
     }
 
     private static async Task<IncidentRow> ReopenedAsync(DbTransaction tx, IncidentRow incident, long at, string eventId)
     {
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, TimelineKinds.Reopened, "Reopened from PagerDuty", null, $"pd:{eventId}:reopened");
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, TimelineKinds.Reopened, "Reopened from PagerDuty", null, $"pd:{eventId}:reopened");
         return incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = at };
     }
 
@@ -136,7 +158,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             return incident;
         }
 
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, at, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(severity)} by PagerDuty ({page.Priority ?? page.Urgency + " urgency"})", null, $"pd:{eventId}:severity");
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, at, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(severity)} by PagerDuty ({page.Priority ?? page.Urgency + " urgency"})", null, $"pd:{eventId}:severity");
         return incident with { Severity = severity };
     }
 

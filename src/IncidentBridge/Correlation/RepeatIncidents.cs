@@ -18,14 +18,14 @@ internal static class RepeatIncidents
             return;
         }
 
-        var related = await IncidentStore.FindOpenFollowUpsOfAsync(tx, incident.Id, service, alertname, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var related = await IncidentStore.FindOpenFollowUpsOfInAsync(tx, incident.Id, service, alertname, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         if (related is null)
         {
             return;
         }
 
-        await IncidentStore.SetRelatedAsync(tx, incident.Id, related.IncidentId);
-        await IncidentStore.AppendTimelineAsync(tx, incident.Id, atMs, TimelineKinds.Repeat,
+        await IncidentStore.SetRelatedInAsync(tx, incident.Id, related.IncidentId);
+        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, atMs, TimelineKinds.Repeat,
             $"Repeat incident: {related.Describe()}", null, $"repeat:{related.IncidentId}");
     }
 }

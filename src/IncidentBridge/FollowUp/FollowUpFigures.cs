@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Correlation;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp;
 

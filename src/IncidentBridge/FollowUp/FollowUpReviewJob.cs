@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
 using IncidentBridge.FollowUp.Scheduling;

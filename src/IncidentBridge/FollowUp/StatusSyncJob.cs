@@ -1,5 +1,4 @@
 using IncidentBridge.ActionItems;
-using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.Trackers;
 using Microsoft.Extensions.Options;

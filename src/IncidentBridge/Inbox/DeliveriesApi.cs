@@ -85,3 +85,14 @@ internal static class DeliveriesApi
 internal sealed record DeliveryPage(IReadOnlyList<DeliverySummary> Items, string? NextCursor);
 
 internal sealed record DeliveryDetail(DeliverySummary Delivery, JsonElement Payload);
+
+internal sealed record DeliverySummary(
+    string DeliveryId,
+    string Source,
+    string State,
+    DateTimeOffset ReceivedAt,
+    long Attempts,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? ProcessedAt,
+    string? EventId,
+    string? LastError);

@@ -3,13 +3,20 @@ using System.Data.Common;
 namespace IncidentBridge.Inbox;
 
 /// <summary>
-/// Turns one stored delivery of a source into records. Runs inside the processor's transaction, so its
-/// writes and the delivery's <c>done</c> mark commit together; throwing rolls its writes back and
-/// schedules a retry. Must be idempotent: a delivery may be handled again after a crash.
+/// Turns one stored delivery of a source into records: the inbox's one way out, implemented by Correlation's
+/// <c>AlertmanagerDeliveryHandler</c> and <c>PagerDutyDeliveryHandler</c>. Runs inside the processor's transaction, so
+/// its writes and the delivery's <c>done</c> mark commit together; throwing rolls its writes back and schedules a
+/// retry. Must be idempotent: a delivery may be handled again after a crash.
 /// </summary>
 internal interface IDeliveryHandler
 {
     string Source { get; }
 
     Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken);
+}
+
+/// <summary>A delivery leased to this worker for processing. <paramref name="Attempts"/> counts this one.</summary>
+internal sealed record ClaimedDelivery(long Seq, string Id, string Source, long ReceivedAt, byte[] Body, long Attempts)
+{
+    public DateTimeOffset ReceivedAtTime => DateTimeOffset.FromUnixTimeMilliseconds(ReceivedAt);
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using IncidentBridge.Operations;
 using IncidentBridge.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Inbox;
@@ -165,7 +166,7 @@ internal sealed partial class InboxProcessor : BackgroundService
 
             await handler.HandleAsync(delivery, transaction, cancellationToken);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (!await InboxStore.CompleteAsync(transaction, delivery.Seq, _owner, nowMs))
+            if (!await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
             {
                 // Our lease ran out and another worker took the delivery: leave it to that one.
                 await transaction.RollbackAsync(savepoint, cancellationToken);
@@ -180,7 +181,7 @@ internal sealed partial class InboxProcessor : BackgroundService
             await transaction.RollbackAsync(savepoint, cancellationToken);
             var error = $"{ex.GetType().Name}: {ex.Message}";
             var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-            var state = await InboxStore.FailAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
+            var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
             return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
         }
     }
@@ -221,4 +222,13 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
+}
+
+/// <summary>Part of <c>/readyz</c>: a worker whose processor keeps failing stores deliveries but correlates none.</summary>
+internal sealed class InboxHealthCheck(InboxProcessor processor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(processor.Healthy
+            ? HealthCheckResult.Healthy("inbox processor running")
+            : HealthCheckResult.Unhealthy("the inbox processor's last batch failed"));
 }

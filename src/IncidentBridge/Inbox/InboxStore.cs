@@ -4,7 +4,11 @@ using IncidentBridge.Storage;
 
 namespace IncidentBridge.Inbox;
 
-/// <summary>The inbox's SQL. Times are Unix milliseconds; portable SQL for SQLite and PostgreSQL.</summary>
+/// <summary>
+/// <c>deliveries</c>: the inbox's SQL, portable to SQLite and PostgreSQL; times are Unix milliseconds. The writer and the
+/// processor write through the <c>…InAsync(tx, …)</c> methods, in their own transactions; the claim, the scrape-time
+/// counts and the API open connections of their own (docs/ARCHITECTURE.md, Storage).
+/// </summary>
 internal sealed class InboxStore(IDatabase database)
 {
     private const string RowColumns = """
@@ -13,9 +17,9 @@ internal sealed class InboxStore(IDatabase database)
         """;
 
     /// <summary>Inserts a delivery, or finds the one it repeats (same PagerDuty event id or webhook id).</summary>
-    public static async Task<StoredDelivery> InsertAsync(DbTransaction transaction, string id, IncomingDelivery delivery, long nowMs)
+    public static async Task<StoredDelivery> InsertInAsync(DbTransaction tx, string id, IncomingDelivery delivery, long nowMs)
     {
-        var connection = Connection(transaction);
+        var connection = Connection(tx);
         var inserted = await connection.ExecuteScalarAsync<long?>(
             """
             INSERT INTO deliveries (id, source, event_id, webhook_id, received_at, content_type, body, state, attempts, next_attempt_at)
@@ -24,7 +28,7 @@ internal sealed class InboxStore(IDatabase database)
             RETURNING seq
             """,
             new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, NowMs = nowMs, delivery.ContentType, delivery.Body },
-            transaction);
+            tx);
         if (inserted is not null)
         {
             return new StoredDelivery(id, Duplicate: false);
@@ -33,7 +37,7 @@ internal sealed class InboxStore(IDatabase database)
         var existing = await connection.QuerySingleAsync<string>(
             "SELECT id FROM deliveries WHERE source = @Source AND (event_id = @EventId OR webhook_id = @WebhookId) ORDER BY seq LIMIT 1",
             new { delivery.Source, delivery.EventId, delivery.WebhookId },
-            transaction);
+            tx);
         return new StoredDelivery(existing, Duplicate: true);
     }
 
@@ -63,9 +67,9 @@ internal sealed class InboxStore(IDatabase database)
     }
 
     /// <summary>Marks a claimed delivery done; false when the lease was lost to another worker.</summary>
-    public static async Task<bool> CompleteAsync(DbTransaction transaction, long seq, string owner, long nowMs) =>
+    public static async Task<bool> CompleteInAsync(DbTransaction tx, long seq, string owner, long nowMs) =>
         await CachedStatements.ExecuteAsync(
-            transaction,
+            tx,
             """
             UPDATE deliveries SET state = 'done', processed_at = @NowMs, lease_owner = NULL, lease_until = NULL, last_error = NULL
             WHERE seq = @Seq AND lease_owner = @Owner
@@ -75,8 +79,8 @@ internal sealed class InboxStore(IDatabase database)
             ("@Owner", owner)) == 1;
 
     /// <summary>Records a failed attempt: retried at <paramref name="nextAttemptMs"/>, or dead after <paramref name="maxAttempts"/>.</summary>
-    public static async Task<string> FailAsync(DbTransaction transaction, long seq, string owner, string error, long nextAttemptMs, int maxAttempts) =>
-        await Connection(transaction).QuerySingleOrDefaultAsync<string>(
+    public static async Task<string> FailInAsync(DbTransaction tx, long seq, string owner, string error, long nextAttemptMs, int maxAttempts) =>
+        await Connection(tx).QuerySingleOrDefaultAsync<string>(
             """
             UPDATE deliveries
             SET state = CASE WHEN attempts >= @MaxAttempts THEN 'dead' ELSE 'pending' END,
@@ -85,7 +89,7 @@ internal sealed class InboxStore(IDatabase database)
             RETURNING state
             """,
             new { Seq = seq, Owner = owner, Error = error, NextAttemptMs = nextAttemptMs, MaxAttempts = maxAttempts },
-            transaction) ?? DeliveryState.Pending;
+            tx) ?? DeliveryState.Pending;
 
     public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(CancellationToken cancellationToken)
     {
@@ -140,6 +144,43 @@ internal sealed class InboxStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
-    private static DbConnection Connection(DbTransaction transaction) =>
-        transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+    private static DbConnection Connection(DbTransaction tx) =>
+        tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+}
+
+/// <summary>The values of <c>deliveries.state</c>, as the API filters and shows them.</summary>
+internal static class DeliveryState
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+
+    /// <summary>Kept after <c>Inbox:MaxAttempts</c> failures: counted, listed, retried on request, never deleted.</summary>
+    public const string Dead = "dead";
+
+    public static bool IsKnown(string state) => state is Pending or Done or Dead;
+}
+
+/// <summary>A delivery as stored (times in Unix milliseconds).</summary>
+internal sealed record DeliveryRow(
+    long Seq,
+    string DeliveryId,
+    string Source,
+    string State,
+    long ReceivedAt,
+    long Attempts,
+    long NextAttemptAt,
+    long? ProcessedAt,
+    string? EventId,
+    string? LastError)
+{
+    public DeliverySummary ToSummary() => new(
+        DeliveryId,
+        Source,
+        State,
+        Time.Of(ReceivedAt),
+        Attempts,
+        State == DeliveryState.Pending ? Time.Of(NextAttemptAt) : null,
+        Time.OfNullable(ProcessedAt),
+        EventId,
+        LastError);
 }

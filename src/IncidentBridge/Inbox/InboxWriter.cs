@@ -75,7 +75,7 @@ internal sealed partial class InboxWriter(
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = await InboxStore.InsertAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
+                results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
             }
 
             await transaction.CommitAsync(CancellationToken.None);
@@ -114,3 +114,12 @@ internal sealed partial class InboxWriter(
         public TaskCompletionSource<StoredDelivery> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>A webhook body to store. <paramref name="EventId"/> and <paramref name="WebhookId"/> identify a sender's retry.</summary>
+internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId);
+
+/// <summary>A committed delivery; <paramref name="Duplicate"/> when it repeats one stored before (the earlier id is returned).</summary>
+internal sealed record StoredDelivery(string Id, bool Duplicate);
+
+/// <summary>The inbox could not commit a delivery: the webhook must answer 503 so the sender retries.</summary>
+internal sealed class InboxUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -5,8 +5,10 @@ using IncidentBridge.Storage;
 namespace IncidentBridge.Incidents;
 
 /// <summary>
-/// Incident SQL. Writes take the inbox processor's transaction, so an incident change commits
-/// together with the delivery that caused it. Every lookup is by an index.
+/// <c>incidents</c> and what hangs off them: <c>incident_alerts</c>, <c>incident_sources</c>, <c>incident_timeline</c>,
+/// <c>incident_counters</c>. Correlation writes through the <c>…InAsync(tx, …)</c> methods, in the inbox processor's
+/// transaction, so an incident change commits together with the delivery that caused it; the API and the follow-up work
+/// read through the others, each on a connection of its own (docs/ARCHITECTURE.md, Storage). Every lookup is by an index.
 /// </summary>
 internal sealed class IncidentStore(IDatabase database)
 {
@@ -26,7 +28,7 @@ internal sealed class IncidentStore(IDatabase database)
         """;
 
     /// <summary>The next stable id of the year: INC-2026-0042.</summary>
-    public static async Task<string> NextIdAsync(DbTransaction tx, int year)
+    public static async Task<string> NextIdInAsync(DbTransaction tx, int year)
     {
         var number = await Connection(tx).ExecuteScalarAsync<long>(
             "INSERT INTO incident_counters (year, last) VALUES (@Year, 1) ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last",
@@ -35,7 +37,7 @@ internal sealed class IncidentStore(IDatabase database)
         return $"INC-{year}-{number:0000}";
     }
 
-    public static Task<IncidentRow?> FindBySourceAsync(DbTransaction tx, string kind, string key) =>
+    public static Task<IncidentRow?> FindBySourceInAsync(DbTransaction tx, string kind, string key) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
             $"""
@@ -46,7 +48,7 @@ internal sealed class IncidentStore(IDatabase database)
             ("@Kind", kind),
             ("@Key", key));
 
-    public static Task<IncidentRow?> FindByFingerprintAsync(DbTransaction tx, string fingerprint) =>
+    public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
             $"""
@@ -57,13 +59,13 @@ internal sealed class IncidentStore(IDatabase database)
             ("@Fingerprint", fingerprint));
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
-    public static Task<IncidentRow?> FindByCorrelationAsync(DbTransaction tx, string hash, long sinceMs) =>
+    public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs) =>
         Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
             $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1",
             new { Hash = hash, SinceMs = sinceMs },
             tx);
 
-    public static Task InsertAsync(DbTransaction tx, IncidentRow incident, long nowMs) =>
+    public static Task InsertInAsync(DbTransaction tx, IncidentRow incident, long nowMs) =>
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO incidents (id, title, service, alertname, severity, status, started_at, acknowledged_at, resolved_at,
@@ -79,7 +81,7 @@ internal sealed class IncidentStore(IDatabase database)
             },
             tx);
 
-    public static Task UpdateAsync(DbTransaction tx, IncidentRow incident) =>
+    public static Task UpdateInAsync(DbTransaction tx, IncidentRow incident) =>
         CachedStatements.ExecuteAsync(
             tx,
             """
@@ -96,7 +98,7 @@ internal sealed class IncidentStore(IDatabase database)
             ("@LastActivityAt", incident.LastActivityAt),
             ("@Id", incident.Id));
 
-    public static Task AddSourceAsync(DbTransaction tx, IncidentSourceRow source, long nowMs) =>
+    public static Task AddSourceInAsync(DbTransaction tx, IncidentSourceRow source, long nowMs) =>
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO incident_sources (incident_id, kind, key, url, dedup_key, status, status_at, added_at)
@@ -106,36 +108,36 @@ internal sealed class IncidentStore(IDatabase database)
             new { source.IncidentId, source.Kind, source.Key, source.Url, source.DedupKey, source.Status, source.StatusAt, NowMs = nowMs },
             tx);
 
-    public static Task<IncidentSourceRow?> GetSourceAsync(DbTransaction tx, string incidentId, string kind, string key) =>
+    public static Task<IncidentSourceRow?> GetSourceInAsync(DbTransaction tx, string incidentId, string kind, string key) =>
         Connection(tx).QueryFirstOrDefaultAsync<IncidentSourceRow>(
             $"SELECT {SourceColumns} FROM incident_sources WHERE incident_id = @IncidentId AND kind = @Kind AND key = @Key",
             new { IncidentId = incidentId, Kind = kind, Key = key },
             tx);
 
-    public static Task SetSourceStatusAsync(DbTransaction tx, IncidentSourceRow source) =>
+    public static Task SetSourceStatusInAsync(DbTransaction tx, IncidentSourceRow source) =>
         Connection(tx).ExecuteAsync(
             "UPDATE incident_sources SET status = @Status, status_at = @StatusAt WHERE incident_id = @IncidentId AND kind = @Kind AND key = @Key",
             source,
             tx);
 
     /// <summary>Whether anything still holds the incident open: a firing alert or an unresolved PagerDuty incident.</summary>
-    public static async Task<bool> AnythingOpenAsync(DbTransaction tx, string incidentId) =>
+    public static async Task<bool> AnythingOpenInAsync(DbTransaction tx, string incidentId) =>
         await Connection(tx).ExecuteScalarAsync<long>(
-            """
+            $"""
             SELECT (SELECT COUNT(*) FROM incident_alerts WHERE incident_id = @IncidentId AND status = 'firing')
-                 + (SELECT COUNT(*) FROM incident_sources WHERE incident_id = @IncidentId AND kind = 'pagerduty' AND status <> 'resolved')
+                 + (SELECT COUNT(*) FROM incident_sources WHERE incident_id = @IncidentId AND kind = '{SourceKinds.PagerDuty}' AND status <> '{IncidentStatus.Resolved}')
             """,
             new { IncidentId = incidentId },
             tx) > 0;
 
-    public static Task<IncidentAlertRow?> GetAlertAsync(DbTransaction tx, string incidentId, string fingerprint) =>
+    public static Task<IncidentAlertRow?> GetAlertInAsync(DbTransaction tx, string incidentId, string fingerprint) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentAlertRow>(
             tx,
             $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @IncidentId AND fingerprint = @Fingerprint",
             ("@IncidentId", incidentId),
             ("@Fingerprint", fingerprint));
 
-    public static Task UpsertAlertAsync(DbTransaction tx, IncidentAlertRow alert, long nowMs) =>
+    public static Task UpsertAlertInAsync(DbTransaction tx, IncidentAlertRow alert, long nowMs) =>
         CachedStatements.ExecuteAsync(
             tx,
             """
@@ -157,7 +159,7 @@ internal sealed class IncidentStore(IDatabase database)
             ("@NowMs", nowMs));
 
     /// <summary>Appends a timeline entry once: a second entry with the same <paramref name="dedupKey"/> is ignored.</summary>
-    public static async Task<bool> AppendTimelineAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
+    public static async Task<bool> AppendTimelineInAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
         await CachedStatements.ExecuteAsync(
             tx,
             """
@@ -198,7 +200,7 @@ internal sealed class IncidentStore(IDatabase database)
     /// The newest other incident of the same service and alertname whose action items are not all done, with how many
     /// are open and how many of those are past due on <paramref name="today"/> (yyyy-MM-dd).
     /// </summary>
-    public static Task<RelatedIncident?> FindOpenFollowUpsOfAsync(DbTransaction tx, string incidentId, string service, string alertname, string today) =>
+    public static Task<RelatedIncident?> FindOpenFollowUpsOfInAsync(DbTransaction tx, string incidentId, string service, string alertname, string today) =>
         Connection(tx).QueryFirstOrDefaultAsync<RelatedIncident>(
             """
             SELECT i.id AS IncidentId, COUNT(*) AS OpenItems,
@@ -211,7 +213,7 @@ internal sealed class IncidentStore(IDatabase database)
             new { IncidentId = incidentId, Service = service, Alertname = alertname, Today = today },
             tx);
 
-    public static Task SetRelatedAsync(DbTransaction tx, string incidentId, string relatedIncidentId) =>
+    public static Task SetRelatedInAsync(DbTransaction tx, string incidentId, string relatedIncidentId) =>
         Connection(tx).ExecuteAsync("UPDATE incidents SET related_incident_id = @Related WHERE id = @Id", new { Id = incidentId, Related = relatedIncidentId }, tx);
 
     /// <summary>The follow-ups of <paramref name="relatedIncidentId"/> as they stand now: open and overdue action items.</summary>
@@ -234,7 +236,7 @@ internal sealed class IncidentStore(IDatabase database)
     /// reads what hangs off an incident and then writes it (a postmortem and its action items) goes one at a time per
     /// incident, also when two replicas are asked at once.
     /// </summary>
-    public static Task<IncidentRow?> FindForUpdateAsync(DbTransaction tx, string id, IDatabase database) =>
+    public static Task<IncidentRow?> FindForUpdateInAsync(DbTransaction tx, string id, IDatabase database) =>
         Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id {database.ForUpdate}", new { Id = id }, tx);
 
     public async Task<IncidentRow?> FindAsync(string id, CancellationToken cancellationToken)
@@ -253,7 +255,7 @@ internal sealed class IncidentStore(IDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         using var turn = await database.WaitWriteTurnAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var added = await AppendTimelineAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
+        var added = await AppendTimelineInAsync(tx, incidentId, atMs, kind, message, actor, dedupKey);
         await tx.CommitAsync(cancellationToken);
         return added;
     }

@@ -26,7 +26,10 @@ internal static class Severity
         return severity != 0;
     }
 
-    /// <summary>Alertmanager's conventional <c>severity</c> label (CONTRACT §3).</summary>
+    /// <summary>
+    /// Alertmanager's conventional <c>severity</c> label: <c>critical</c> is SEV1, <c>error</c>/<c>high</c> SEV2,
+    /// <c>warning</c> SEV3, <c>info</c> SEV4 (with common spellings of each); anything else is <see cref="Default"/>.
+    /// </summary>
     public static int FromAlertLabel(string? label) => label?.Trim().ToLowerInvariant() switch
     {
         "critical" or "page" or "sev1" => Sev1,

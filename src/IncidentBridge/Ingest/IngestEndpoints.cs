@@ -1,15 +1,19 @@
 using System.Diagnostics.CodeAnalysis;
 using IncidentBridge.Api;
+using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
+using IncidentBridge.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c> (CONTRACT §2). A delivery is
-/// answered 202 only once its raw body is committed to the inbox; anything that keeps it from being
-/// stored answers 503, so the sender retries and nothing answered 2xx is ever lost.
+/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c>: the first step of the webhook path
+/// (docs/ARCHITECTURE.md). A body is checked with Correlation's parsers, the ones that read it back from the inbox,
+/// so a body they refuse is answered 400 and never stored. A delivery is answered 202 only once its raw body is
+/// committed to the inbox; anything that keeps it from being stored answers 503, which both senders retry
+/// (docs/PROTOCOLS.md), so nothing answered 2xx is ever lost.
 /// </summary>
 internal static class IngestEndpoints
 {
@@ -24,7 +28,7 @@ internal static class IngestEndpoints
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
         HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
-        const string source = DeliverySources.Alertmanager;
+        const string source = SourceKinds.Alertmanager;
         if (auth.Alertmanager.IsEmpty)
         {
             return Reject(metrics, source, "disabled", Problems.NotFound("The Alertmanager webhook is disabled: set IncidentBridge:Sources:Alertmanager:BearerTokens."));
@@ -55,7 +59,7 @@ internal static class IngestEndpoints
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
         HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
-        const string source = DeliverySources.PagerDuty;
+        const string source = SourceKinds.PagerDuty;
         if (auth.PagerDuty.IsEmpty)
         {
             return Reject(metrics, source, "disabled", Problems.NotFound("The PagerDuty webhook is disabled: set IncidentBridge:Sources:PagerDuty:SigningSecrets."));
@@ -140,3 +144,6 @@ internal static class IngestEndpoints
         public bool Ok => Problem is null && Bytes is not null;
     }
 }
+
+/// <summary>The 202 body: the delivery's id, and whether it repeats one already stored (no second effect).</summary>
+internal sealed record DeliveryAccepted(string DeliveryId, bool Duplicate);

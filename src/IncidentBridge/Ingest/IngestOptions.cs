@@ -1,15 +1,66 @@
+using IncidentBridge.Api;
+using Microsoft.Extensions.Options;
+
 namespace IncidentBridge.Ingest;
 
 internal sealed class IngestOptions
 {
     public const string Section = "IncidentBridge:Ingest";
 
-    /// <summary>Largest webhook body accepted; larger ones answer 413. PagerDuty sends up to 55 KB.</summary>
+    /// <summary>Largest webhook body accepted; larger ones answer 413. PagerDuty promises delivery up to 55 KB (docs/PROTOCOLS.md).</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// How long a webhook waits for its delivery to be committed before it answers 503 (and the sender retries).
-    /// Under PagerDuty's 5 s delivery timeout.
+    /// Under PagerDuty's 5 s delivery timeout, so PagerDuty hears the 503 rather than giving up on an answer.
     /// </summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(4);
+}
+
+internal sealed class SourcesOptions
+{
+    public const string Section = "IncidentBridge:Sources";
+
+    public AlertmanagerSourceOptions Alertmanager { get; set; } = new();
+
+    public PagerDutySourceOptions PagerDuty { get; set; } = new();
+}
+
+internal sealed class AlertmanagerSourceOptions
+{
+    /// <summary>Accepted bearer tokens (several, for rotation). Empty: the endpoint answers 404.</summary>
+    public List<string> BearerTokens { get; set; } = [];
+}
+
+internal sealed class PagerDutySourceOptions
+{
+    /// <summary>Accepted V3 webhook signing secrets (several, for rotation). Empty: the endpoint answers 404.</summary>
+    public List<string> SigningSecrets { get; set; } = [];
+}
+
+internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, IValidateOptions<SourcesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxBodyBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            failures.Add($"{IngestOptions.Section}:MaxBodyBytes must be between 1024 and 67108864 (was {options.MaxBodyBytes}).");
+        }
+
+        if (options.StoreTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{IngestOptions.Section}:StoreTimeout must be positive (was {options.StoreTimeout}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, SourcesOptions options)
+    {
+        var failures = SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Alertmanager:BearerTokens", options.Alertmanager.BearerTokens)
+            .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:PagerDuty:SigningSecrets", options.PagerDuty.SigningSecrets))
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

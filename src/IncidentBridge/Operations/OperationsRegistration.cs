@@ -31,3 +31,9 @@ internal static class OperationsRegistration
         return app;
     }
 }
+
+internal static class HealthTags
+{
+    /// <summary>Checks that decide <c>/readyz</c>; <c>/healthz</c> runs none (liveness only).</summary>
+    public const string Ready = "ready";
+}

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Correlation;
 using IncidentBridge.Incidents;
 using IncidentBridge.FollowUp;
 using IncidentBridge.Storage;
@@ -30,7 +29,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         // Locked, not just read: the same postmortem posted to two replicas at once is reconciled one after the
         // other, so the second sees the first's action items and adds none (SQLite's write transaction is serial already).
-        if (await IncidentStore.FindForUpdateAsync(tx, incidentId, database) is null)
+        if (await IncidentStore.FindForUpdateInAsync(tx, incidentId, database) is null)
         {
             return PostmortemIntakeResult.NoIncident;
         }
@@ -46,7 +45,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
 
         var changes = await ReconcileItemsAsync(tx, row, postmortem, nowMs);
         var kind = existing is null ? TimelineKinds.PostmortemPosted : TimelineKinds.PostmortemUpdated;
-        await IncidentStore.AppendTimelineAsync(tx, incidentId, nowMs, kind,
+        await IncidentStore.AppendTimelineInAsync(tx, incidentId, nowMs, kind,
             $"Postmortem {id} {(existing is null ? "posted" : "updated")} ({postmortem.Status}): {changes}", null, $"postmortem:{id}:{nowMs}");
         await tx.CommitAsync(cancellationToken);
 
@@ -126,7 +125,7 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             // An item removed before it had an issue is held: it makes none. One with an issue keeps it.
             await ActionItemStore.UpdateContentInAsync(tx, removed with { RemovedAt = nowMs }, false, removed.TrackerKey is not null && published, nowMs);
             var issue = removed.TrackerKey is null ? "it had no issue yet" : $"its issue {removed.TrackerKey} is kept";
-            await IncidentStore.AppendTimelineAsync(tx, postmortem.IncidentId, nowMs, TimelineKinds.ActionItemRemoved,
+            await IncidentStore.AppendTimelineInAsync(tx, postmortem.IncidentId, nowMs, TimelineKinds.ActionItemRemoved,
                 $"Action item {removed.ItemKey} was removed from the postmortem; {issue}: {removed.Description}", null, $"removed:{removed.Id}:{nowMs}");
             changes.Removed++;
         }

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using IncidentBridge.Ingest;
+using IncidentBridge.Api;
 
 namespace IncidentBridge.Postmortems;
 

@@ -1,5 +1,6 @@
 using IncidentBridge.ActionItems;
 using IncidentBridge.Incidents;
+using IncidentBridge.Storage;
 
 namespace IncidentBridge.Postmortems;
 

@@ -5,6 +5,7 @@ using IncidentBridge.Api;
 using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 using IncidentBridge.Postmortems.Markdown;
+using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

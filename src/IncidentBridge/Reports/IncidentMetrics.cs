@@ -4,7 +4,7 @@ using IncidentBridge.Incidents;
 namespace IncidentBridge.Reports;
 
 /// <summary>
-/// The incident tracking figures of the seeds' dashboard, over incidents that started in the period:
+/// The incident tracking figures postmortem reviews ask for, over incidents that started in the period:
 /// <list type="bullet">
 /// <item>MTTA: mean of (first acknowledgement − start) over acknowledged incidents.</item>
 /// <item>MTTR: mean of (resolution − start) over resolved incidents.</item>
@@ -51,4 +51,30 @@ internal static class IncidentMetrics
         var ordered = startsMs.Order().ToList();
         return ordered.Count < 2 ? null : (ordered[^1] - ordered[0]) / (ordered.Count - 1) / 1000.0;
     }
+}
+
+/// <summary><c>GET /api/reports/metrics</c>: durations in seconds (null when nothing to average), rates from 0 to 1.</summary>
+internal sealed record MetricsReport(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    int Incidents,
+    IReadOnlyDictionary<string, int> IncidentsBySeverity,
+    IReadOnlyDictionary<string, int> IncidentsByStatus,
+    double? MttaSeconds,
+    double? MttrSeconds,
+    double? MtbfSeconds,
+    IReadOnlyDictionary<string, double> MtbfSecondsByService,
+    double PostmortemCompletionRate,
+    double ActionItemCompletionRate,
+    FollowUpFigures FollowUp);
+
+/// <summary>
+/// Postmortem completion (incidents with a published postmortem / incidents) and action item completion
+/// (done items / items), over the incidents of the period. Zero when there is nothing to divide by.
+/// </summary>
+internal sealed record FollowUpRates(double PostmortemCompletionRate, double ActionItemCompletionRate)
+{
+    public static FollowUpRates From((long Incidents, long Published, long Items, long DoneItems) counts) => new(
+        counts.Incidents == 0 ? 0 : (double)counts.Published / counts.Incidents,
+        counts.Items == 0 ? 0 : (double)counts.DoneItems / counts.Items);
 }

@@ -7,9 +7,10 @@ namespace IncidentBridge.Storage;
 /// <summary>
 /// Commands kept for the statements the inbox processor runs for every alert. Microsoft.Data.Sqlite keeps a statement
 /// compiled only as long as its command lives, and Dapper makes a command per call, so SQLite compiled every statement
-/// anew: about as much CPU as running it (bench/RESULTS.md §7). Within a <see cref="KeepOn"/> scope on a connection,
-/// each statement gets one command, compiled once; elsewhere a command is made and disposed per call, as Dapper does.
-/// Parameters are bound in the order given, which must be the same on every call with the same SQL.
+/// anew: about as much CPU as running it, in a profile of the ingest benchmark (<c>bench/</c>). Within a
+/// <see cref="KeepOn"/> scope on a connection, each statement gets one command, compiled once; elsewhere a command is
+/// made and disposed per call, as Dapper does. Parameters are bound in the order given, which must be the same on every
+/// call with the same SQL.
 /// </summary>
 internal static class CachedStatements
 {

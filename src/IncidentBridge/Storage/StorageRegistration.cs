@@ -1,6 +1,8 @@
+using Dapper;
 using IncidentBridge.Operations;
 using IncidentBridge.Storage.Postgres;
 using IncidentBridge.Storage.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Storage;
@@ -21,5 +23,34 @@ internal static class StorageRegistration
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthTags.Ready]);
         return builder;
+    }
+}
+
+/// <summary>
+/// Applies migrations before anything else starts: registered first, so hosted services that
+/// read or write storage start against the current schema, and a broken database stops the start.
+/// </summary>
+internal sealed class StorageInitializer(IDatabase database) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class StorageHealthCheck(IDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            // Reads the schema, not just "SELECT 1": a database that lost its tables is not ready either.
+            var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken));
+            return HealthCheckResult.Healthy($"{database.Provider} reachable, schema version {version}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"{database.Provider} unreachable: {ex.Message}");
+        }
     }
 }

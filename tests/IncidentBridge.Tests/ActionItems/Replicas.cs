@@ -75,7 +75,7 @@ internal sealed class Replicas : IAsyncDisposable
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
         var at = Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await IncidentStore.InsertAsync(tx, new IncidentRow(0, id, $"Simulated outage {number}", "payments", "Sim", 2, IncidentStatus.Resolved, at, at, at, at, at, null, "{}"), at);
+        await IncidentStore.InsertInAsync(tx, new IncidentRow { Id = id, Title = $"Simulated outage {number}", Service = "payments", Alertname = "Sim", Severity = 2, Status = IncidentStatus.Resolved, StartedAt = at, AcknowledgedAt = at, ResolvedAt = at, StatusChangedAt = at, LastActivityAt = at, CorrelationHash = null, Labels = "{}" }, at);
         await tx.CommitAsync();
         return id;
     }

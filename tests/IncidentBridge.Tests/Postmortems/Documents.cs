@@ -46,7 +46,7 @@ internal static class Documents
     }
 
     /// <summary>The error for a postmortem holding <paramref name="items"/>; fails the test if there is none.</summary>
-    public static IncidentBridge.Ingest.PayloadError ErrorFor(params ActionItemInput[] items)
+    public static IncidentBridge.Api.PayloadError ErrorFor(params ActionItemInput[] items)
     {
         var result = Normalize(With(items));
         Assert.False(result.Ok);

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using IncidentBridge.Ingest;
+using IncidentBridge.Api;
 using Markdig.Extensions.Tables;
 using Markdig.Syntax.Inlines;
 using Markdig.Syntax;

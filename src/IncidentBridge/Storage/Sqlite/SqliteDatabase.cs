@@ -10,7 +10,7 @@ namespace IncidentBridge.Storage.Sqlite;
 /// default, so a commit that answered a webhook survives power loss) and a busy timeout, because
 /// the ingest writer and the inbox processor write from different connections.
 /// </summary>
-internal sealed class SqliteDatabase : IDatabase
+internal sealed partial class SqliteDatabase : IDatabase
 {
     private readonly string _connectionString;
     private readonly string _pragmas;
@@ -59,7 +59,7 @@ internal sealed class SqliteDatabase : IDatabase
         // WAL is a property of the file: set once, readers then never block the writer.
         var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode=WAL", cancellationToken: cancellationToken));
         var applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        _logger.LogInformation("SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)", DataSource, mode, applied);
+        LogReady(DataSource, mode, applied);
     }
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_pragmas, cancellationToken);
@@ -102,4 +102,19 @@ internal sealed class SqliteDatabase : IDatabase
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
     public Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable?>(NoLock.Instance);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)")]
+    private partial void LogReady(string dataSource, string? journalMode, int applied);
+}
+
+/// <summary>The lock of a database that only one process uses: there is nobody to keep out.</summary>
+internal sealed class NoLock : IAsyncDisposable
+{
+    public static NoLock Instance { get; } = new();
+
+    private NoLock()
+    {
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -1,5 +1,27 @@
-namespace IncidentBridge.Correlation;
+namespace IncidentBridge.Incidents;
 
+// The words incidents are stored and shown with, one definition each: the database keeps them as they are and the
+// API returns them unchanged, so renaming one is a migration.
+
+internal static class IncidentStatus
+{
+    public const string Triggered = "triggered";
+    public const string Acknowledged = "acknowledged";
+    public const string Resolved = "resolved";
+}
+
+/// <summary>
+/// Where an incident's evidence comes from: the webhook a delivery arrived on (<c>deliveries.source</c>, the
+/// <c>source</c> label of the ingest and inbox metrics) and the kind of an incident's source (<c>incident_sources.kind</c>:
+/// an Alertmanager group key or a PagerDuty incident).
+/// </summary>
+internal static class SourceKinds
+{
+    public const string Alertmanager = "alertmanager";
+    public const string PagerDuty = "pagerduty";
+}
+
+/// <summary>The <c>kind</c> of a timeline entry. Correlation, postmortems, the dispatcher and the follow-up jobs all write the timeline.</summary>
 internal static class TimelineKinds
 {
     public const string Opened = "opened";

@@ -1,9 +1,66 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using IncidentBridge.Api;
 
-namespace IncidentBridge.Ingest;
+namespace IncidentBridge.Correlation;
 
+/// <summary>
+/// Alertmanager's webhook body, <c>version: "4"</c> (docs/PROTOCOLS.md, Alertmanager). Fields are nullable: validation
+/// names what is missing.
+/// </summary>
+internal sealed record AlertmanagerPayload
+{
+    public string? Version { get; init; }
+
+    public string? GroupKey { get; init; }
+
+    public string? Receiver { get; init; }
+
+    public string? Status { get; init; }
+
+    public List<AlertmanagerAlert>? Alerts { get; init; }
+
+    public Dictionary<string, string>? GroupLabels { get; init; }
+
+    public Dictionary<string, string>? CommonLabels { get; init; }
+
+    public Dictionary<string, string>? CommonAnnotations { get; init; }
+
+    [JsonPropertyName("externalURL")]
+    public string? ExternalUrl { get; init; }
+
+    public int TruncatedAlerts { get; init; }
+}
+
+internal sealed record AlertmanagerAlert
+{
+    public string? Status { get; init; }
+
+    public Dictionary<string, string>? Labels { get; init; }
+
+    public Dictionary<string, string>? Annotations { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    /// <summary><c>0001-01-01T00:00:00Z</c> while the alert fires.</summary>
+    public DateTimeOffset? EndsAt { get; init; }
+
+    /// <summary><see cref="EndsAt"/> when the alert has ended; Alertmanager's <c>0001-01-01</c> "none" is null.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? EndedAt => EndsAt is { Year: > 1 } end ? end : null;
+
+    [JsonPropertyName("generatorURL")]
+    public string? GeneratorUrl { get; init; }
+
+    public string? Fingerprint { get; init; }
+}
+
+/// <summary>
+/// Reads and checks an Alertmanager body. Ingest runs it before storing a delivery, so a body it refuses is answered
+/// 400 and never stored; the Alertmanager handler runs it once more on the stored body, which therefore always parses.
+/// </summary>
 internal static class AlertmanagerPayloadParser
 {
     public const string SupportedVersion = "4";
@@ -103,3 +160,7 @@ internal static class AlertmanagerPayloadParser
         return null;
     }
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = false)]
+[JsonSerializable(typeof(AlertmanagerPayload))]
+internal sealed partial class AlertmanagerJsonContext : JsonSerializerContext;

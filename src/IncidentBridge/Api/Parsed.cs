@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace IncidentBridge.Ingest;
+namespace IncidentBridge.Api;
 
-/// <summary>A webhook body read and checked: either the payload or the first problem found.</summary>
+/// <summary>A request body read and checked: either the value or the first problem found, which a 400 answer names.</summary>
 internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
     where T : class
 {
@@ -12,6 +12,13 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
     public bool Ok => Error is null && Value is not null;
 
     public static Parsed<T> Success(T value) => new(value, null);
+
+    /// <summary>
+    /// The value of a body that was checked before it was stored, so one that fails now is a fault of ours, not the
+    /// sender's: it throws, and the delivery is retried and in the end dead-lettered, where an operator sees why.
+    /// </summary>
+    public T Stored(string source) =>
+        Ok ? Value : throw new InvalidDataException($"Stored {source} payload is invalid at {Error.Field}: {Error.Detail}");
 
     public static Parsed<T> Fail(string field, string detail) => new(null, new PayloadError(field, detail));
 
@@ -55,3 +62,6 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
         return cut > 0 ? message[..cut].TrimEnd(' ', '|') : message;
     }
 }
+
+/// <summary>What is wrong with a request body, and where (<c>alerts[2].labels</c>), for the 400 answer's <c>field</c>.</summary>
+internal sealed record PayloadError(string Field, string Detail);

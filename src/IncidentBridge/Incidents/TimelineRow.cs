@@ -1,3 +1,0 @@
-namespace IncidentBridge.Incidents;
-
-internal sealed record TimelineRow(long At, string Kind, string Message, string? Actor);

@@ -1,9 +1,0 @@
-namespace IncidentBridge.Ingest;
-
-internal enum SignatureCheck
-{
-    Valid,
-    Missing,
-    Malformed,
-    Mismatch,
-}

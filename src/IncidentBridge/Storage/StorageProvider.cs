@@ -1,7 +1,0 @@
-namespace IncidentBridge.Storage;
-
-internal enum StorageProvider
-{
-    Sqlite,
-    Postgres,
-}
