@@ -88,9 +88,8 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
     /// <summary>Alertmanager's own counter of webhook notifications it tried to send (<paramref name="failed"/>: that failed).</summary>
     public async Task<double> WebhookNotificationsAsync(bool failed, CancellationToken cancellationToken)
     {
-        var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
         var metric = failed ? "alertmanager_notifications_failed_total" : "alertmanager_notifications_total";
-        return PrometheusText.Sum(metrics, metric, ("integration", "webhook"));
+        return (await _http.MetricsAsync(cancellationToken)).Sum(metric, ("integration", "webhook"));
     }
 
     public async ValueTask DisposeAsync()

@@ -111,8 +111,7 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
         return await _http.SendAsync(request, cancellationToken);
     }
 
-    public async Task<string> MetricsAsync(CancellationToken cancellationToken) =>
-        await _http.GetStringAsync("/metrics", cancellationToken);
+    public Task<PrometheusText> MetricsAsync(CancellationToken cancellationToken) => _http.MetricsAsync(cancellationToken);
 
     /// <summary>Hard kill (SIGKILL): a crash, with no graceful shutdown.</summary>
     public Task KillAsync() => _process.KillAsync();
