@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using Xunit.Abstractions;
 
@@ -67,7 +66,7 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
         var alertmanager = new AlertmanagerProcess(process, port, directory, testOutput);
         try
         {
-            await alertmanager.WaitUntilReadyAsync(cancellationToken);
+            await process.WaitUntilReadyAsync(alertmanager._http, "/-/ready", StartTimeout, cancellationToken);
             return alertmanager;
         }
         catch
@@ -125,39 +124,4 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
                     type: Bearer
                     credentials: '{bearerToken}'
         """;
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        var last = "no answer yet";
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"Alertmanager exited with code {_process.ExitCode} before it was ready.\n{Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("/-/ready", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode}";
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Alertmanager was not ready within {StartTimeout.TotalSeconds:0} s (last /-/ready: {last}).\n{Output}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-    }
 }
