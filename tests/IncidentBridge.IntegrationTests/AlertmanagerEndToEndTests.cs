@@ -1,6 +1,3 @@
-using IncidentBridge.IntegrationTests.Support;
-using Xunit.Abstractions;
-
 namespace IncidentBridge.IntegrationTests;
 
 /// <summary>A real Alertmanager notifies the worker through its webhook receiver, as in production.</summary>

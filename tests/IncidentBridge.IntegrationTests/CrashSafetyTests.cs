@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using IncidentBridge.IntegrationTests.Support;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using IncidentBridge.IntegrationTests.Support;
 using IncidentBridge.Tests.Support;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests.Support;
 

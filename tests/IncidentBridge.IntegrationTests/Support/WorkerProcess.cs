@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests.Support;
 
