@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # IncidentBridge build entry point.
-#   ./build.sh test   install what the tests need (if missing), run every test, print "tests: N passed, N failed"
+#   ./build.sh test   install what the tests need (if missing), build the solution (the bench's driver too, so it
+#                     cannot rot; benchmarks run only from bench/run.sh), run every test, print "tests: N passed, N failed"
 #   ./build.sh deps   only install the Debian packages the tests start (prometheus-alertmanager, python3-aiosmtpd, postgresql)
 #   ./build.sh run    run the worker with embedded defaults on http://127.0.0.1:8080
 set -euo pipefail

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # IncidentBridge benchmarks: builds Release, starts the worker with its embedded SQLite defaults, measures ingest,
-# lag, scale, memory and tracker cost, and rewrites bench/RESULTS.md. About 6 minutes on 2 cores; not part of
-# ./build.sh test. Leaves logs, wrk output and raw figures in bench/out/ (git-ignored).
+# lag, scale, memory and tracker cost, and rewrites bench/RESULTS.md. About 6 minutes on 2 cores; ./build.sh test
+# compiles the driver (it is in IncidentBridge.sln) but never runs it. Leaves logs, wrk output and raw figures in
+# bench/out/ (git-ignored).
 #   bench/run.sh                       the full run, of the committed HEAD (exported, so edits in progress do not count)
 #   BENCH_SOURCE=worktree bench/run.sh the working tree as it is, uncommitted changes included
 #   bench/run.sh --measure 5 --warmup 2 --open-alerts 20000 --tracker-incidents 10 --results /tmp/RESULTS.md

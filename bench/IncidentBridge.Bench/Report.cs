@@ -292,7 +292,7 @@ internal static class Report
         text.Append(CultureInfo.InvariantCulture, $"""
             ## 6. Tracker cost: status sync of {N(t.Items)} action items
 
-            The real worker against a stateful WireMock.Net Jira Cloud (`bench/IncidentBridge.Bench/FakeJira.cs`):
+            The real worker against a stateful WireMock.Net Jira Cloud (`tests/IncidentBridge.TestSupport/FakeJira.cs`):
             {t.Incidents} incidents, one published postmortem each with {N(t.Items / Math.Max(1, t.Incidents))} open action items, routed to Jira
             project PAY. The dispatcher made the {N(t.Creates)} issues in {t.CreateTime.TotalSeconds:0} s. The fake's clock puts issue PAY-n's last update n
             minutes after a start a week back, as if the issues had been made over a week; an issue changed by the bench is

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBridge.TestSupport;
 
 namespace IncidentBridge.Bench;
 
@@ -66,7 +67,7 @@ internal sealed class TrackerBench(BenchOptions options)
 
     private static async Task<SyncRun> SyncAsync(WorkerProcess worker, FakeJira jira, string name, int changed, CancellationToken cancellationToken)
     {
-        var (searches, others) = (jira.Count("changed-search"), jira.Count("other") + jira.Count("marker-search") + jira.Count("create"));
+        var (searches, others) = (jira.Count("changed-search"), OtherRequests(jira));
         var started = Stopwatch.GetTimestamp();
         using var response = await worker.Api.PostAsync("/api/jobs/status-sync/run", null, cancellationToken);
         var duration = Stopwatch.GetElapsedTime(started);
@@ -82,11 +83,13 @@ internal sealed class TrackerBench(BenchOptions options)
             name,
             changed,
             jira.Count("changed-search") - searches,
-            jira.Count("other") + jira.Count("marker-search") + jira.Count("create") - others,
+            OtherRequests(jira) - others,
             counts,
             result["summary"]?.GetValue<string>() ?? "",
             duration);
     }
+
+    private static long OtherRequests(FakeJira jira) => jira.Requests.Where(r => r.Key != "changed-search").Sum(r => r.Value);
 
     private static async Task<long> CountDoneItemsAsync(WorkerProcess worker, CancellationToken cancellationToken)
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using IncidentBridge.TestSupport;
 
 namespace IncidentBridge.Bench;
 
@@ -55,7 +55,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+        var port = FreePort.Next();
         var apiToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var logFile = Path.Combine(directory, "worker.log");
         var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = directory, UseShellExecute = false };
@@ -93,11 +93,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public async Task<MetricsSnapshot> MetricsAsync(CancellationToken cancellationToken)
-    {
-        var text = await Http.GetStringAsync("/metrics", cancellationToken);
-        return MetricsSnapshot.Parse(text, DateTimeOffset.UtcNow);
-    }
+    public async Task<MetricsSnapshot> MetricsAsync(CancellationToken cancellationToken) =>
+        new(await Http.MetricsAsync(cancellationToken), DateTimeOffset.UtcNow);
 
     public long ResidentBytes => ProcStats.ResidentBytes(Pid) ?? 0;
 
@@ -144,13 +141,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             Directory.Delete(data, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)

@@ -1,6 +1,3 @@
-using IncidentBridge.IntegrationTests.Support;
-using Xunit.Abstractions;
-
 namespace IncidentBridge.IntegrationTests;
 
 /// <summary>A real Alertmanager notifies the worker through its webhook receiver, as in production.</summary>
@@ -92,15 +89,14 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
 
         // Alertmanager does not retry a 4xx, so its failure counter is the sign it has tried and given up.
         await Eventually.UntilAsync(
-            "Alertmanager has counted a failed webhook notification",
-            token => alertmanager.WebhookNotificationsAsync(failed: true, token),
+            () => alertmanager.WebhookNotificationsAsync(failed: true, ct),
             failed => failed >= 1,
-            [worker, alertmanager],
-            ct);
+            "Alertmanager has counted a failed webhook notification",
+            context: () => ProcessLogs.Format(worker, alertmanager),
+            cancellationToken: ct);
         Assert.Empty(await worker.Deliveries.ListAsync("all", source: null, ct));
-        var refused = PrometheusText.Sum(
-            await worker.MetricsAsync(ct), "incidentbridge_webhook_deliveries_total", ("source", "alertmanager"), ("outcome", "unauthorized"));
-        Assert.True(refused >= 1, $"The worker counted no unauthorized Alertmanager delivery.\n{Eventually.Format([worker, alertmanager])}");
+        var refused = (await worker.MetricsAsync(ct)).Sum("incidentbridge_webhook_deliveries_total", ("source", "alertmanager"), ("outcome", "unauthorized"));
+        Assert.True(refused >= 1, $"The worker counted no unauthorized Alertmanager delivery.\n{ProcessLogs.Format(worker, alertmanager)}");
     }
 
     private static Dictionary<string, string> AlertmanagerSource(string token) =>
@@ -121,12 +117,12 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
         WorkerProcess worker, AlertmanagerProcess alertmanager, string status, CancellationToken ct)
     {
         var processed = await Eventually.UntilAsync(
-            $"the worker has processed a '{status}' notification with both alerts",
-            worker.Deliveries.ProcessedAlertmanagerNotificationsAsync,
+            () => worker.Deliveries.ProcessedAlertmanagerNotificationsAsync(ct),
             notifications => notifications.Any(n => Matches(n.Notification, status)),
-            [worker, alertmanager],
-            ct,
-            describe: notifications => string.Join("; ", notifications.Select(n => $"{n.Delivery} {n.Notification.Status} x{n.Notification.Alerts.Count}")));
+            $"the worker has processed a '{status}' notification with both alerts",
+            describe: notifications => string.Join("; ", notifications.Select(n => $"{n.Delivery} {n.Notification.Status} x{n.Notification.Alerts.Count}")),
+            context: () => ProcessLogs.Format(worker, alertmanager),
+            cancellationToken: ct);
         return processed.First(n => Matches(n.Notification, status));
     }
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using IncidentBridge.IntegrationTests.Support;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests;
 
@@ -36,12 +34,12 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         await using var restarted = await WorkerProcess.StartAsync(source, output, ct, data.Path);
 
         var processed = await Eventually.UntilAsync(
-            $"delivery {deliveryId} is processed after the restart",
-            token => restarted.Deliveries.GetAsync(deliveryId, token),
+            () => restarted.Deliveries.GetAsync(deliveryId, ct),
             detail => detail.Delivery.State == "done",
-            [restarted],
-            ct,
-            describe: detail => detail.Delivery.ToString());
+            $"delivery {deliveryId} is processed after the restart",
+            describe: detail => detail.Delivery.ToString(),
+            context: () => ProcessLogs.Format(restarted),
+            cancellationToken: ct);
         Assert.Equal(1, processed.Delivery.Attempts);
         Assert.Null(processed.Delivery.LastError);
         Assert.Equal(1, await new WorkerDatabase(restarted.DatabasePath).CountAlertEventsAsync(deliveryId, ct));

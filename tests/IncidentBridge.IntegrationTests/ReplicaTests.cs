@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
-using IncidentBridge.IntegrationTests.Support;
 using IncidentBridge.Tests.Support;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests;
 
@@ -12,7 +9,7 @@ namespace IncidentBridge.IntegrationTests;
 /// killed with SIGKILL mid-work loses nothing, and the clustered scheduler fires each trigger on one replica.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class ReplicaTests(PostgresServer postgres, ITestOutputHelper output)
+public sealed class ReplicaTests(PostgresServer postgres, ITestOutputHelper output)
 {
     [Fact]
     public async Task Replica_killed_mid_work_loses_nothing_the_other_finishes_it()
@@ -29,15 +26,16 @@ public sealed partial class ReplicaTests(PostgresServer postgres, ITestOutputHel
 
         var posting = PostUntilCancelledAsync(victim, token, ct);
         await Eventually.UntilAsync(
-            "the victim holds claimed deliveries", token => database.PendingLeasedByAsync(victim.ProcessId, token), leased => leased > 0, [victim, survivor], ct, timeout: TimeSpan.FromSeconds(60));
+            () => database.PendingLeasedByAsync(victim.ProcessId, ct), leased => leased > 0, "the victim holds claimed deliveries",
+            TimeSpan.FromSeconds(60), context: () => ProcessLogs.Format(victim, survivor), cancellationToken: ct);
         await victim.KillAsync();
         var accepted = await posting;
         var survivorAccepted = await PostAsync(survivor, token, accepted.Count, 20, ct);
 
         var all = accepted.Concat(survivorAccepted).ToList();
         var stored = await Eventually.UntilAsync(
-            "the survivor has processed every stored delivery", database.DeliveriesAsync, rows => rows.All(r => r.State != "pending"), [survivor], ct,
-            describe: rows => $"{rows.Count(r => r.State == "pending")} pending", timeout: TimeSpan.FromSeconds(60));
+            () => database.DeliveriesAsync(ct), rows => rows.All(r => r.State != "pending"), "the survivor has processed every stored delivery",
+            TimeSpan.FromSeconds(60), rows => $"{rows.Count(r => r.State == "pending")} pending", () => ProcessLogs.Format(survivor), ct);
         // The victim may have stored a delivery whose 202 it never sent (its sender retries): more stored than accepted is fine.
         var done = stored.Where(r => r.State == "done").ToDictionary(r => r.Id, r => r.Attempts);
         Assert.Equal(stored.Count, done.Count);
@@ -61,11 +59,13 @@ public sealed partial class ReplicaTests(PostgresServer postgres, ITestOutputHel
         await using var first = await WorkerProcess.StartAsync(settings, output, ct);
         await using var second = await WorkerProcess.StartAsync(settings, output, ct);
         await Eventually.UntilAsync(
-            "both schedulers have joined the cluster", token => new PostgresWorkerDatabase(connectionString).ClusterNodesAsync("IncidentBridge", token), nodes => nodes == 2, [first, second], ct);
+            () => new PostgresWorkerDatabase(connectionString).ClusterNodesAsync("IncidentBridge", ct), nodes => nodes == 2, "both schedulers have joined the cluster",
+            context: () => ProcessLogs.Format(first, second), cancellationToken: ct);
 
         var before = await StatusSyncRunsAsync([first, second], ct);
         var started = DateTimeOffset.UtcNow;
-        await Eventually.UntilAsync("ten seconds have passed", _ => Task.FromResult(DateTimeOffset.UtcNow - started), elapsed => elapsed >= TimeSpan.FromSeconds(10), [first, second], ct);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(DateTimeOffset.UtcNow - started), elapsed => elapsed >= TimeSpan.FromSeconds(10), "ten seconds have passed", cancellationToken: ct);
         var runs = await StatusSyncRunsAsync([first, second], ct) - before;
 
         // Five fires in ten seconds (one more or less at the edges of the window); on both replicas it would be ten.
@@ -148,13 +148,9 @@ public sealed partial class ReplicaTests(PostgresServer postgres, ITestOutputHel
         var total = 0.0;
         foreach (var worker in workers)
         {
-            var metrics = await worker.MetricsAsync(cancellationToken);
-            total += StatusSyncRun().Matches(metrics).Sum(m => double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            total += (await worker.MetricsAsync(cancellationToken)).Sum("incidentbridge_job_runs_total", ("job", "status-sync"));
         }
 
         return total;
     }
-
-    [GeneratedRegex("""^incidentbridge_job_runs_total\{job="status-sync",outcome="[a-z]+"\} (?<value>[0-9.e+]+)$""", RegexOptions.Multiline)]
-    private static partial Regex StatusSyncRun();
 }

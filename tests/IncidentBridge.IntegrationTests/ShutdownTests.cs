@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using IncidentBridge.IntegrationTests.Support;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests;
 
@@ -49,12 +47,12 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
         var senders = Enumerable.Range(0, Senders).Select(SendUntilRefusedAsync).ToList();
         await Task.WhenAny(busy.Task, Task.WhenAll(senders)).WaitAsync(ct);
-        Assert.True(busy.Task.IsCompleted, $"The worker stopped answering 202 before it was sent SIGTERM.\n{Eventually.Format([worker])}");
+        Assert.True(busy.Task.IsCompleted, $"The worker stopped answering 202 before it was sent SIGTERM.\n{ProcessLogs.Format(worker)}");
 
         var exitCode = await worker.TerminateAsync();
 
         var outcomes = (await Task.WhenAll(senders)).SelectMany(o => o).ToList();
-        var log = Eventually.Format([worker]);
+        var log = ProcessLogs.Format(worker);
         output.WriteLine($"Refused after SIGTERM: {string.Join("; ", outcomes.Where(o => o.DeliveryId is null).Select(o => o.Error))}");
         Assert.True(exitCode == 0, $"The worker exited with code {exitCode} after SIGTERM.\n{log}");
         var accepted = outcomes.Where(o => o.DeliveryId is not null).Select(o => o.DeliveryId).ToHashSet();

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests.Support;
 
@@ -67,7 +65,7 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
         var alertmanager = new AlertmanagerProcess(process, port, directory, testOutput);
         try
         {
-            await alertmanager.WaitUntilReadyAsync(cancellationToken);
+            await process.WaitUntilReadyAsync(alertmanager._http, "/-/ready", StartTimeout, cancellationToken);
             return alertmanager;
         }
         catch
@@ -88,9 +86,8 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
     /// <summary>Alertmanager's own counter of webhook notifications it tried to send (<paramref name="failed"/>: that failed).</summary>
     public async Task<double> WebhookNotificationsAsync(bool failed, CancellationToken cancellationToken)
     {
-        var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
         var metric = failed ? "alertmanager_notifications_failed_total" : "alertmanager_notifications_total";
-        return PrometheusText.Sum(metrics, metric, ("integration", "webhook"));
+        return (await _http.MetricsAsync(cancellationToken)).Sum(metric, ("integration", "webhook"));
     }
 
     public async ValueTask DisposeAsync()
@@ -126,39 +123,4 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
                     type: Bearer
                     credentials: '{bearerToken}'
         """;
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        var last = "no answer yet";
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"Alertmanager exited with code {_process.ExitCode} before it was ready.\n{Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("/-/ready", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode}";
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Alertmanager was not ready within {StartTimeout.TotalSeconds:0} s (last /-/ready: {last}).\n{Output}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
 namespace IncidentBridge.IntegrationTests.Support;
@@ -72,6 +73,46 @@ internal sealed class ChildProcess : IProcessLog, IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="path"/> on the server this process runs until it answers 200 (with
+    /// <paramref name="expectedBody"/>, when given); fails at once if the process exits first.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(HttpClient http, string path, TimeSpan timeout, CancellationToken cancellationToken, string? expectedBody = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer yet";
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"{Name} exited with code {_process.ExitCode} before it was ready.\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(path, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK && (expectedBody is null || body == expectedBody))
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {body}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{Name} was not ready within {timeout.TotalSeconds:0} s (last {path}: {last}).\n{Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
     }
 
     /// <summary>SIGKILL, like <c>kill -9</c>: the process gets no chance to flush or clean up.</summary>

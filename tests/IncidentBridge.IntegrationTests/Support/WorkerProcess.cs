@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Xunit.Abstractions;
 
 namespace IncidentBridge.IntegrationTests.Support;
 
@@ -91,7 +89,7 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
         var worker = new WorkerProcess(process, port, directory, owned, apiToken, testOutput);
         try
         {
-            await worker.WaitUntilHealthyAsync(cancellationToken);
+            await process.WaitUntilReadyAsync(worker.Http, "/healthz", StartTimeout, cancellationToken, expectedBody: "Healthy");
             return worker;
         }
         catch
@@ -111,8 +109,7 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
         return await _http.SendAsync(request, cancellationToken);
     }
 
-    public async Task<string> MetricsAsync(CancellationToken cancellationToken) =>
-        await _http.GetStringAsync("/metrics", cancellationToken);
+    public Task<PrometheusText> MetricsAsync(CancellationToken cancellationToken) => _http.MetricsAsync(cancellationToken);
 
     /// <summary>Hard kill (SIGKILL): a crash, with no graceful shutdown.</summary>
     public Task KillAsync() => _process.KillAsync();
@@ -132,42 +129,6 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
             _api.Dispose();
             _testOutput.WriteLine($"----- {Name} output -----\n{_process.Output}");
             _ownedDirectory?.Dispose();
-        }
-    }
-
-    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        var last = "no answer yet";
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"The worker exited with code {_process.ExitCode} before it became healthy.\n{Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("/healthz", cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK && body == "Healthy")
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {body}";
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The worker was not healthy within {StartTimeout.TotalSeconds:0} s (last /healthz: {last}).\n{Output}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 }

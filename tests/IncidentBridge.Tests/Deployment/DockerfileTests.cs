@@ -116,7 +116,7 @@ public sealed partial class DockerfileTests
     public void Image_and_chart_give_the_worker_the_same_graceful_shutdown_budget()
     {
         var shutdownSeconds = int.Parse(RuntimeEnvironment()["DOTNET_shutdownTimeoutSeconds"], System.Globalization.CultureInfo.InvariantCulture);
-        var values = YamlOutline.Parse(RepositoryFiles.Read("charts/incidentbridge/values.yaml"), "values.yaml");
+        var values = YamlPaths.Load(RepositoryFiles.Read("charts/incidentbridge/values.yaml"), "values.yaml");
 
         Assert.Equal(values.Scalar("shutdownTimeoutSeconds"), shutdownSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

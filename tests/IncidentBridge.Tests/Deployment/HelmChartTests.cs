@@ -4,18 +4,19 @@ using System.Text.RegularExpressions;
 namespace IncidentBridge.Tests.Deployment;
 
 /// <summary>
-/// The Helm chart checked without Helm (not installable where the tests run): its plain YAML files are well formed,
-/// every value a template reads is declared, the production example only sets declared values, and what the chart
-/// mounts, probes and waits for matches the image and the worker.
+/// The Helm chart checked without Helm (Debian packages none, so CI has none; <see cref="HelmTemplateTests"/> runs it
+/// where it is installed): its plain YAML files are well formed, every value a template reads is declared, the
+/// production example only sets declared values, and what the chart mounts, probes and waits for matches the image
+/// and the worker.
 /// </summary>
 public sealed partial class HelmChartTests
 {
     private const string Chart = "charts/incidentbridge";
     private const string ProductionExample = "config/values.production.example.yaml";
 
-    private static YamlOutline Yaml(string relative) => YamlOutline.Parse(RepositoryFiles.Read(relative), relative);
+    private static YamlPaths Yaml(string relative) => YamlPaths.Load(RepositoryFiles.Read(relative), relative);
 
-    private static YamlOutline Values => Yaml($"{Chart}/values.yaml");
+    private static YamlPaths Values => Yaml($"{Chart}/values.yaml");
 
     private static IEnumerable<string> Templates =>
         Directory.GetFiles(RepositoryFiles.PathOf($"{Chart}/templates"))
@@ -29,7 +30,7 @@ public sealed partial class HelmChartTests
     {
         var yaml = Yaml(relative);
 
-        Assert.NotEmpty(yaml.Values);
+        Assert.NotEmpty(yaml.Paths);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed partial class HelmChartTests
     {
         var values = Values;
         // Under config is the worker's own configuration, free-form for the chart.
-        var set = Yaml(ProductionExample).Values.Keys.Where(path => !path.StartsWith("config.", StringComparison.Ordinal));
+        var set = Yaml(ProductionExample).Paths.Where(path => !path.StartsWith("config.", StringComparison.Ordinal));
 
         Assert.All(set, path => Assert.True(IsDeclared(values, path), $"{ProductionExample} sets {path}, which the chart does not declare (a typo is silently ignored by Helm)."));
     }
@@ -75,7 +76,7 @@ public sealed partial class HelmChartTests
     }
 
     /// <summary>Declared in values.yaml, or inside a map that values.yaml leaves open (<c>labels: {}</c>).</summary>
-    private static bool IsDeclared(YamlOutline values, string path)
+    private static bool IsDeclared(YamlPaths values, string path)
     {
         if (values.Has(path))
         {
@@ -84,7 +85,7 @@ public sealed partial class HelmChartTests
 
         for (var dot = path.LastIndexOf('.'); dot > 0; dot = path.LastIndexOf('.', dot - 1))
         {
-            if (values.Scalar(path[..dot]) == "{}")
+            if (values.IsOpenMap(path[..dot]))
             {
                 return true;
             }

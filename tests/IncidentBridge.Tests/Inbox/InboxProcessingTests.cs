@@ -37,9 +37,9 @@ public abstract class InboxProcessingTests(PostgresServer? postgres) : IAsyncLif
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing($"s{i}").ToString())));
 
-        var metrics = await client.GetStringAsync("/metrics");
-        var commits = Metrics.Value(metrics, "incidentbridge_inbox_commit_batch_size_count");
-        Assert.Equal(50, Metrics.Value(metrics, "incidentbridge_inbox_commit_batch_size_sum"));
+        var metrics = await client.MetricsAsync();
+        var commits = metrics.Sum("incidentbridge_inbox_commit_batch_size_count");
+        Assert.Equal(50, metrics.Sum("incidentbridge_inbox_commit_batch_size_sum"));
         Assert.InRange(commits, 1, 49);
     }
 

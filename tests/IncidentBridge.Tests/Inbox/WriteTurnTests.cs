@@ -11,7 +11,7 @@ namespace IncidentBridge.Tests.Inbox;
 /// </summary>
 public sealed class WriteTurnTests
 {
-    private const string Aborted = """incidentbridge_webhook_deliveries_total{source="alertmanager",outcome="aborted"}""";
+    private const string WebhookDeliveries = "incidentbridge_webhook_deliveries_total";
     private const string TransactionCount = "incidentbridge_inbox_process_transaction_size_count";
     private const string TransactionSum = "incidentbridge_inbox_process_transaction_size_sum";
 
@@ -48,11 +48,11 @@ public sealed class WriteTurnTests
             await Task.Delay(Settle);
             await hangUp.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
-            await Eventually.UntilAsync(() => client.ValueAsync(Aborted), count => count == 1, "the hang-up is counted as aborted");
+            await Eventually.UntilAsync(() => AlertmanagerDeliveriesAsync(client, "aborted"), count => count == 1, "the hang-up is counted as aborted");
         }
 
         await Eventually.UntilAsync(() => Deliveries.ListAsync(worker.CreateApiClient(), "done"), d => d.Count == 1, "the queued delivery is stored and processed");
-        Assert.Equal(0, await client.ValueAsync("""incidentbridge_webhook_deliveries_total{source="alertmanager",outcome="accepted"}"""));
+        Assert.Equal(0, await AlertmanagerDeliveriesAsync(client, "accepted"));
     }
 
     [Fact]
@@ -76,8 +76,9 @@ public sealed class WriteTurnTests
         await stop.CancelAsync();
         await webhooks;
 
-        Assert.Equal(5, await processed.ValueAsync(TransactionSum));
-        Assert.Equal(5, await processed.ValueAsync(TransactionCount));
+        var metrics = await processed.MetricsAsync();
+        Assert.Equal(5, metrics.Sum(TransactionSum));
+        Assert.Equal(5, metrics.Sum(TransactionCount));
     }
 
     [Fact]
@@ -87,9 +88,13 @@ public sealed class WriteTurnTests
 
         var processed = await PostFiveWhileTheTurnIsHeldAsync(worker);
 
-        Assert.Equal(5, await processed.ValueAsync(TransactionSum));
-        Assert.InRange(await processed.ValueAsync(TransactionCount), 1, 2);
+        var metrics = await processed.MetricsAsync();
+        Assert.Equal(5, metrics.Sum(TransactionSum));
+        Assert.InRange(metrics.Sum(TransactionCount), 1, 2);
     }
+
+    private static async Task<double> AlertmanagerDeliveriesAsync(HttpClient client, string outcome) =>
+        (await client.MetricsAsync()).Sum(WebhookDeliveries, ("source", "alertmanager"), ("outcome", outcome));
 
     private static Dictionary<string, string?> Budget(string budget) => new() { ["IncidentBridge:Inbox:TransactionBudget"] = budget };
 

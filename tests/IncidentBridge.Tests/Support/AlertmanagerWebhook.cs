@@ -4,79 +4,69 @@ using System.Text.Json.Nodes;
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Builds Alertmanager version-4 webhook bodies: <c>AlertmanagerWebhook.Firing("checkout").WithAlerts(3)</c>.</summary>
-public sealed class AlertmanagerWebhook
+public sealed record AlertmanagerWebhook
 {
     private static readonly DateTimeOffset DefaultStart = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-    private readonly string _service;
-    private readonly string _status;
-    private string _groupKey;
-    private string _alertname = "HighErrorRate";
-    private int _alerts = 1;
-    private DateTimeOffset _startsAt = DefaultStart;
 
     private AlertmanagerWebhook(string service, string status)
     {
-        _service = service;
-        _status = status;
-        _groupKey = $"{{}}:{{alertname=\"HighErrorRate\", service=\"{service}\"}}";
+        Service = service;
+        Status = status;
+        GroupKey = $"{{}}:{{alertname=\"HighErrorRate\", service=\"{service}\"}}";
     }
+
+    private string Service { get; }
+
+    private string Status { get; }
+
+    private string GroupKey { get; init; }
+
+    private string Alertname { get; init; } = "HighErrorRate";
+
+    private int Alerts { get; init; } = 1;
+
+    private DateTimeOffset StartsAt { get; init; } = DefaultStart;
 
     public static AlertmanagerWebhook Firing(string service) => new(service, "firing");
 
     public static AlertmanagerWebhook Resolved(string service) => new(service, "resolved");
 
-    public AlertmanagerWebhook WithAlerts(int count)
-    {
-        _alerts = count;
-        return this;
-    }
+    public AlertmanagerWebhook WithAlerts(int count) => this with { Alerts = count };
 
-    public AlertmanagerWebhook WithGroupKey(string groupKey)
-    {
-        _groupKey = groupKey;
-        return this;
-    }
+    public AlertmanagerWebhook WithGroupKey(string groupKey) => this with { GroupKey = groupKey };
 
-    public AlertmanagerWebhook WithAlertname(string alertname)
-    {
-        _alertname = alertname;
-        return this;
-    }
+    public AlertmanagerWebhook WithAlertname(string alertname) => this with { Alertname = alertname };
 
-    public AlertmanagerWebhook StartingAt(DateTimeOffset startsAt)
-    {
-        _startsAt = startsAt;
-        return this;
-    }
+    public AlertmanagerWebhook StartingAt(DateTimeOffset startsAt) => this with { StartsAt = startsAt };
 
     public JsonObject ToJson()
     {
         var alerts = new JsonArray();
-        for (var i = 0; i < _alerts; i++)
+        for (var i = 0; i < Alerts; i++)
         {
             alerts.Add(new JsonObject
             {
-                ["status"] = _status,
-                ["labels"] = new JsonObject { ["alertname"] = _alertname, ["service"] = _service, ["instance"] = $"pod-{i}", ["severity"] = "critical" },
-                ["annotations"] = new JsonObject { ["summary"] = $"{_alertname} on {_service}" },
-                ["startsAt"] = _startsAt.ToString("O"),
-                ["endsAt"] = _status == "firing" ? "0001-01-01T00:00:00Z" : _startsAt.AddMinutes(10).ToString("O"),
+                ["status"] = Status,
+                ["labels"] = new JsonObject { ["alertname"] = Alertname, ["service"] = Service, ["instance"] = $"pod-{i}", ["severity"] = "critical" },
+                ["annotations"] = new JsonObject { ["summary"] = $"{Alertname} on {Service}" },
+                ["startsAt"] = StartsAt.ToString("O"),
+                ["endsAt"] = Status == "firing" ? "0001-01-01T00:00:00Z" : StartsAt.AddMinutes(10).ToString("O"),
                 ["generatorURL"] = "http://prometheus.local/graph",
-                ["fingerprint"] = $"{Math.Abs(HashCode.Combine(_service, _alertname, i)):x8}{i:x8}",
+                ["fingerprint"] = $"{Math.Abs(HashCode.Combine(Service, Alertname, i)):x8}{i:x8}",
             });
         }
 
         return new JsonObject
         {
             ["receiver"] = "incidentbridge",
-            ["status"] = _status,
+            ["status"] = Status,
             ["alerts"] = alerts,
-            ["groupLabels"] = new JsonObject { ["alertname"] = _alertname },
-            ["commonLabels"] = new JsonObject { ["alertname"] = _alertname, ["service"] = _service },
+            ["groupLabels"] = new JsonObject { ["alertname"] = Alertname },
+            ["commonLabels"] = new JsonObject { ["alertname"] = Alertname, ["service"] = Service },
             ["commonAnnotations"] = new JsonObject(),
             ["externalURL"] = "http://alertmanager.local",
             ["version"] = "4",
-            ["groupKey"] = _groupKey,
+            ["groupKey"] = GroupKey,
             ["truncatedAlerts"] = 0,
         };
     }

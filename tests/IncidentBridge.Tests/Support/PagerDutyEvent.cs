@@ -5,109 +5,80 @@ using System.Text.Json.Nodes;
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Builds PagerDuty V3 webhook bodies and their signatures.</summary>
-public sealed class PagerDutyEvent
+public sealed record PagerDutyEvent
 {
-    private readonly string _eventType;
-    private string _id = "01" + Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
-    private string _incidentId = "PGR0VU2";
-    private DateTimeOffset _occurredAt = new(2026, 11, 23, 8, 1, 0, TimeSpan.Zero);
-    private DateTimeOffset? _createdAt;
-    private string? _incidentKey = "d3640fbd41094207a1c11e58e46b1662";
-    private string? _priority;
-    private string _urgency = "high";
-    private string _service = "API Service";
-    private string _agent = "Tenex Engineer";
-    private string? _note;
+    private PagerDutyEvent(string eventType) => EventType = eventType;
 
-    private PagerDutyEvent(string eventType) => _eventType = eventType;
+    public string Id { get; private init; } = "01" + Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
+
+    private string EventType { get; }
+
+    private string IncidentId { get; init; } = "PGR0VU2";
+
+    private DateTimeOffset OccurredAt { get; init; } = new(2026, 11, 23, 8, 1, 0, TimeSpan.Zero);
+
+    private DateTimeOffset? Created { get; init; }
+
+    private string? IncidentKey { get; init; } = "d3640fbd41094207a1c11e58e46b1662";
+
+    private string? Priority { get; init; }
+
+    private string Urgency { get; init; } = "high";
+
+    private string Service { get; init; } = "API Service";
+
+    private string Agent { get; init; } = "Tenex Engineer";
+
+    private string? Note { get; init; }
 
     public static PagerDutyEvent Of(string eventType) => new(eventType);
 
-    public string Id => _id;
+    public PagerDutyEvent WithId(string id) => this with { Id = id };
 
-    public PagerDutyEvent WithId(string id)
-    {
-        _id = id;
-        return this;
-    }
+    public PagerDutyEvent ForIncident(string incidentId) => this with { IncidentId = incidentId };
 
-    public PagerDutyEvent ForIncident(string incidentId)
-    {
-        _incidentId = incidentId;
-        return this;
-    }
+    public PagerDutyEvent At(DateTimeOffset occurredAt) => this with { OccurredAt = occurredAt };
 
-    public PagerDutyEvent At(DateTimeOffset occurredAt)
-    {
-        _occurredAt = occurredAt;
-        return this;
-    }
+    public PagerDutyEvent CreatedAt(DateTimeOffset createdAt) => this with { Created = createdAt };
 
-    public PagerDutyEvent CreatedAt(DateTimeOffset createdAt)
-    {
-        _createdAt = createdAt;
-        return this;
-    }
+    public PagerDutyEvent WithIncidentKey(string? incidentKey) => this with { IncidentKey = incidentKey };
 
-    public PagerDutyEvent WithIncidentKey(string? incidentKey)
-    {
-        _incidentKey = incidentKey;
-        return this;
-    }
+    public PagerDutyEvent WithPriority(string? priority, string urgency = "high") => this with { Priority = priority, Urgency = urgency };
 
-    public PagerDutyEvent WithPriority(string? priority, string urgency = "high")
-    {
-        _priority = priority;
-        _urgency = urgency;
-        return this;
-    }
+    public PagerDutyEvent OnService(string service) => this with { Service = service };
 
-    public PagerDutyEvent OnService(string service)
-    {
-        _service = service;
-        return this;
-    }
-
-    public PagerDutyEvent By(string agent)
-    {
-        _agent = agent;
-        return this;
-    }
+    public PagerDutyEvent By(string agent) => this with { Agent = agent };
 
     /// <summary>Makes this an <c>incident.annotated</c>-style event: data is a note referencing the incident.</summary>
-    public PagerDutyEvent WithNote(string content)
-    {
-        _note = content;
-        return this;
-    }
+    public PagerDutyEvent WithNote(string content) => this with { Note = content };
 
     public override string ToString() => new JsonObject
     {
         ["event"] = new JsonObject
         {
-            ["id"] = _id,
-            ["event_type"] = _eventType,
-            ["resource_type"] = _eventType.StartsWith("pagey", StringComparison.Ordinal) ? "pagey" : "incident",
-            ["occurred_at"] = _occurredAt.ToString("O"),
-            ["agent"] = new JsonObject { ["id"] = "PLH1HKV", ["type"] = "user_reference", ["summary"] = _agent },
+            ["id"] = Id,
+            ["event_type"] = EventType,
+            ["resource_type"] = EventType.StartsWith("pagey", StringComparison.Ordinal) ? "pagey" : "incident",
+            ["occurred_at"] = OccurredAt.ToString("O"),
+            ["agent"] = new JsonObject { ["id"] = "PLH1HKV", ["type"] = "user_reference", ["summary"] = Agent },
             ["client"] = null,
-            ["data"] = _note is null ? IncidentData() : NoteData(),
+            ["data"] = Note is null ? IncidentData() : NoteData(),
         },
     }.ToJsonString();
 
     private JsonObject IncidentData() => new()
     {
-        ["id"] = _incidentId,
+        ["id"] = IncidentId,
         ["type"] = "incident",
         ["number"] = 2,
         ["status"] = "triggered",
-        ["incident_key"] = _incidentKey,
-        ["created_at"] = (_createdAt ?? _occurredAt).ToString("O"),
+        ["incident_key"] = IncidentKey,
+        ["created_at"] = (Created ?? OccurredAt).ToString("O"),
         ["title"] = "A little bump in the road",
-        ["urgency"] = _urgency,
-        ["priority"] = _priority is null ? null : new JsonObject { ["id"] = "PSO75BM", ["type"] = "priority_reference", ["summary"] = _priority },
-        ["html_url"] = $"https://acme.pagerduty.com/incidents/{_incidentId}",
-        ["service"] = new JsonObject { ["id"] = "PF9KMXH", ["type"] = "service_reference", ["summary"] = _service },
+        ["urgency"] = Urgency,
+        ["priority"] = Priority is null ? null : new JsonObject { ["id"] = "PSO75BM", ["type"] = "priority_reference", ["summary"] = Priority },
+        ["html_url"] = $"https://acme.pagerduty.com/incidents/{IncidentId}",
+        ["service"] = new JsonObject { ["id"] = "PF9KMXH", ["type"] = "service_reference", ["summary"] = Service },
         ["assignees"] = new JsonArray(new JsonObject { ["id"] = "PTUXL6G", ["type"] = "user_reference", ["summary"] = "User 123" }),
     };
 
@@ -115,8 +86,8 @@ public sealed class PagerDutyEvent
     {
         ["id"] = "P9AY5PG",
         ["type"] = "incident_note",
-        ["content"] = _note,
-        ["incident"] = new JsonObject { ["id"] = _incidentId, ["type"] = "incident_reference", ["html_url"] = $"https://acme.pagerduty.com/incidents/{_incidentId}" },
+        ["content"] = Note,
+        ["incident"] = new JsonObject { ["id"] = IncidentId, ["type"] = "incident_reference", ["html_url"] = $"https://acme.pagerduty.com/incidents/{IncidentId}" },
     };
 
     public static string Sign(string body, params string[] secrets) =>

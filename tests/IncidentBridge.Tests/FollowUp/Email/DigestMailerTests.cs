@@ -57,7 +57,7 @@ public sealed class DigestMailerTests
     [Fact]
     public async Task Server_down_reports_every_digest_failed_without_throwing()
     {
-        var closedPort = SmtpServerProcess.FreePort();
+        var closedPort = FreePort.Next();
         var digests = new[] { Digests.For("alice", Digests.Item()), Digests.For("bob", Digests.Item()) };
 
         var report = await Mailer(closedPort).SendAsync(digests, CancellationToken.None);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MimeKit;
 
@@ -65,7 +63,7 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
         var config = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(script, Script);
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { refused = behaviour.Refused, hold = behaviour.Hold, drop = behaviour.Drop }));
-        var port = FreePort();
+        var port = FreePort.Next();
 
         var start = new ProcessStartInfo(Python)
         {
@@ -93,14 +91,6 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nobody listens on, for "server down".</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Every message received so far, oldest first.</summary>
     public IReadOnlyList<ReceivedMail> Received()
     {
@@ -113,7 +103,7 @@ internal sealed class SmtpServerProcess : IAsyncDisposable
 
     /// <summary>Waits until the server holds the <paramref name="mail"/>th MAIL FROM (1-based, over its whole life), unanswered.</summary>
     public Task WaitUntilHoldingAsync(int mail) =>
-        Support.Eventually.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(_directory, $"holding-{mail}"))), held => held, $"the SMTP server holds MAIL FROM #{mail}");
+        Eventually.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(_directory, $"holding-{mail}"))), held => held, $"the SMTP server holds MAIL FROM #{mail}");
 
     /// <summary>Lets the server answer the held <paramref name="mail"/>th MAIL FROM and go on with that message.</summary>
     public void Release(int mail) => File.WriteAllText(Path.Combine(_directory, $"release-{mail}"), "");

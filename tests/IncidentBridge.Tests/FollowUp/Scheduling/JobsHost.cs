@@ -131,7 +131,7 @@ internal sealed class JobsHost : IAsyncDisposable
     public async Task<IScheduler> RunningSchedulerAsync()
     {
         var scheduler = await SchedulerAsync();
-        await Support.Eventually.UntilAsync(() => Task.FromResult(scheduler.Status), status => status == SchedulerStatus.Running, "the scheduler runs");
+        await Eventually.UntilAsync(() => Task.FromResult(scheduler.Status), status => status == SchedulerStatus.Running, "the scheduler runs");
         return scheduler;
     }
 

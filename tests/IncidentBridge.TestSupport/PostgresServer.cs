@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
-namespace IncidentBridge.Tests.Support;
+namespace IncidentBridge.TestSupport;
 
 /// <summary>
 /// A real PostgreSQL server for the tests, from the Debian <c>postgresql</c> package (<c>./build.sh deps</c>): a new
@@ -12,34 +10,36 @@ namespace IncidentBridge.Tests.Support;
 /// <c>postgres</c> OS user. Durability is off (<c>fsync=off</c>): it is a test server. Each test takes a fresh
 /// database of its own (<see cref="CreateDatabase"/>).
 /// </summary>
-/// <remarks>Shared by both test projects (linked into IncidentBridge.IntegrationTests), so it depends on nothing else here.</remarks>
+/// <remarks>
+/// xunit finds collection definitions only in the test assembly, so each test project declares its own
+/// <c>PostgresCollection</c> of this fixture.
+/// </remarks>
 public sealed class PostgresServer : IAsyncLifetime
 {
     private const string SuperUser = "postgres";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "incidentbridge-postgres", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = TempDirectory.Create("postgres");
     private string _bin = "";
 
     public int Port { get; private set; }
 
-    private string DataDirectory => Path.Combine(_directory, "data");
+    private string DataDirectory => Path.Combine(_directory.Path, "data");
 
-    private string LogFile => Path.Combine(_directory, "server.log");
+    private string LogFile => Path.Combine(_directory.Path, "server.log");
 
     private static bool IsRoot => Environment.UserName == "root";
 
     public async Task InitializeAsync()
     {
         _bin = FindBinaries();
-        Directory.CreateDirectory(_directory);
         if (IsRoot)
         {
-            await RunAsync("chown", ["-R", $"{SuperUser}:{SuperUser}", _directory], asPostgres: false);
+            await RunAsync("chown", ["-R", $"{SuperUser}:{SuperUser}", _directory.Path], asPostgres: false);
         }
 
         await RunAsync(Path.Combine(_bin, "initdb"), ["-D", DataDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--no-locale"], asPostgres: true);
-        Port = FreePort();
-        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
+        Port = FreePort.Next();
+        var options = $"-p {Port} -k {_directory.Path} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
         await RunAsync(Path.Combine(_bin, "pg_ctl"), ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", options], asPostgres: true);
         await WaitUntilAcceptingAsync();
     }
@@ -70,14 +70,7 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "immediate", "-w"], asPostgres: true, check: false);
         }
 
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp dir is harmless; a failing dispose would hide the tests' own results.
-        }
+        _directory.Dispose();
     }
 
     private static string FindBinaries()
@@ -125,7 +118,7 @@ public sealed class PostgresServer : IAsyncLifetime
             FileName = asPostgres && IsRoot ? "runuser" : program,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = _directory,
+            WorkingDirectory = _directory.Path,
         };
         if (asPostgres && IsRoot)
         {
@@ -163,18 +156,4 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     private string ServerLog() => File.Exists(LogFile) ? $"----- PostgreSQL log -----\n{File.ReadAllText(LogFile)}" : "(no server log)";
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
