@@ -157,7 +157,7 @@ public sealed class SeedPostmortemTests
         var document = Read(Seeds.PostmortemExample(seed));
 
         Assert.Null(document.Title);
-        Assert.Equal("title", PostmortemNormalizer.Normalize(document, 2024).Error?.Field);
+        Assert.Equal("title", PostmortemNormalizer.Normalize(document, 2024, Documents.PostedOn).Error?.Field);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class SeedPostmortemTests
         var document = JsonSerializer.Deserialize<PostmortemDocument>(DataModelLessonJson, JsonSerializerOptions.Web);
         Assert.NotNull(document);
 
-        var result = PostmortemNormalizer.Normalize(document, 2030);
+        var result = PostmortemNormalizer.Normalize(document, 2030, Documents.PostedOn);
 
         Assert.True(result.Ok, result.Error?.ToString());
         var postmortem = result.Postmortem;
@@ -260,7 +260,7 @@ public sealed class SeedPostmortemTests
     private static Postmortem Import(string markdown)
     {
         var document = Read(markdown);
-        var result = PostmortemNormalizer.Normalize(document with { Title = document.Title ?? "Checkout errors" }, 2030);
+        var result = PostmortemNormalizer.Normalize(document with { Title = document.Title ?? "Checkout errors" }, 2030, Documents.PostedOn);
         Assert.True(result.Ok, result.Error?.ToString());
         return result.Postmortem;
     }
