@@ -76,7 +76,7 @@ internal static class PostmortemsApi
             return Problems.NotFound($"No incident '{id}'.");
         }
 
-        return TypedResults.Created($"/api/postmortems/{postmortemId}", view with { Warnings = normalized.Warnings });
+        return TypedResults.Created($"/api/postmortems/{postmortemId}", view with { Warnings = [.. document.Warnings, .. normalized.Warnings] });
     }
 
     private static async Task<Results<Ok<PostmortemView>, ProblemHttpResult>> GetAsync(
