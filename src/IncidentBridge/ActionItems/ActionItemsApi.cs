@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using IncidentBridge.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -65,7 +66,10 @@ internal static class ActionItemsApi
 
 internal sealed record ActionItemPage(IReadOnlyList<ActionItemView> Items, string? NextCursor);
 
-/// <summary>An action item in the API: its tracker issue, due date, status and whether it is overdue.</summary>
+/// <summary>
+/// An action item in the API: its tracker issue, due date, status and whether it is overdue. <see cref="Horizon"/>
+/// (immediate, short-term…) is shown with its postmortem, which reads it from the document (see PostmortemView).
+/// </summary>
 internal sealed record ActionItemView(
     string Id,
     string Key,
@@ -85,7 +89,8 @@ internal sealed record ActionItemView(
     string? TrackerUrl,
     string SyncState,
     string? SyncError,
-    bool Removed)
+    bool Removed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Horizon = null)
 {
     public static ActionItemView From(ActionItemRow row, DateOnly today) => new(
         row.Id, row.ItemKey, row.PostmortemId, row.IncidentId, row.Description, row.Type, row.Owner, row.Priority, row.DueDate, row.DueDateSource, row.Status,

@@ -5,7 +5,9 @@ namespace IncidentBridge.Postmortems;
 /// Markdown <c>ID</c> cell that is not a plain row number): a re-post matches the item by it. Without one the item
 /// is recognised by its text (<see cref="ActionItemMatcher"/>) and gets a key when it first appears.
 /// <see cref="TrackerKey"/> is an existing issue the author named for it, adopted instead of creating one.
-/// <see cref="Type"/> is null when unstated.
+/// <see cref="Type"/> is null when unstated, and kept as written when it is a word we do not know ("other").
+/// <see cref="Horizon"/> is when the postmortem means it to land (immediate, short-term, medium-term, long-term) when its
+/// type said so; it is read again from the stored document, not stored with the item.
 /// </summary>
 internal sealed record ActionItem
 {
@@ -14,6 +16,8 @@ internal sealed record ActionItem
     public required string Description { get; init; }
 
     public string? Type { get; init; }
+
+    public string? Horizon { get; init; }
 
     public required string Owner { get; init; }
 

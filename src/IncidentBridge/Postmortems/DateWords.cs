@@ -7,9 +7,13 @@ namespace IncidentBridge.Postmortems;
 /// Dates as postmortems write them: ISO (<c>2024-01-16</c>, or a full date-time as JSON clients send), and the
 /// short forms tables use for due dates (<c>Jan 16</c>, <c>January 16</c>, <c>16 Jan</c>, optionally with a
 /// year: <c>Jan 16, 2024</c>). A date-time keeps the calendar date it was written with, whatever its offset.
+/// Lists often give a span instead (<c>3 days</c>, <c>1 week</c>, <c>2 weeks</c>, <c>1 month</c>): see <see cref="TryParseSpan"/>.
 /// </summary>
 internal static partial class DateWords
 {
+    /// <summary>Number words at the index of their value.</summary>
+    private static readonly string[] Counts = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+
     /// <summary>Reads <paramref name="text"/>; a form without a year takes <paramref name="defaultYear"/>, or fails when that is null.</summary>
     public static bool TryParse(string? text, int? defaultYear, out DateOnly date)
     {
@@ -40,6 +44,38 @@ internal static partial class DateWords
         return true;
     }
 
+    /// <summary>
+    /// A due date written as a span from some day: <c>3 days</c>, <c>1 week</c>, <c>2 weeks</c>, <c>1 month</c>, also
+    /// <c>in 2 weeks</c>, <c>within 1 week</c>, <c>a week</c>, <c>two weeks</c>. The caller says which day it counts from.
+    /// </summary>
+    public static bool TryParseSpan(string? text, out DateSpan span)
+    {
+        span = default;
+        var match = Span().Match(text?.Trim() ?? "");
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var written = match.Groups["count"].Value.ToLowerInvariant();
+        var count = written is "a" or "an" ? 1
+            : int.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
+            : Array.IndexOf(Counts, written);
+        if (count is < 1 or > 366)
+        {
+            return false;
+        }
+
+        var unit = char.ToLowerInvariant(match.Groups["unit"].Value[0]) switch
+        {
+            'd' => DateSpanUnit.Day,
+            'w' => DateSpanUnit.Week,
+            _ => DateSpanUnit.Month,
+        };
+        span = new DateSpan(count, unit);
+        return true;
+    }
+
     /// <summary>1..12 for a month's name or an abbreviation of at least three letters ("Sep", "Sept", "September").</summary>
     private static int? Month(string word)
     {
@@ -47,6 +83,9 @@ internal static partial class DateWords
         var index = Array.FindIndex(names, name => name.Length > 0 && name.StartsWith(word, StringComparison.OrdinalIgnoreCase));
         return index < 0 ? null : index + 1;
     }
+
+    [GeneratedRegex(@"^(?:(?:in|within)\s+)?(?<count>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?<unit>days?|d|weeks?|wks?|w|months?|mo)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex Span();
 
     [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})(?<time>[T ].+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Iso();
@@ -56,4 +95,22 @@ internal static partial class DateWords
 
     [GeneratedRegex(@"^(?<day>\d{1,2})(?:st|nd|rd|th)?\s+(?<month>[A-Za-z]{3,})\.?,?(?:\s+(?<year>\d{4}))?$", RegexOptions.CultureInvariant)]
     private static partial Regex DayFirst();
+}
+
+internal enum DateSpanUnit
+{
+    Day,
+    Week,
+    Month,
+}
+
+/// <summary>A due date written as a span (<c>2 weeks</c>): <see cref="From"/> the day it counts from.</summary>
+internal readonly record struct DateSpan(int Count, DateSpanUnit Unit)
+{
+    public DateOnly From(DateOnly day) => Unit switch
+    {
+        DateSpanUnit.Day => day.AddDays(Count),
+        DateSpanUnit.Week => day.AddDays(7 * Count),
+        _ => day.AddMonths(Count),
+    };
 }

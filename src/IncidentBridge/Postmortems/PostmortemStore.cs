@@ -37,6 +37,13 @@ internal sealed class PostmortemStore(IDatabase database)
             $"SELECT {Columns} FROM postmortems WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
+    public async Task<PostmortemRow?> FindByIncidentAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<PostmortemRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM postmortems WHERE incident_id = @IncidentId", new { IncidentId = incidentId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<PostmortemReview?> ReviewOfAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -62,7 +62,10 @@ internal static class PostmortemsApi
 
         // Templates often keep "[Title]" as the heading: the incident's own title stands in.
         var written = string.IsNullOrWhiteSpace(document.Document.Title) ? document.Document with { Title = incident.Title } : document.Document;
-        var normalized = PostmortemNormalizer.Normalize(written, Time.Of(incident.StartedAt).Year);
+        // A due date written as "1 week" in a postmortem without a date counts from its first post: re-posting it
+        // next week must not move the date (and update the issue) again.
+        var firstPosted = await postmortems.FindByIncidentAsync(id, cancellationToken) is { } earlier ? Time.Of(earlier.CreatedAt) : time.GetUtcNow();
+        var normalized = PostmortemNormalizer.Normalize(written, Time.Of(incident.StartedAt).Year, DateOnly.FromDateTime(firstPosted.UtcDateTime));
         if (!normalized.Ok)
         {
             return Problems.InvalidField(normalized.Error.Field, normalized.Error.Detail);
@@ -74,7 +77,7 @@ internal static class PostmortemsApi
             return Problems.NotFound($"No incident '{id}'.");
         }
 
-        return TypedResults.Created($"/api/postmortems/{postmortemId}", view);
+        return TypedResults.Created($"/api/postmortems/{postmortemId}", view with { Warnings = [.. document.Warnings, .. normalized.Warnings] });
     }
 
     private static async Task<Results<Ok<PostmortemView>, ProblemHttpResult>> GetAsync(

@@ -7,7 +7,10 @@ internal static partial class PriorityWords
 {
     public const string Default = "P2";
 
-    /// <summary>"P0".."P3" (any case, "P 1" too), Critical→P0, High→P1, Medium→P2, Low→P3; missing→P2; else null.</summary>
+    /// <summary>
+    /// "P0".."P3" (any case, "P 1" too, and with its word: "P1 - High", "P1 (High)"), Critical→P0, High→P1, Medium→P2,
+    /// Low→P3 (also "High Priority"); missing→P2; else null.
+    /// </summary>
     public static string? Normalize(string? priority)
     {
         var text = priority?.Trim() ?? "";
@@ -22,7 +25,13 @@ internal static partial class PriorityWords
             return "P" + numbered.Groups["level"].Value;
         }
 
-        return text.ToLowerInvariant() switch
+        var word = text.ToLowerInvariant();
+        if (word.EndsWith(" priority", StringComparison.Ordinal))
+        {
+            word = word[..^" priority".Length].TrimEnd();
+        }
+
+        return word switch
         {
             "critical" => "P0",
             "high" => "P1",
@@ -32,6 +41,6 @@ internal static partial class PriorityWords
         };
     }
 
-    [GeneratedRegex(@"^[Pp]\s*(?<level>[0-3])$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[Pp]\s*(?<level>[0-3])(?:\s*[-–—:(/].*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Numbered();
 }

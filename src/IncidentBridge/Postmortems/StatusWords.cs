@@ -32,7 +32,8 @@ internal static class StatusWords
         {
             "done" or "complete" or "completed" or "closed" or "fixed" or "resolved" or "finished" => ActionItemStatus.Done,
             "in progress" or "doing" or "started" or "ongoing" or "wip" => ActionItemStatus.InProgress,
-            "open" or "todo" or "to do" or "pending" or "not started" or "new" or "blocked" => ActionItemStatus.Open,
+            "open" or "todo" or "to do" or "pending" or "not started" or "new" or "blocked" or "planned" or "scheduled" or "backlog" or
+                "not done" => ActionItemStatus.Open,
             "" => Mark(text),
             _ => null,
         };

@@ -22,6 +22,9 @@ internal static partial class TrackerKeys
             value.Equals("n/a", StringComparison.OrdinalIgnoreCase) || value.Equals("none", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>A link to a pull (or merge) request: the work's change, not an issue to adopt.</summary>
+    public static bool IsPullRequest(string text) => PullRequestUrl().IsMatch(text.Trim());
+
     public static bool TryNormalize(string text, [NotNullWhen(true)] out string? key)
     {
         var value = text.Trim();
@@ -67,6 +70,9 @@ internal static partial class TrackerKeys
     // Any host: GitHub Enterprise serves the same paths. Only the issue's place is kept; the routed tracker knows its host.
     [GeneratedRegex(@"^https?://[^/\s]+/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})/issues/([1-9]\d*)/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex GitHubUrl();
+
+    [GeneratedRegex(@"^https?://[^/\s]+/\S+/(?:pull|pulls|merge_requests)/\d+/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PullRequestUrl();
 
     [GeneratedRegex(@"^https?://[^/\s]+(?:/\S*)?/browse/([A-Z][A-Z0-9_]+-\d+)/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex JiraUrl();

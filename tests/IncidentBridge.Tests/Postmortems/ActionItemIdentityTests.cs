@@ -233,7 +233,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
     [Theory]
     [InlineData("PAY 12")]
     [InlineData("pay-12")]
-    [InlineData("https://github.com/acme/payments/pull/12")]
+    [InlineData("PAY-12, PAY-13")]
     public async Task Malformed_tracker_key_is_400_naming_the_field(string trackerKey)
     {
         var response = await PostJsonAsync(Item("Fix the leak", "Bob"), Item("Add pool metrics", "Carol", trackerKey: trackerKey));

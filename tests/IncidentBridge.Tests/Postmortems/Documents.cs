@@ -7,6 +7,9 @@ internal static class Documents
 {
     public const int DefaultYear = 2030;
 
+    /// <summary>The day a postmortem without a date of its own was first posted, for due dates written as spans.</summary>
+    public static readonly DateOnly PostedOn = new(2030, 6, 3);
+
     public static ActionItemInput Item(
         string? description = "Fix the connection leak",
         string? owner = "Bob",
@@ -35,7 +38,7 @@ internal static class Documents
     };
 
     public static NormalizeResult Normalize(PostmortemDocument document) =>
-        PostmortemNormalizer.Normalize(document, DefaultYear);
+        PostmortemNormalizer.Normalize(document, DefaultYear, PostedOn);
 
     /// <summary>The one item of a postmortem holding only <paramref name="item"/>, normalised; fails the test on an error.</summary>
     public static ActionItem NormalizeOne(ActionItemInput item)
@@ -43,6 +46,14 @@ internal static class Documents
         var result = Normalize(With(item));
         Assert.True(result.Ok, result.Error?.ToString());
         return Assert.Single(result.Postmortem.ActionItems);
+    }
+
+    /// <summary>The one warning normalising a postmortem holding <paramref name="items"/> gives; fails the test on an error or another count.</summary>
+    public static string WarningFor(params ActionItemInput[] items)
+    {
+        var result = Normalize(With(items));
+        Assert.True(result.Ok, result.Error?.ToString());
+        return Assert.Single(result.Warnings);
     }
 
     /// <summary>The error for a postmortem holding <paramref name="items"/>; fails the test if there is none.</summary>

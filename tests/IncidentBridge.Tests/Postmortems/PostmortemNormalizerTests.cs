@@ -110,7 +110,9 @@ public sealed class PostmortemNormalizerTests
     [InlineData("Not Started", ActionItemStatus.Open)]
     [InlineData("new", ActionItemStatus.Open)]
     [InlineData("Blocked", ActionItemStatus.Open)]
+    [InlineData("Planned", ActionItemStatus.Open)]
     [InlineData("[ ]", ActionItemStatus.Open)]
+    [InlineData("-", ActionItemStatus.Open)]
     [InlineData("", ActionItemStatus.Open)]
     [InlineData(null, ActionItemStatus.Open)]
     public void Action_item_status_words_and_marks_map_to_open_in_progress_or_done(string? status, string expected)
@@ -121,15 +123,18 @@ public sealed class PostmortemNormalizerTests
     }
 
     [Theory]
-    [InlineData("Planned")]
+    [InlineData("maybe")]
     [InlineData("won't do")]
     [InlineData("❌")]
-    public void Unknown_action_item_status_is_refused_naming_the_field(string status)
+    public void Unknown_action_item_status_reads_as_open_with_a_warning_naming_the_field(string status)
     {
-        var error = ErrorFor(Item(), Item(description: "Add pool alerts", status: status));
+        var result = Normalize(With(Item(), Item(description: "Add pool alerts", status: status)));
 
-        Assert.Equal("actionItems[1].status", error.Field);
-        Assert.Contains(status, error.Detail, StringComparison.Ordinal);
+        Assert.Equal(ActionItemStatus.Open, result.Postmortem?.ActionItems[1].Status);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("actionItems[1].status: ", warning, StringComparison.Ordinal);
+        Assert.Contains($"\"{status}\"", warning, StringComparison.Ordinal);
+        Assert.EndsWith("the item is open.", warning, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -141,8 +146,12 @@ public sealed class PostmortemNormalizerTests
     [InlineData("high", "P1")]
     [InlineData("Medium", "P2")]
     [InlineData("LOW", "P3")]
+    [InlineData("P1 - High", "P1")]
+    [InlineData("High Priority", "P1")]
     [InlineData(null, "P2")]
     [InlineData(" ", "P2")]
+    [InlineData("-", "P2")]
+    [InlineData("TBD", "P2")]
     public void Priority_reads_p_levels_and_words_defaulting_to_P2(string? priority, string expected)
     {
         var item = NormalizeOne(Item(priority: priority));
@@ -153,12 +162,14 @@ public sealed class PostmortemNormalizerTests
     [Theory]
     [InlineData("P4")]
     [InlineData("urgent")]
-    [InlineData("-")]
-    public void Unknown_priority_is_refused_naming_the_field(string priority)
+    public void Unknown_priority_is_left_to_P2_with_a_warning_naming_the_field(string priority)
     {
-        var error = ErrorFor(Item(), Item(description: "Add pool alerts"), Item(description: "Add a load test", priority: priority));
+        var result = Normalize(With(Item(), Item(description: "Add pool alerts"), Item(description: "Add a load test", priority: priority)));
 
-        Assert.Equal("actionItems[2].priority", error.Field);
+        Assert.Equal("P2", result.Postmortem?.ActionItems[2].Priority);
+        Assert.Equal(
+            $"actionItems[2].priority: priority \"{priority}\" is not one we know (P0, P1, P2, P3, Critical, High, Medium, Low); the item takes P2.",
+            Assert.Single(result.Warnings));
     }
 
     [Theory]
@@ -183,6 +194,45 @@ public sealed class PostmortemNormalizerTests
         Assert.Equal(expected, item.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("3 days", "2024-01-18")]
+    [InlineData("1 day", "2024-01-16")]
+    [InlineData("1 week", "2024-01-22")]
+    [InlineData("2 weeks", "2024-01-29")]
+    [InlineData("1 month", "2024-02-15")]
+    [InlineData("in 2 weeks", "2024-01-29")]
+    [InlineData("Within 1 Week", "2024-01-22")]
+    [InlineData("a week", "2024-01-22")]
+    [InlineData("two weeks", "2024-01-29")]
+    public void Due_dates_written_as_spans_count_from_the_postmortem_date_without_a_warning(string dueDate, string expected)
+    {
+        var result = Normalize(With(Item(dueDate: dueDate)));
+
+        Assert.Equal(expected, result.Postmortem?.ActionItems[0].DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void Spans_in_a_postmortem_without_a_date_count_from_its_first_post_and_one_warning_says_so()
+    {
+        var result = Normalize(With(Item(dueDate: "1 week"), Item(description: "Add pool alerts", dueDate: "3 days")) with { Date = "YYYY-MM-DD" });
+
+        Assert.Equal([PostedOn.AddDays(7), PostedOn.AddDays(3)], result.Postmortem?.ActionItems.Select(item => item.DueDate) ?? []);
+        Assert.Equal(
+            "actionItems[0].dueDate: due date \"1 week\", and every due date written as a span, is counted from 2030-06-03, the day the " +
+            "postmortem was first posted, because the postmortem has no date of its own; give it a date to count from that.",
+            Assert.Single(result.Warnings));
+    }
+
+    [Fact]
+    public void Spans_in_a_postmortem_without_a_date_count_from_its_publication()
+    {
+        var result = Normalize(With(Item(dueDate: "2 weeks")) with { Date = null, PublishedAt = new DateTimeOffset(2024, 1, 20, 23, 0, 0, TimeSpan.FromHours(-5)) });
+
+        Assert.Equal(new DateOnly(2024, 2, 4), result.Postmortem?.ActionItems[0].DueDate);
+        Assert.Contains("counted from 2024-01-21, its publishedAt,", Assert.Single(result.Warnings), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Due_dates_without_a_year_take_the_default_year_when_the_postmortem_has_no_date()
     {
@@ -197,12 +247,15 @@ public sealed class PostmortemNormalizerTests
     [InlineData("Feb 30")]
     [InlineData("16/01/2024")]
     [InlineData("Smarch 3")]
-    public void Unreadable_due_date_is_refused_naming_the_field(string dueDate)
+    [InlineData("0 days")]
+    public void Unreadable_due_date_is_left_empty_with_a_warning_naming_the_field(string dueDate)
     {
-        var error = ErrorFor(Item(dueDate: dueDate));
+        var result = Normalize(With(Item(dueDate: dueDate)));
 
-        Assert.Equal("actionItems[0].dueDate", error.Field);
-        Assert.Contains(dueDate, error.Detail, StringComparison.Ordinal);
+        Assert.Null(result.Postmortem?.ActionItems[0].DueDate);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith($"actionItems[0].dueDate: due date \"{dueDate}\" is not a date", warning, StringComparison.Ordinal);
+        Assert.EndsWith("left empty.", warning, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -213,21 +266,44 @@ public sealed class PostmortemNormalizerTests
     [InlineData("Prevention", "prevent")]
     [InlineData("detection", "detect")]
     [InlineData("mitigation", "mitigate")]
+    [InlineData("Monitoring", "detect")]
     [InlineData(null, null)]
     [InlineData("", null)]
-    public void Type_reads_the_four_kinds_and_their_nouns(string? type, string? expected)
+    [InlineData("-", null)]
+    public void Type_reads_the_four_kinds_their_nouns_and_monitoring(string? type, string? expected)
     {
         var item = NormalizeOne(Item(type: type));
 
-        Assert.Equal(expected, item.Type);
+        Assert.Equal((expected, (string?)null), (item.Type, item.Horizon));
     }
 
-    [Fact]
-    public void Unknown_type_is_refused_naming_the_field()
+    [Theory]
+    [InlineData("immediate", "immediate")]
+    [InlineData("Short-term", "short-term")]
+    [InlineData("short term", "short-term")]
+    [InlineData("Medium-Term", "medium-term")]
+    [InlineData("long-term", "long-term")]
+    public void Horizon_words_are_kept_as_the_horizon_of_an_item_that_prevents(string type, string horizon)
     {
-        var error = ErrorFor(Item(type: "repair"));
+        var result = Normalize(With(Item(type: type)));
 
-        Assert.Equal("actionItems[0].type", error.Field);
+        var item = Assert.Single(result.Postmortem?.ActionItems ?? []);
+        Assert.Equal(("prevent", horizon), (item.Type, item.Horizon));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Theory]
+    [InlineData("other")]
+    [InlineData("repair")]
+    public void Unknown_type_is_kept_as_written_with_a_warning_naming_the_field(string type)
+    {
+        var result = Normalize(With(Item(), Item(description: "Freeze production until the budget recovers", type: $" {type} ")));
+
+        Assert.Equal(type, result.Postmortem?.ActionItems[1].Type);
+        Assert.Equal(
+            $"actionItems[1].type: type \"{type}\" is not one we know (prevent, detect, mitigate, process, monitoring, or a horizon: immediate, " +
+            "short-term, medium-term, long-term); kept as written.",
+            Assert.Single(result.Warnings));
     }
 
     [Theory]
@@ -350,7 +426,6 @@ public sealed class PostmortemNormalizerTests
     [InlineData("pay-123")]
     [InlineData("PAY 123")]
     [InlineData("PAY-123, PAY-124")]
-    [InlineData("https://github.com/acme/payments/pull/42")]
     [InlineData("acme/payments#0")]
     [InlineData("the jira one")]
     public void Malformed_tracker_key_is_refused_naming_the_field(string written)
@@ -359,6 +434,19 @@ public sealed class PostmortemNormalizerTests
 
         Assert.Equal("actionItems[1].trackerKey", error.Field);
         Assert.Contains(written.Trim(), error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://github.com/acme/payments/pull/42")]
+    [InlineData("https://gitlab.example/acme/payments/-/merge_requests/7")]
+    public void Pull_request_named_as_the_ticket_is_not_adopted_and_a_warning_says_so(string written)
+    {
+        var result = Normalize(With(Item() with { TrackerKey = written }));
+
+        Assert.Null(result.Postmortem?.ActionItems[0].TrackerKey);
+        Assert.Equal(
+            $"actionItems[0].trackerKey: \"{written}\" is a pull request, not an issue: not adopted; the item gets an issue of its own.",
+            Assert.Single(result.Warnings));
     }
 
     [Fact]
@@ -387,14 +475,26 @@ public sealed class PostmortemNormalizerTests
     }
 
     [Theory]
-    [InlineData("urgent", null, null, "table 2 \"Action Items\", row 3, Priority")]
-    [InlineData(null, "someday", null, "table 2 \"Action Items\", row 3, Due Date")]
-    [InlineData(null, null, "maybe", "table 2 \"Action Items\", row 3, Status")]
-    public void Markdown_items_are_named_by_table_row_and_column(string? priority, string? dueDate, string? status, string field)
+    [InlineData("urgent", null, null, null, "table 2 \"Action Items\", row 3, Priority: ")]
+    [InlineData(null, "someday", null, null, "table 2 \"Action Items\", row 3, Due Date: ")]
+    [InlineData(null, null, "maybe", null, "table 2 \"Action Items\", row 3, Status: ")]
+    [InlineData(null, null, null, "other", "table 2 \"Action Items\", row 3, Type: ")]
+    public void Markdown_items_are_named_in_warnings_by_table_row_and_column(string? priority, string? dueDate, string? status, string? type, string place)
     {
-        var error = ErrorFor(Item(priority: priority, dueDate: dueDate, status: status, location: "table 2 \"Action Items\", row 3"));
+        var warning = WarningFor(Item(priority: priority, dueDate: dueDate, status: status, type: type, location: "table 2 \"Action Items\", row 3"));
 
-        Assert.Equal(field, error.Field);
+        Assert.StartsWith(place, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fully_understood_postmortem_has_no_warnings()
+    {
+        var result = Normalize(With(
+            Item(priority: "High", dueDate: "Jan 16", status: "✅ Done", type: "Prevention"),
+            Item(description: "Add pool alerts", priority: "P1", dueDate: "1 week", status: "🔄 In Progress", type: "Monitoring") with { TrackerKey = "PAY-12" }));
+
+        Assert.True(result.Ok, result.Error?.ToString());
+        Assert.Empty(result.Warnings);
     }
 
     [Fact]

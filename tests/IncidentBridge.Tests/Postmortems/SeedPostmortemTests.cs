@@ -5,12 +5,13 @@ using IncidentBridge.Postmortems.Markdown;
 
 namespace IncidentBridge.Tests.Postmortems;
 
-/// <summary>The postmortems teams already write (shared/seeds/) import with every action item and field.</summary>
+/// <summary>The postmortems teams already write (copies in Postmortems/Seeds/) import with every action item and field.</summary>
 public sealed class SeedPostmortemTests
 {
     private const string Template = "postmortem-template.md";
     private const string Chapter = "incident-management-and-postmortems.md";
     private const string Module = "incident-management-module.md";
+    private const string DataModelLesson = "postmortem-data-model-lesson.md";
 
     [Fact]
     public void Template_in_the_seeds_reads_eighteen_action_items()
@@ -157,7 +158,7 @@ public sealed class SeedPostmortemTests
         var document = Read(Seeds.PostmortemExample(seed));
 
         Assert.Null(document.Title);
-        Assert.Equal("title", PostmortemNormalizer.Normalize(document, 2024).Error?.Field);
+        Assert.Equal("title", PostmortemNormalizer.Normalize(document, 2024, Documents.PostedOn).Error?.Field);
     }
 
     [Fact]
@@ -189,10 +190,11 @@ public sealed class SeedPostmortemTests
     [Fact]
     public void Data_model_lesson_example_normalises_from_json()
     {
-        var document = JsonSerializer.Deserialize<PostmortemDocument>(DataModelLessonJson, JsonSerializerOptions.Web);
+        // The lesson's TypeScript checkoutOutage object, as JSON.stringify would send it.
+        var document = JsonSerializer.Deserialize<PostmortemDocument>(Seeds.TypeScriptObject(DataModelLesson, "checkoutOutage"), JsonSerializerOptions.Web);
         Assert.NotNull(document);
 
-        var result = PostmortemNormalizer.Normalize(document, 2030);
+        var result = PostmortemNormalizer.Normalize(document, 2030, Documents.PostedOn);
 
         Assert.True(result.Ok, result.Error?.ToString());
         var postmortem = result.Postmortem;
@@ -213,39 +215,6 @@ public sealed class SeedPostmortemTests
         Assert.Equal(["PLAT-1234", "PLAT-1235", "PLAT-1236", "PLAT-1237"], postmortem.ActionItems.Select(item => item.TrackerKey));
     }
 
-    /// <summary>
-    /// The lesson's TypeScript <c>checkoutOutage</c> object as <c>JSON.stringify</c> would send it: its
-    /// <c>new Date('2024-03-15')</c> values become ISO date-times.
-    /// </summary>
-    private const string DataModelLessonJson = """
-        {
-          "id": "PM-2024-007",
-          "title": "Checkout Service Outage - March 15, 2024",
-          "date": "2024-03-15T00:00:00.000Z",
-          "severity": "SEV-1",
-          "incidentCommander": "Bob Chen",
-          "status": "published",
-          "summary": "The checkout service was unavailable for 47 minutes due to a database connection pool exhaustion caused by a missing index on the orders table after a schema migration.",
-          "impact": { "duration": "47 minutes (14:23 - 15:10 UTC)", "usersAffected": 12500, "revenueImpact": "Estimated $85,000 in lost orders", "slaBreached": true },
-          "timeline": [
-            { "time": "14:15", "event": "Schema migration deployed with new column on orders table", "actor": "CI/CD pipeline" },
-            { "time": "15:10", "event": "Incident resolved. Monitoring confirmed stable.", "actor": "Bob" }
-          ],
-          "rootCause": "A schema migration added a new column to the orders table but did not include an index on user_id.",
-          "contributingFactors": ["No query performance testing in CI pipeline for migrations"],
-          "whatWentWell": ["Alert fired within 3 minutes of degradation"],
-          "whatWentPoorly": ["Migration was not tested with production-scale data"],
-          "luckyBreaks": ["No data was lost or corrupted"],
-          "fiveWhys": [{ "question": "Why was checkout down?", "answer": "Database connection pool was exhausted." }],
-          "actionItems": [
-            { "description": "Add index verification to migration CI checks", "type": "prevent", "owner": "Dave", "priority": "P0", "dueDate": "2024-03-22T00:00:00.000Z", "status": "in-progress", "jiraTicket": "PLAT-1234" },
-            { "description": "Increase DB connection pool to 200", "type": "mitigate", "owner": "SRE team", "priority": "P0", "dueDate": "2024-03-18T00:00:00.000Z", "status": "done", "jiraTicket": "PLAT-1235" },
-            { "description": "Add query performance testing for migrations", "type": "prevent", "owner": "Dave", "priority": "P1", "dueDate": "2024-04-01T00:00:00.000Z", "status": "open", "jiraTicket": "PLAT-1236" },
-            { "description": "Test migration rollback procedures monthly", "type": "detect", "owner": "SRE team", "priority": "P1", "dueDate": "2024-04-01T00:00:00.000Z", "status": "open", "jiraTicket": "PLAT-1237" }
-          ]
-        }
-        """;
-
     private static PostmortemDocument Read(string markdown)
     {
         var result = MarkdownPostmortemReader.Read(markdown);
@@ -260,7 +229,7 @@ public sealed class SeedPostmortemTests
     private static Postmortem Import(string markdown)
     {
         var document = Read(markdown);
-        var result = PostmortemNormalizer.Normalize(document with { Title = document.Title ?? "Checkout errors" }, 2030);
+        var result = PostmortemNormalizer.Normalize(document with { Title = document.Title ?? "Checkout errors" }, 2030, Documents.PostedOn);
         Assert.True(result.Ok, result.Error?.ToString());
         return result.Postmortem;
     }

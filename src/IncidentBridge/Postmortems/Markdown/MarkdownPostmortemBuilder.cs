@@ -6,11 +6,16 @@ namespace IncidentBridge.Postmortems.Markdown;
 /// Collects a <see cref="PostmortemDocument"/> while <see cref="MarkdownPostmortemReader"/> walks the blocks in
 /// document order. It knows which section the walk is in: the innermost heading whose name is a section
 /// (so "### Successes During the Incident" under "## What Went Well" still counts as what went well), or a bold
-/// label such as <c>**Contributing Factors:**</c> until the next heading.
+/// label such as <c>**Contributing Factors:**</c> until the next heading. A heading or label that names action items
+/// (<see cref="ActionItemHeadings"/>) opens a section whose list items are action items, through its sub-headings
+/// ("### Database" under "## Action Items"); one that yields no item is named in a warning when it closes.
 /// </summary>
 internal sealed partial class MarkdownPostmortemBuilder
 {
-    private readonly List<(int Level, PostmortemSection Section)> _headings = [];
+    private readonly List<(int Level, PostmortemSection Section, ActionSection? Actions)> _headings = [];
+    private readonly List<ActionSection> _actionLists = [];
+    private readonly List<string> _warnings = [];
+    private ActionSection? _actionLabel;
     private readonly Dictionary<PostmortemSection, List<string>> _sections = [];
     private readonly List<PostmortemTimelineEntry> _timeline = [];
     private readonly List<ActionItemInput> _actionItems = [];
@@ -27,13 +32,28 @@ internal sealed partial class MarkdownPostmortemBuilder
     /// <summary>The text of the last heading seen, to say where a table is.</summary>
     public string? NearestHeading { get; private set; }
 
+    /// <summary>What the postmortem wrote that looked like an action item or a field and was not taken.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>
+    /// Whether a list item here is an action item: under a label naming action items, or under a heading naming them
+    /// with no nearer heading or label naming another section (<c>**Contributing Factors:**</c> inside it keeps its lists).
+    /// </summary>
+    public bool InActionItems =>
+        _actionLabel is not null ||
+        _label is null && _headings.LastOrDefault(heading => heading.Section != PostmortemSection.None || heading.Actions is not null).Actions is not null;
+
+    /// <summary>The name of the innermost open section of action items, to say where an item is.</summary>
+    public string? ActionSectionName =>
+        (_actionLists.LastOrDefault() ?? _actionLabel ?? _headings.LastOrDefault(heading => heading.Actions is not null).Actions)?.Name;
+
     private PostmortemSection Section =>
         _label ?? _headings.LastOrDefault(heading => heading.Section != PostmortemSection.None).Section;
 
     public static bool IsKnownField(string name) =>
         MetadataName(name) is not null || PostmortemSectionNames.Find(name) != PostmortemSection.None;
 
-    public void Heading(int level, string text)
+    public void Heading(int level, string text, int line)
     {
         if (level == 1 && !_sawTitle)
         {
@@ -42,8 +62,18 @@ internal sealed partial class MarkdownPostmortemBuilder
             _title = title.Length == 0 || MarkdownText.IsPlaceholder(title) ? null : title;
         }
 
+        // Innermost first: a label's section lies inside the headings' sections.
+        Close(_actionLabel);
+        _actionLabel = null;
+        foreach (var closed in _headings.Where(heading => heading.Level >= level).Reverse())
+        {
+            Close(closed.Actions);
+        }
+
         _headings.RemoveAll(heading => heading.Level >= level);
-        _headings.Add((level, PostmortemSectionNames.Find(text)));
+        var section = PostmortemSectionNames.Find(text);
+        var actions = section == PostmortemSection.None && ActionItemHeadings.Names(text) ? new ActionSection($"section \"{text}\"", text, line) : null;
+        _headings.Add((level, section, actions));
         _label = null;
         NearestHeading = text;
     }
@@ -53,11 +83,24 @@ internal sealed partial class MarkdownPostmortemBuilder
     /// heading or label; any other label ("**Example:**", "**Impact:**") ends a section a label started, and the
     /// heading's section applies again.
     /// </summary>
-    public void Label(string name)
+    public void Label(string name, int line)
     {
         var section = PostmortemSectionNames.Find(name);
         _label = section == PostmortemSection.None ? null : section;
+        Close(_actionLabel);
+        _actionLabel = ActionItemHeadings.Names(name) ? new ActionSection($"label \"{name}:\"", name, line) : null;
     }
+
+    /// <summary>A list item that is only a label naming action items (<c>* **Action Items:**</c>): its sub-list holds them.</summary>
+    public void BeginActionList(string name, int line) => _actionLists.Add(new ActionSection($"list item \"{name}:\"", name, line));
+
+    public void EndActionList()
+    {
+        Close(_actionLists[^1]);
+        _actionLists.RemoveAt(_actionLists.Count - 1);
+    }
+
+    public void Warn(string warning) => _warnings.Add(warning);
 
     /// <summary>
     /// A metadata field (first occurrence wins: the template's later "Postmortem Meeting Details" <c>**Date:**</c>
@@ -119,12 +162,27 @@ internal sealed partial class MarkdownPostmortemBuilder
 
     public void ActionItemTable() => _sawActionItemTable = true;
 
-    public void ActionItem(ActionItemInput item) => _actionItems.Add(item);
+    public void ActionItem(ActionItemInput item)
+    {
+        _actionItems.Add(item);
+        foreach (var section in _headings.Select(heading => heading.Actions).Append(_actionLabel).Concat(_actionLists).OfType<ActionSection>())
+        {
+            section.Items++;
+        }
+    }
 
-    /// <summary>Null when the Markdown has neither a title nor an action-item table: it is not a postmortem.</summary>
+    /// <summary>Null when the Markdown has neither a title nor action items (a table, or a list under their heading): it is not a postmortem.</summary>
     public PostmortemDocument? Build()
     {
-        if (_title is null && !_sawActionItemTable)
+        Close(_actionLabel);
+        _actionLabel = null;
+        foreach (var heading in Enumerable.Reverse(_headings))
+        {
+            Close(heading.Actions);
+        }
+
+        _headings.Clear();
+        if (_title is null && !_sawActionItemTable && _actionItems.Count == 0)
         {
             return null;
         }
@@ -145,6 +203,16 @@ internal sealed partial class MarkdownPostmortemBuilder
             LuckyBreaks = ItemsOf(PostmortemSection.LuckyBreaks),
             ActionItems = _actionItems,
         };
+    }
+
+    private void Close(ActionSection? section)
+    {
+        if (section is { Items: 0 })
+        {
+            _warnings.Add(
+                $"{section.Where} (line {section.Line}) yields no action items: write them as a table with Action and Owner columns, " +
+                "or as a list (\"- Add disk alerts — Owner: @dave, Due: 1 week\").");
+        }
     }
 
     private static string? MetadataName(string name) => MarkdownText.Key(name) switch
@@ -180,4 +248,16 @@ internal sealed partial class MarkdownPostmortemBuilder
 
     [GeneratedRegex(@"^\s*(incident\s+)?post[- ]?mortem\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TitlePrefix();
+
+    /// <summary>A heading or label naming action items, and how many it has yielded so far.</summary>
+    private sealed class ActionSection(string where, string name, int line)
+    {
+        public string Where => where;
+
+        public string Name => name;
+
+        public int Line => line;
+
+        public int Items { get; set; }
+    }
 }
