@@ -85,7 +85,8 @@ public sealed class PostmortemWarningsTests : IAsyncLifetime
         Assert.Equal(
             [
                 new("Add disk alerts", "@dave", "2026-12-20", "open", "P1"),
-                new("Roll back the deploy", "Bob", null, "done", "P2"),
+                // No due date: its priority's (P2, 30 days after publication).
+                new("Roll back the deploy", "Bob", "2027-01-06", "done", "P2"),
                 new("Write the pool runbook", "unassigned", "2026-12-19", "open", "P2"),
             ],
             IntakeWorker.Items(answer));

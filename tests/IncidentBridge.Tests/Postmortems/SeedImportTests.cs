@@ -71,16 +71,17 @@ public sealed class SeedImportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Module_example_imports_its_four_rows_owned_by_handles_and_without_due_dates()
+    public async Task Module_example_imports_its_four_rows_owned_by_handles_with_their_prioritys_due_dates()
     {
         var answer = await PostMarkdownAsync(Seeds.PostmortemExample("incident-management-module.md"));
 
         Assert.Equal(
             [
-                new("Add integration test with prod API", "@alice", null, Open, "P1"),
-                new("Implement canary deployments", "@bob", null, Open, "P1"),
-                new("Improve error logging in payment client", "@carol", null, Open, "P2"),
-                new("Update runbook with this scenario", "@tech-lead", null, Done, "P2"),
+                // No due dates in the table: published, each is due its priority's DueDays later (P1 14, P2 30).
+                new("Add integration test with prod API", "@alice", "2026-12-21", Open, "P1"),
+                new("Implement canary deployments", "@bob", "2026-12-21", Open, "P1"),
+                new("Improve error logging in payment client", "@carol", "2027-01-06", Open, "P2"),
+                new("Update runbook with this scenario", "@tech-lead", "2027-01-06", Done, "P2"),
             ],
             IntakeWorker.Items(answer));
         Assert.Empty(IntakeWorker.Warnings(answer));
