@@ -53,19 +53,22 @@ internal sealed class PostmortemStore(IDatabase database)
     }
 
     /// <summary>Of the incidents that started in [from, to): how many have a published postmortem, and their action items done / all.</summary>
-    public async Task<(long Incidents, long Published, long Items, long DoneItems)> CompletionAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    /// <summary>Over the incidents started in the period: incidents, published postmortems, items (not-doing left out), done items, not-doing items.</summary>
+    public async Task<(long Incidents, long Published, long Items, long DoneItems, long NotDoingItems)> CompletionAsync(long fromMs, long toMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleAsync<(long, long, long, long)>(new CommandDefinition(
+        return await connection.QuerySingleAsync<(long, long, long, long, long)>(new CommandDefinition(
             """
             SELECT
               (SELECT COUNT(*) FROM incidents WHERE started_at >= @FromMs AND started_at < @ToMs),
               (SELECT COUNT(*) FROM postmortems p JOIN incidents i ON i.id = p.incident_id
                  WHERE p.status = 'published' AND i.started_at >= @FromMs AND i.started_at < @ToMs),
               (SELECT COUNT(*) FROM action_items a JOIN incidents i ON i.id = a.incident_id
-                 WHERE a.removed_at IS NULL AND i.started_at >= @FromMs AND i.started_at < @ToMs),
+                 WHERE a.removed_at IS NULL AND a.status <> 'not-doing' AND i.started_at >= @FromMs AND i.started_at < @ToMs),
               (SELECT COUNT(*) FROM action_items a JOIN incidents i ON i.id = a.incident_id
-                 WHERE a.removed_at IS NULL AND a.status = 'done' AND i.started_at >= @FromMs AND i.started_at < @ToMs)
+                 WHERE a.removed_at IS NULL AND a.status = 'done' AND i.started_at >= @FromMs AND i.started_at < @ToMs),
+              (SELECT COUNT(*) FROM action_items a JOIN incidents i ON i.id = a.incident_id
+                 WHERE a.removed_at IS NULL AND a.status = 'not-doing' AND i.started_at >= @FromMs AND i.started_at < @ToMs)
             """,
             new { FromMs = fromMs, ToMs = toMs },
             cancellationToken: cancellationToken));

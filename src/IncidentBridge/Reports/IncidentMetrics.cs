@@ -37,6 +37,7 @@ internal static class IncidentMetrics
             mtbfByService,
             followUp.PostmortemCompletionRate,
             followUp.ActionItemCompletionRate,
+            followUp.NotDoing,
             figures);
     }
 
@@ -66,15 +67,18 @@ internal sealed record MetricsReport(
     IReadOnlyDictionary<string, double> MtbfSecondsByService,
     double PostmortemCompletionRate,
     double ActionItemCompletionRate,
+    long NotDoing,
     FollowUpFigures FollowUp);
 
 /// <summary>
-/// Postmortem completion (incidents with a published postmortem / incidents) and action item completion
-/// (done items / items), over the incidents of the period. Zero when there is nothing to divide by.
+/// Postmortem completion (incidents with a published postmortem / incidents) and action item completion (done items /
+/// items), over the incidents of the period. Items nobody will do (not-doing) are left out of the rate, numerator and
+/// denominator, and counted on their own. Zero when there is nothing to divide by.
 /// </summary>
-internal sealed record FollowUpRates(double PostmortemCompletionRate, double ActionItemCompletionRate)
+internal sealed record FollowUpRates(double PostmortemCompletionRate, double ActionItemCompletionRate, long NotDoing)
 {
-    public static FollowUpRates From((long Incidents, long Published, long Items, long DoneItems) counts) => new(
+    public static FollowUpRates From((long Incidents, long Published, long Items, long DoneItems, long NotDoingItems) counts) => new(
         counts.Incidents == 0 ? 0 : (double)counts.Published / counts.Incidents,
-        counts.Items == 0 ? 0 : (double)counts.DoneItems / counts.Items);
+        counts.Items == 0 ? 0 : (double)counts.DoneItems / counts.Items,
+        counts.NotDoingItems);
 }

@@ -113,6 +113,23 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
         Assert.Empty(Assert.Single(Jira.All).Comments);
     }
 
+    [Fact]
+    public async Task Item_nobody_will_do_is_left_out_of_the_completion_rate_and_counted_on_its_own()
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob").WithItem("2", "Rewrite the pool", "Bob"));
+        await _replicas.DispatchAsync();
+        var items = await _replicas.ItemsAsync(_incident);
+        Jira.Change(items[0].Marker, ActionItemStatus.Done, _replicas.Time.GetUtcNow());
+        Jira.Change(items[1].Marker, ActionItemStatus.NotDoing, _replicas.Time.GetUtcNow());
+        _replicas.Time.Advance(TimeSpan.FromHours(1));
+        await _replicas.RunAsync<StatusSyncJob>();
+
+        var report = await (await _replicas.Worker.CreateApiClient().GetAsync("/api/reports/metrics")).JsonAsync();
+
+        Assert.Equal(1.0, report.GetProperty("actionItemCompletionRate").GetDouble());
+        Assert.Equal(1, report.GetProperty("notDoing").GetInt64());
+    }
+
     public sealed class OnSqlite() : FollowThroughTests(null);
 
     [Collection(PostgresCollection.Name)]
