@@ -136,7 +136,7 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
         await ResolvedAsync("queue", "error", monday.AddHours(-21));
         await _world.PublishAsync("INC-2026-0004", PostmortemJson.Published().WithItem("1", "Add cache alerts", "Erin", dueDate: "2027-01-15"));
         await _world.PublishAsync("INC-2026-0005", PostmortemJson.Draft().WithItem("1", "Rotate auth keys", "Erin", dueDate: "2027-01-15"));
-        var gauge = await Metrics.ValueAsync(_world.Worker.CreateClient(), "incidentbridge_postmortems_overdue");
+        var gauge = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
 
         var run = await _world.RunAsync("overdue-digest");
         var forced = await _world.RunAsync("overdue-digest", force: true);
@@ -164,11 +164,11 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
 
         // Tuesday 13:00: the SEV2 of Sunday noon is overdue too, and publishing the first SEV1's postmortem takes it off.
         _world.Time.Advance(TimeSpan.FromHours(28));
-        var tuesday = await Metrics.ValueAsync(_world.Worker.CreateClient(), "incidentbridge_postmortems_overdue");
+        var tuesday = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
         await _world.PublishAsync("INC-2026-0002", PostmortemJson.Published().WithItem("1", "Add db alerts", "Erin", dueDate: "2027-01-15"));
 
         Assert.Equal(3, tuesday);
-        Assert.Equal(2, await Metrics.ValueAsync(_world.Worker.CreateClient(), "incidentbridge_postmortems_overdue"));
+        Assert.Equal(2, await _world.GaugeAsync("incidentbridge_postmortems_overdue"));
     }
 
     private static string DescriptionOf(string entry) => entry[(entry.IndexOf("] ", StringComparison.Ordinal) + 2)..entry.IndexOf(':', StringComparison.Ordinal)];

@@ -62,7 +62,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
         var title = (await _world.Incidents.GetAsync("INC-2026-0001")).GetProperty("title").GetString();
 
         // Monday 11-23, before the postmortem: 72 hours after the SEV2 resolved, its postmortem is overdue.
-        var overdueBefore = await Metrics.ValueAsync(_world.Worker.CreateClient(), "incidentbridge_postmortems_overdue");
+        var overdueBefore = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
         await _world.RunAsync("overdue-digest");
         AssertDigests(
             "2026-W48",
@@ -73,7 +73,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
             .WithItem("2", B, "@dave", "P2", dueDate: null)
             .WithItem("3", C, "Erin", "P0", "2026-11-26")
             .WithItem("4", D, "dave", "P3", "2026-12-07"));
-        var overdueAfter = await Metrics.ValueAsync(_world.Worker.CreateClient(), "incidentbridge_postmortems_overdue");
+        var overdueAfter = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
         var b = await _world.ItemAsync(B);
         var (ka, kb, kc, kd) = (_world.Key(A), _world.Key(B), _world.Key(C), _world.Key(D));
 

@@ -114,7 +114,15 @@ internal sealed class FollowUpWorld : IAsyncDisposable
         return fresh;
     }
 
-    public async Task<string> MetricsAsync() => await Worker.CreateClient().GetStringAsync("/metrics");
+    /// <summary>The value of an unlabelled series on <c>/metrics</c> (as a scrape sees it now); 0 when it is not there.</summary>
+    public async Task<double> GaugeAsync(string series)
+    {
+        using var client = Worker.CreateClient();
+        var exposition = await client.GetStringAsync("/metrics");
+        return exposition.Split('\n').FirstOrDefault(line => line.StartsWith(series + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture)
+            : 0;
+    }
 
     public async Task<IReadOnlyList<JsonElement>> TimelineAsync(string incidentId) =>
         (await Incidents.GetAsync(incidentId)).GetProperty("timeline").EnumerateArray().ToList();
