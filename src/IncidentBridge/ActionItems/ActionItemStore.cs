@@ -406,4 +406,26 @@ internal sealed class ActionItemStore(IDatabase database)
 
     private static DbConnection Connection(DbTransaction tx) =>
         tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+
+    /// <summary>
+    /// Open items (not done, not-doing, not removed) due from <paramref name="from"/> to <paramref name="to"/> (yyyy-MM-dd,
+    /// both included), with their incident's title, soonest first: the digest's "due soon" candidates, before each
+    /// item's own priority window is applied.
+    /// </summary>
+    public async Task<IReadOnlyList<(ActionItemRow Item, string IncidentTitle)>> OpenDueBetweenAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ActionItemRow, string, (ActionItemRow, string)>(new CommandDefinition(
+            $"""
+            SELECT {Columns}, (SELECT title FROM incidents WHERE id = action_items.incident_id) AS IncidentTitle
+            FROM action_items
+            WHERE status NOT IN ('done', 'not-doing') AND removed_at IS NULL AND due_date IS NOT NULL AND due_date >= @From AND due_date <= @To
+            ORDER BY due_date, seq
+            """,
+            new { From = from, To = to },
+            cancellationToken: cancellationToken),
+            (item, title) => (item, title),
+            splitOn: "IncidentTitle");
+        return rows.ToList();
+    }
 }

@@ -1,4 +1,5 @@
 using IncidentBridge.Operations;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace IncidentBridge.FollowUp;
@@ -9,12 +10,14 @@ namespace IncidentBridge.FollowUp;
 /// </summary>
 internal sealed class FollowUpMetrics
 {
-    public FollowUpMetrics(MetricsRegistry metrics, FollowUpStore store, TimeProvider time)
+    public FollowUpMetrics(MetricsRegistry metrics, FollowUpStore store, IOptions<FollowUpOptions> followUp, TimeProvider time)
     {
         var factory = metrics.Factory;
         var items = factory.CreateGauge("incidentbridge_action_items", "Action items by state (open, overdue, done), team, owner and priority.", ["state", "team", "owner", "priority"]);
         var ages = factory.CreateGauge("incidentbridge_action_items_open_by_age", "Open action items by age in days since they were taken in.", ["age_days"]);
         var week4 = factory.CreateGauge("incidentbridge_action_items_week4_completion_ratio", "Of the items whose postmortem was published 28+ days ago, the share done within 28 days.");
+        var postmortemsOverdue = factory.CreateGauge(
+            "incidentbridge_postmortems_overdue", "Resolved incidents of the FollowUp:PostmortemDue severities without a published postmortem FollowUp:PostmortemDue:Hours after they resolved.");
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
             var rows = await store.FollowUpRowsAsync(null, null, cancellationToken);
@@ -39,6 +42,7 @@ internal sealed class FollowUpMetrics
             }
 
             week4.Set(figures.CompletionRateAtWeek4 ?? 0);
+            postmortemsOverdue.Set(await store.CountPostmortemsOverdueAsync(followUp.Value.PostmortemDue, now, cancellationToken));
         });
     }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using IncidentBridge.ActionItems;
+using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
 using IncidentBridge.Storage;
 
@@ -205,6 +206,69 @@ internal sealed class FollowUpStore(IDatabase database)
             new { Owner = owner, Period = period, Email = email, Items = items, Error = error },
             cancellationToken: cancellationToken));
     }
+
+    /// <summary>
+    /// Incidents whose postmortem is overdue at <paramref name="now"/> (<c>FollowUp:PostmortemDue</c>): resolved more than
+    /// <c>Hours</c> ago, of one of <c>Severities</c>, without a published postmortem (none, or one still a draft or in
+    /// review). Oldest resolution first. The digest, the timeline entry and <c>GET /api/incidents?postmortem=overdue</c>
+    /// read this one definition.
+    /// </summary>
+    public async Task<IReadOnlyList<OverduePostmortemRow>> PostmortemsOverdueAsync(PostmortemDueOptions due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<OverduePostmortemRow>(new CommandDefinition(
+            $"""
+            SELECT i.id AS IncidentId, i.title AS Title, i.severity AS Severity, i.resolved_at AS ResolvedAt,
+                   p.id AS PostmortemId, p.status AS PostmortemStatus
+            FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id
+            WHERE {PostmortemOverdueCondition()}
+            ORDER BY i.resolved_at, i.seq
+            """,
+            PostmortemOverdueParameters(due, now),
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>How many incidents <see cref="PostmortemsOverdueAsync"/> would list, counted by the database.</summary>
+    public async Task<long> CountPostmortemsOverdueAsync(PostmortemDueOptions due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id WHERE {PostmortemOverdueCondition()}",
+            PostmortemOverdueParameters(due, now),
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A postmortem is one per incident (<c>postmortems.incident_id</c> is unique), so the join adds no rows.</summary>
+    private string PostmortemOverdueCondition() =>
+        $"""
+        i.status = 'resolved' AND i.resolved_at IS NOT NULL AND i.resolved_at < @ResolvedBeforeMs AND i.severity {database.IsAnyOf("@Severities")}
+        AND (p.id IS NULL OR p.status <> 'published')
+        """;
+
+    private static object PostmortemOverdueParameters(PostmortemDueOptions due, DateTimeOffset now) => new
+    {
+        ResolvedBeforeMs = (now - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+        // Stored as 1..4 (SEV1..SEV4); the options are validated to name only those.
+        Severities = due.SeveritiesOrDefault.Select(s => Severity.TryParse(s, out var level) ? (long)level : 0L).Distinct().ToArray(),
+    };
+}
+
+/// <summary>An incident whose postmortem is overdue (<see cref="FollowUpStore.PostmortemsOverdueAsync"/>); times are Unix milliseconds.</summary>
+internal sealed record OverduePostmortemRow
+{
+    public required string IncidentId { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>1..4 for SEV1..SEV4.</summary>
+    public required long Severity { get; init; }
+
+    public required long ResolvedAt { get; init; }
+
+    /// <summary>The incident's unpublished postmortem, if one has been written.</summary>
+    public string? PostmortemId { get; init; }
+
+    public string? PostmortemStatus { get; init; }
 }
 
 /// <summary>

@@ -2,21 +2,20 @@ using MimeKit;
 
 namespace IncidentBridge.FollowUp.Email;
 
-/// <summary>Turns one owner's digest into the e-mail: plain text and HTML of the same content (multipart/alternative).</summary>
+/// <summary>Turns one person's digest into the e-mail: plain text and HTML of the same content (multipart/alternative).</summary>
 internal static class DigestComposer
 {
     public static MimeMessage Compose(OwnerDigest digest, MailboxAddress from, MailboxAddress to)
     {
-        var groups = IncidentGroup.Of(digest.Items);
         var body = new BodyBuilder
         {
-            TextBody = DigestText.Render(digest, groups),
-            HtmlBody = DigestHtml.Render(digest, groups),
+            TextBody = DigestText.Render(digest),
+            HtmlBody = DigestHtml.Render(digest),
         };
 
         var message = new MimeMessage
         {
-            Subject = DigestWords.Subject(digest.Items.Count),
+            Subject = DigestWords.Subject(digest),
             Body = body.ToMessageBody(),
         };
         message.From.Add(from);

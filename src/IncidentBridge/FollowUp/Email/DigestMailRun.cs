@@ -118,14 +118,14 @@ internal sealed class DigestMailRun : IAsyncDisposable
     /// </summary>
     public async Task<DigestDelivery> SendAsync(OwnerDigest digest, CancellationToken cancellationToken)
     {
-        if (digest.Items.Count == 0)
+        if (digest.Count == 0)
         {
-            return Failed(digest, DigestMailer.NothingOverdue);
+            return Failed(digest, DigestMailer.NothingToSay);
         }
 
         if (!EmailAddresses.TryParse(digest.Email, out var to))
         {
-            EmailLog.BadAddress(_logger, digest.Owner, digest.Items.Count);
+            EmailLog.BadAddress(_logger, digest.Owner, digest.Count);
             return Failed(digest, $"the owner's e-mail address \"{digest.Email}\" is not a valid address");
         }
 
@@ -140,20 +140,20 @@ internal sealed class DigestMailRun : IAsyncDisposable
         try
         {
             await session.SendAsync(message, deadline.Token);
-            EmailLog.Sent(_logger, digest.Owner, digest.Items.Count);
+            EmailLog.Sent(_logger, digest.Owner, digest.Count);
             return new DigestDelivery(digest.Owner, digest.Email, Sent: true, Error: null);
         }
         catch (SmtpCommandException refused) when (IsRefusal(refused) && session.IsConnected)
         {
             // A refusal of this recipient or this message says nothing about the others: MailKit has reset the
             // transaction, so the same connection carries on.
-            EmailLog.Refused(_logger, digest.Owner, digest.Items.Count, (int)refused.StatusCode, refused.Message);
+            EmailLog.Refused(_logger, digest.Owner, digest.Count, (int)refused.StatusCode, refused.Message);
             return Failed(digest, $"the SMTP server refused it ({(int)refused.StatusCode}): {refused.Message}");
         }
         catch (NotSupportedException unsupported) when (session.IsConnected)
         {
             // E.g. a non-ASCII address the server cannot take (no SMTPUTF8): this message only, the connection is fine.
-            EmailLog.Unsupported(_logger, digest.Owner, digest.Items.Count, unsupported.Message);
+            EmailLog.Unsupported(_logger, digest.Owner, digest.Count, unsupported.Message);
             return Failed(digest, $"the SMTP server cannot take it: {unsupported.Message}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.FollowUp.Email;
 
 /// <summary>
-/// Sends overdue digests over SMTP. <see cref="Start"/> begins a run that sends one digest at a time over one
+/// Sends the weekly digests over SMTP. <see cref="Start"/> begins a run that sends one digest at a time over one
 /// connection and answers each delivery as it happens (what <see cref="OverdueDigestJob"/> records before the next);
 /// <see cref="SendAsync"/> sends a whole list and answers all at once. Never throws for an SMTP failure.
 /// </summary>
 internal sealed class DigestMailer(IOptions<EmailOptions> options, ISmtpSessions sessions, TimeProvider time, ILogger<DigestMailer> logger)
 {
     public const string NotConfigured = "e-mail is not configured (IncidentBridge:Email:Smtp:Host)";
-    public const string NothingOverdue = "nothing overdue: no e-mail sent";
+    public const string NothingToSay = "nothing overdue, due soon, escalated or postmortem overdue: no e-mail sent";
 
     /// <summary>A run over one SMTP connection, opened on its first digest and closed (QUIT) when disposed.</summary>
     public DigestMailRun Start() => new(options.Value, sessions, time, logger);

@@ -1,9 +1,30 @@
 namespace IncidentBridge.FollowUp.Email;
 
-/// <summary>Everything one owner's weekly e-mail says. Owners with nothing overdue get no digest at all.</summary>
-internal sealed record OwnerDigest(string Owner, string Email, IReadOnlyList<DigestItem> Items, IReadOnlyList<RepeatIncident> RepeatIncidents);
+/// <summary>
+/// Everything one person's weekly e-mail says, by section: their own items <paramref name="Overdue"/> and
+/// <see cref="DueSoon"/>, the items <see cref="Escalated"/> to them as someone's lead, and the
+/// <see cref="PostmortemsOverdue"/> they are told of. <paramref name="Owner"/> is the person as the e-mail greets them.
+/// A person with nothing in any section gets no digest at all.
+/// </summary>
+internal sealed record OwnerDigest(string Owner, string Email, IReadOnlyList<DigestItem> Overdue, IReadOnlyList<RepeatIncident> RepeatIncidents)
+{
+    /// <summary>Their open items due within their priority's <c>RemindBeforeDays</c> (due today included): not late yet.</summary>
+    public IReadOnlyList<DigestItem> DueSoon { get; init; } = [];
 
-/// <summary>One overdue action item as its owner reads it in the digest.</summary>
+    /// <summary>Overdue items of the people they lead, escalated to them (each with its <see cref="DigestItem.Owner"/>).</summary>
+    public IReadOnlyList<DigestItem> Escalated { get; init; } = [];
+
+    /// <summary>Resolved incidents still without a published postmortem (<c>FollowUp:PostmortemDue</c>), for its recipients.</summary>
+    public IReadOnlyList<OverduePostmortem> PostmortemsOverdue { get; init; } = [];
+
+    /// <summary>Entries in all sections: what the subject counts and the digest's record keeps.</summary>
+    public int Count => Overdue.Count + DueSoon.Count + Escalated.Count + PostmortemsOverdue.Count;
+}
+
+/// <summary>
+/// One action item as the digest shows it. <paramref name="DaysOverdue"/> is negative for an item not due yet (due in
+/// that many days) and 0 for one due today.
+/// </summary>
 internal sealed record DigestItem(
     string ActionItemId,
     string Description,
@@ -13,7 +34,32 @@ internal sealed record DigestItem(
     DateOnly DueDate,
     int DaysOverdue,
     string? TrackerKey,
-    string? TrackerUrl);
+    string? TrackerUrl)
+{
+    /// <summary>Whose item it is: shown where the reader is not the owner (escalated to a lead).</summary>
+    public string? Owner { get; init; }
+}
+
+/// <summary>A resolved incident whose postmortem is overdue: none yet, or one not published.</summary>
+internal sealed record OverduePostmortem
+{
+    public required string IncidentId { get; init; }
+
+    public required string IncidentTitle { get; init; }
+
+    /// <summary><c>SEV1</c>..<c>SEV4</c>.</summary>
+    public required string Severity { get; init; }
+
+    public required DateTimeOffset ResolvedAt { get; init; }
+
+    /// <summary>When it became overdue: <see cref="ResolvedAt"/> plus <c>PostmortemDue:Hours</c>.</summary>
+    public required DateTimeOffset DueAt { get; init; }
+
+    /// <summary>The unpublished postmortem's id and status (draft, in-review); null when none has been written.</summary>
+    public string? PostmortemId { get; init; }
+
+    public string? PostmortemStatus { get; init; }
+}
 
 /// <summary>
 /// A new incident that repeats an earlier one (<paramref name="RelatedIncidentId"/>) whose follow-ups are still open:
@@ -25,8 +71,8 @@ internal sealed record RepeatIncident(string IncidentId, string Title, string Re
 internal sealed record IncidentGroup(string IncidentId, string IncidentTitle, IReadOnlyList<DigestItem> Items)
 {
     /// <summary>
-    /// Oldest debt first: groups by their earliest due date, items by days overdue (most first). The remaining keys
-    /// only make the order stable, so two runs over the same data read the same.
+    /// Oldest debt first: groups by their earliest due date, items by days overdue (most first; for items not due yet,
+    /// soonest first). The remaining keys only make the order stable, so two runs over the same data read the same.
     /// </summary>
     public static IReadOnlyList<IncidentGroup> Of(IEnumerable<DigestItem> items) =>
         [.. items

@@ -161,8 +161,9 @@ public abstract class DigestDeliveryTests(PostgresServer? postgres) : IAsyncLife
     {
         await StartAsync(new SmtpServerBehaviour());
         const string late = "fay@acme.example";
-        // Due on the Wednesday of the digest's week: not overdue at Monday's run, overdue by Thursday.
-        await _worker.PublishAsync([.. Owners.Select(o => (o, DigestWorker.PastDue)), (late, "2026-12-02")]);
+        // Due on the Friday of the digest's week: nothing yet at Monday's run (4 days away, beyond the default
+        // RemindBeforeDays of 3), due soon by Thursday.
+        await _worker.PublishAsync([.. Owners.Select(o => (o, DigestWorker.PastDue)), (late, "2026-12-04")]);
         _worker.Time.Advance(TimeSpan.FromDays(7));
 
         var monday = await _worker.RunAsync();

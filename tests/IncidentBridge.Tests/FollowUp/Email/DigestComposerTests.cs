@@ -151,6 +151,101 @@ public sealed class DigestComposerTests
         Assert.Contains("[P1] Add an alert on queue depth and page: due", message.TextBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sections_come_in_order_overdue_due_soon_escalated_postmortems_each_with_its_count_and_the_subject_sums_them_up()
+    {
+        var digest = Digests.For("alice", Digests.Item("late item")) with
+        {
+            DueSoon = [Digests.DueIn(2, "soon item"), Digests.DueIn(1, "sooner item")],
+            Escalated = [Digests.Item("escalated item", daysOverdue: 9) with { Owner = "Dave" }],
+            PostmortemsOverdue = [Digests.Postmortem()],
+        };
+
+        using var message = Compose(digest);
+
+        Assert.Equal("IncidentBridge: 1 overdue action item, 2 action items due soon, 1 action item escalated to you, 1 postmortem overdue", message.Subject);
+        AssertInOrder(
+            message.TextBody,
+            "Your follow-ups this week: 1 overdue action item, 2 action items due soon, 1 action item escalated to you, 1 postmortem overdue.",
+            "Overdue (1)", "-----------", "late item",
+            "Due soon (2)", "------------", "sooner item", "soon item",
+            "Escalated to you (1)", "escalated item",
+            "Postmortems overdue (1)", "INC-2026-0050");
+        AssertInOrder(
+            message.HtmlBody,
+            ">Overdue (1)</h2>", "late item", ">Due soon (2)</h2>", "sooner item", "soon item", ">Escalated to you (1)</h2>", "escalated item", ">Postmortems overdue (1)</h2>", "INC-2026-0050");
+    }
+
+    [Fact]
+    public void A_section_with_nothing_in_it_is_left_out()
+    {
+        using var message = Compose(new OwnerDigest("alice", "alice@example.com", [], []) { DueSoon = [Digests.DueIn(3)] });
+
+        Assert.Equal("IncidentBridge: 1 action item due soon", message.Subject);
+        foreach (var body in new[] { message.TextBody, message.HtmlBody })
+        {
+            Assert.Contains("Due soon (1)", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Overdue (", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Escalated to you", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Postmortems overdue", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Item_due_soon_says_in_how_many_days_or_today()
+    {
+        var digest = new OwnerDigest("alice", "alice@example.com", [], []) { DueSoon = [Digests.DueIn(2, "in two days"), Digests.DueIn(0, "due today item")] };
+
+        using var message = Compose(digest);
+
+        Assert.Contains("[P2] due today item: due 2026-03-20, due today, tracker PAY-12", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("[P2] in two days: due 2026-03-22, in 2 days, tracker PAY-12", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<strong>in 2 days</strong>", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escalated_item_names_the_person_who_owns_it()
+    {
+        var digest = new OwnerDigest("carol", "carol@example.com", [], []) { Escalated = [Digests.Item("Rotate the keys", priority: "P0", daysOverdue: 4) with { Owner = "Dave" }] };
+
+        using var message = Compose(digest);
+
+        Assert.Contains("[P0] Rotate the keys: owner Dave, due 2026-03-16, 4 days overdue, tracker PAY-12", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("owner <strong>Dave</strong>, due 2026-03-16", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postmortem_overdue_says_when_the_incident_resolved_when_its_postmortem_was_due_and_how_far_it_got()
+    {
+        var digest = new OwnerDigest("ops", "ops@example.com", [], [])
+        {
+            PostmortemsOverdue = [Digests.Postmortem(), Digests.Postmortem("INC-2026-0051", "Queue backlog", "SEV2", "PM-2026-0051", "draft")],
+        };
+
+        using var message = Compose(digest);
+
+        Assert.Contains("[SEV1] INC-2026-0050 Database failover: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; none written yet", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("[SEV2] INC-2026-0051 Queue backlog: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; PM-2026-0051 is still draft", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<strong>SEV1</strong> INC-2026-0050 Database failover: resolved 2026-03-15 14:30 UTC", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escalated_owner_and_postmortem_titles_are_HTML_encoded()
+    {
+        var digest = new OwnerDigest("carol", "carol@example.com", [], [])
+        {
+            Escalated = [Digests.Item() with { Owner = "<b>Dave</b>" }],
+            PostmortemsOverdue = [Digests.Postmortem(title: "<script>x</script>", postmortemId: "<i>PM</i>", status: "<u>draft</u>")],
+        };
+
+        using var message = Compose(digest);
+
+        Assert.DoesNotContain("<b>Dave", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<i>PM", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<u>draft", message.HtmlBody, StringComparison.Ordinal);
+    }
+
     private static MimeMessage Compose(OwnerDigest digest) =>
         DigestComposer.Compose(digest, From, MailboxAddress.Parse(digest.Email));
 

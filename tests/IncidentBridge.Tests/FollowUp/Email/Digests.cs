@@ -29,5 +29,22 @@ internal static class Digests
 
     public static OwnerDigest For(string owner, params DigestItem[] items) => new(owner, $"{owner}@example.com", items, []);
 
+    /// <summary>An open item due in <paramref name="days"/> days (0: today).</summary>
+    public static DigestItem DueIn(int days, string description = "Add a dashboard for the pool", string priority = "P2") =>
+        Item(description, priority: priority, daysOverdue: -days);
+
+    public static OverduePostmortem Postmortem(
+        string incidentId = "INC-2026-0050", string title = "Database failover", string severity = "SEV1", string? postmortemId = null, string? status = null) =>
+        new()
+        {
+            IncidentId = incidentId,
+            IncidentTitle = title,
+            Severity = severity,
+            ResolvedAt = new DateTimeOffset(2026, 3, 15, 14, 30, 0, TimeSpan.Zero),
+            DueAt = new DateTimeOffset(2026, 3, 17, 14, 30, 0, TimeSpan.Zero),
+            PostmortemId = postmortemId,
+            PostmortemStatus = status,
+        };
+
     public static OwnerDigest WithRepeats(this OwnerDigest digest, params RepeatIncident[] repeats) => digest with { RepeatIncidents = repeats };
 }
