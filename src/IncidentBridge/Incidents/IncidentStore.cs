@@ -175,24 +175,32 @@ internal sealed class IncidentStore(IDatabase database)
             ("@DedupKey", dedupKey)) == 1;
 
     /// <summary>Newest first. <paramref name="open"/>: true = not resolved, false = resolved, null = all.</summary>
-    public async Task<IReadOnlyList<IncidentRow>> ListAsync(bool? open, string? service, int? severity, long? beforeSeq, int limit, CancellationToken cancellationToken)
+    /// <param name="postmortemOverdue">
+    /// Only resolved incidents of these severities (1..4) resolved before this time that have no published postmortem.
+    /// </param>
+    public async Task<IReadOnlyList<IncidentRow>> ListAsync(bool? open, string? service, int? severity, long? beforeSeq, int limit, CancellationToken cancellationToken, (long ResolvedBeforeMs, long[] Severities)? postmortemOverdue = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            ListSql(open, service, severity, beforeSeq),
-            new { Service = service, Severity = severity, BeforeSeq = beforeSeq, Limit = limit },
+            ListSql(open, service, severity, beforeSeq, postmortemOverdue is null ? null : database.IsAnyOf("@Severities")),
+            new { Service = service, Severity = severity, BeforeSeq = beforeSeq, Limit = limit, postmortemOverdue?.ResolvedBeforeMs, postmortemOverdue?.Severities },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    public static string ListSql(bool? open, string? service, int? severity, long? beforeSeq)
+    /// <param name="overdueSeverities">The provider's "is any of @Severities", when only incidents whose postmortem is overdue are wanted.</param>
+    public static string ListSql(bool? open, string? service, int? severity, long? beforeSeq, string? overdueSeverities = null)
     {
         var filter = new SqlFilter()
             .And(open == true, "status <> 'resolved'")
             .And(open == false, "status = 'resolved'")
             .And(service is not null, "service = @Service")
             .And(severity is not null, "severity = @Severity")
-            .And(beforeSeq is not null, "seq < @BeforeSeq");
+            .And(beforeSeq is not null, "seq < @BeforeSeq")
+            .And(overdueSeverities is not null, $"""
+                status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at < @ResolvedBeforeMs AND severity {overdueSeverities}
+                AND NOT EXISTS (SELECT 1 FROM postmortems p WHERE p.incident_id = incidents.id AND p.status = 'published')
+                """);
         return $"SELECT {IncidentColumns} FROM incidents {filter} ORDER BY seq DESC LIMIT @Limit";
     }
 

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using IncidentBridge.Api;
+using IncidentBridge.FollowUp;
 using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Incidents;
 
 /// <summary>
-/// <c>GET /api/incidents</c> (newest first, filtered by status, service and severity, paged by cursor) and
+/// <c>GET /api/incidents</c> (newest first, filtered by status, service, severity and <c>postmortem=overdue</c>, paged by cursor) and
 /// <c>GET /api/incidents/{id}</c> (one incident with its alerts, sources and timeline).
 /// </summary>
 internal static class IncidentsApi
@@ -24,8 +26,13 @@ internal static class IncidentsApi
     }
 
     private static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> ListAsync(
-        IncidentStore store, string? status, string? service, string? severity, int? limit, string? cursor, CancellationToken cancellationToken)
+        IncidentStore store, IOptions<FollowUpOptions> followUp, TimeProvider time, string? status, string? service, string? severity, string? postmortem, int? limit, string? cursor, CancellationToken cancellationToken)
     {
+        if (postmortem is not (null or "overdue"))
+        {
+            return Problems.InvalidField("postmortem", $"postmortem must be overdue (was '{postmortem}').");
+        }
+
         if (status is not (null or "all" or "open" or "resolved"))
         {
             return Problems.InvalidField("status", $"status must be open, resolved or all (was '{status}').");
@@ -61,7 +68,11 @@ internal static class IncidentsApi
         }
 
         var take = limit ?? DefaultLimit;
-        var rows = await store.ListAsync(open, string.IsNullOrEmpty(service) ? null : service, level, before, take, cancellationToken);
+        var due = followUp.Value.PostmortemDue;
+        (long, long[])? overdue = postmortem is null ? null : (
+            (time.GetUtcNow() - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+            due.SeveritiesOrDefault.Select(s => Severity.TryParse(s, out var sev) ? (long)sev : 0L).Distinct().ToArray());
+        var rows = await store.ListAsync(open, string.IsNullOrEmpty(service) ? null : service, level, before, take, cancellationToken, overdue);
         var next = rows.Count == take ? rows[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), next));
     }

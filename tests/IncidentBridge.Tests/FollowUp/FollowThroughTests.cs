@@ -130,6 +130,24 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
         Assert.Equal(1, report.GetProperty("notDoing").GetInt64());
     }
 
+    [Fact]
+    public async Task Resolved_sev2_without_a_published_postmortem_after_48_hours_is_listed_as_postmortem_overdue()
+    {
+        var api = _replicas.Worker.CreateApiClient();
+        async Task<List<string?>> OverdueAsync() =>
+            (await (await api.GetAsync("/api/incidents?postmortem=overdue")).JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+        var early = await OverdueAsync();
+        _replicas.Time.Advance(TimeSpan.FromHours(49));
+
+        var late = await OverdueAsync();
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob"));
+
+        Assert.Empty(early);
+        Assert.Equal([_incident], late);
+        Assert.Empty(await OverdueAsync());
+        await (await api.GetAsync("/api/incidents?postmortem=late")).AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
+    }
+
     public sealed class OnSqlite() : FollowThroughTests(null);
 
     [Collection(PostgresCollection.Name)]
