@@ -134,7 +134,8 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = SourceKinds.Alertmanager, Key = alert.GroupKey }, nowMs);
+            // Alertmanager's own PagerDuty integration pages with dedup_key = SHA-256(group key): kept here so that page joins this incident.
+            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = SourceKinds.Alertmanager, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
         }
 
         await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
@@ -221,4 +222,8 @@ internal static class CorrelationKey
 
         return any ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 16)) : null;
     }
+
+    /// <summary>The dedup key Alertmanager's PagerDuty integration sends for a group: SHA-256 of the group key, lower-case hex (docs/PROTOCOLS.md, Alertmanager).</summary>
+    public static string PagerDutyDedupKey(string groupKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(groupKey)));
 }

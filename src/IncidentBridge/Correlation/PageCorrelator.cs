@@ -7,7 +7,8 @@ namespace IncidentBridge.Correlation;
 
 /// <summary>
 /// Applies a PagerDuty V3 incident event. A PagerDuty incident joins the incident whose Alertmanager group key or
-/// alert fingerprint equals its <c>incident_key</c>, else it opens its own. Events can be applied out of order
+/// alert fingerprint equals its <c>incident_key</c>, or whose group key's SHA-256 does (the dedup key Alertmanager's own
+/// PagerDuty integration sends), else it opens its own. Events can be applied out of order
 /// (PagerDuty orders deliveries per incident only, and a delivery retried by PagerDuty or by the inbox comes after
 /// later ones; docs/PROTOCOLS.md): a status change older than the last one applied is written to the timeline (it
 /// happened) but changes no status.
@@ -39,6 +40,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     {
         var linked = page.IncidentKey is not { Length: > 0 } key ? null
             : await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, key)
+              ?? await IncidentStore.FindBySourceDedupKeyInAsync(tx, SourceKinds.Alertmanager, key)
               ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
         var source = new IncidentSourceRow

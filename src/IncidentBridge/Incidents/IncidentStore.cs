@@ -48,6 +48,18 @@ internal sealed class IncidentStore(IDatabase database)
             ("@Kind", kind),
             ("@Key", key));
 
+    /// <summary>The newest incident with a source of <paramref name="kind"/> whose dedup key is <paramref name="dedupKey"/>.</summary>
+    public static Task<IncidentRow?> FindBySourceDedupKeyInAsync(DbTransaction tx, string kind, string dedupKey) =>
+        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+            tx,
+            $"""
+            SELECT {IncidentColumns} FROM incidents
+            WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
+                        WHERE s.kind = @Kind AND s.dedup_key = @DedupKey ORDER BY i.seq DESC LIMIT 1)
+            """,
+            ("@Kind", kind),
+            ("@DedupKey", dedupKey));
+
     public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,

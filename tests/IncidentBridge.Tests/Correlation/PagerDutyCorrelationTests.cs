@@ -155,6 +155,20 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     }
 
     [Fact]
+    public async Task Page_from_alertmanagers_own_pagerduty_integration_joins_the_alertmanager_incident()
+    {
+        // Alertmanager's PagerDuty receiver sends dedup_key = SHA-256 of the group key, lower-case hex (its notify/pagerduty).
+        const string groupKey = "{}/{severity=\"critical\"}:{alertname=\"HighErrorRate\"}";
+        var dedupKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupKey)));
+        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
+
+        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(dedupKey));
+
+        var incident = await _incidents.SingleAsync();
+        Assert.Equal(["alertmanager", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
     public async Task Page_with_an_alert_fingerprint_as_incident_key_joins_that_incident()
     {
         await _incidents.AlertsAsync("g", Firing("4f3c2a1b0e9d8c7b", T0));
