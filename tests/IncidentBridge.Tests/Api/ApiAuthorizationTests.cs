@@ -60,4 +60,18 @@ public sealed class ApiAuthorizationTests
     [Fact]
     public async Task Unknown_delivery_is_404_problem() =>
         await (await new WorkerFactory().CreateApiClient().GetAsync("/api/deliveries/unknown")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+    [Theory]
+    [InlineData("/api/incidents?postmortm=overdue", "postmortm")]
+    [InlineData("/api/action-items?ownr=bob", "ownr")]
+    [InlineData("/api/deliveries?stat=dead", "stat")]
+    public async Task Unknown_query_parameter_is_400_naming_it(string url, string parameter)
+    {
+        await using var worker = new WorkerFactory();
+
+        var problem = await (await worker.CreateApiClient().GetAsync(url)).AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
+
+        Assert.Equal(parameter, problem.GetProperty("field").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await worker.CreateClient().GetAsync(url)).StatusCode);
+    }
 }
