@@ -23,6 +23,9 @@ internal sealed class ActionItemsOptions
 
     public int BatchSize { get; set; } = 20;
 
+    /// <summary>Most action items one postmortem may carry; more is refused with a 400 naming the limit.</summary>
+    public int MaxPerPostmortem { get; set; } = 200;
+
     /// <summary>First retry delay after a tracker outage; doubles per attempt up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -51,6 +54,7 @@ internal sealed class ActionItemsOptionsValidator : IValidateOptions<ActionItems
         Positive(nameof(options.PollInterval), options.PollInterval.TotalMilliseconds);
         Positive(nameof(options.LeaseDuration), options.LeaseDuration.TotalMilliseconds);
         Positive(nameof(options.BatchSize), options.BatchSize);
+        Positive(nameof(options.MaxPerPostmortem), options.MaxPerPostmortem);
         Positive(nameof(options.RetryDelay), options.RetryDelay.TotalMilliseconds);
         Positive(nameof(options.RejectedRetryDelay), options.RejectedRetryDelay.TotalMilliseconds);
         if (options.SearchSettle < TimeSpan.Zero)

@@ -29,7 +29,7 @@ internal static class PostmortemsApi
     }
 
     private static async Task<Results<Created<PostmortemView>, ProblemHttpResult>> PostAsync(
-        string id, HttpRequest request, PostmortemIntake intake, PostmortemStore postmortems, ActionItemStore items, IncidentStore incidents, IOptions<IngestOptions> ingest, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpRequest request, PostmortemIntake intake, PostmortemStore postmortems, ActionItemStore items, IncidentStore incidents, IOptions<IngestOptions> ingest, IOptions<ActionItemsOptions> actionItems, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await incidents.FindAsync(id, cancellationToken) is not { } incident)
         {
@@ -69,6 +69,12 @@ internal static class PostmortemsApi
         if (!normalized.Ok)
         {
             return Problems.InvalidField(normalized.Error.Field, normalized.Error.Detail);
+        }
+
+        // Each item becomes an issue: a runaway table (12,000 rows) must not become 12,000 issues.
+        if (normalized.Postmortem.ActionItems.Count > actionItems.Value.MaxPerPostmortem)
+        {
+            return Problems.InvalidField("actionItems", $"The postmortem has {normalized.Postmortem.ActionItems.Count} action items; at most {actionItems.Value.MaxPerPostmortem} are taken ({ActionItemsOptions.Section}:MaxPerPostmortem).");
         }
 
         var result = await intake.ApplyAsync(id, normalized.Postmortem, format, text, cancellationToken);

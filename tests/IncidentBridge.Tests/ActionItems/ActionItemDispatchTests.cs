@@ -235,6 +235,19 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         await (await _worker.CreateApiClient().GetAsync("/api/action-items?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task Postmortem_with_more_items_than_the_limit_is_400_naming_the_limit()
+    {
+        await using var worker = new WorkerFactory(new Dictionary<string, string?>(JiraRoute) { ["IncidentBridge:ActionItems:MaxPerPostmortem"] = "3" }, trackers: new FakeTracker());
+        await new IncidentsClient(worker).AlertsAsync("g", Firing("a1", T0));
+
+        var response = await worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(PostmortemJson.Published().WithItems(4).ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("actionItems", problem.GetProperty("field").GetString());
+        Assert.Contains("MaxPerPostmortem", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     public sealed class OnSqlite() : ActionItemDispatchTests(null);
 
     [Collection(PostgresCollection.Name)]
