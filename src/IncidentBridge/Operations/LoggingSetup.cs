@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -32,6 +33,8 @@ internal static class LoggingSetup
         }
         else
         {
+            // Plain text is read line by line: a CR/LF in an alert summary or an owner name must not forge a line.
+            logger.Enrich.With<ControlCharacterEscaper>();
             logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         }
     }
@@ -45,4 +48,41 @@ internal static class LoggingSetup
                 : context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
         });
+}
+
+/// <summary>
+/// Escapes control characters (CR, LF, tabs, ESC…) in the string values of a log event, as <c>\r</c>, <c>\n</c> or
+/// <c>\u001b</c>, so values from webhooks and postmortems cannot forge lines or terminal sequences in plain-text logs.
+/// JSON logs need none of this: the formatter escapes them already.
+/// </summary>
+internal sealed class ControlCharacterEscaper : ILogEventEnricher
+{
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        foreach (var (name, value) in logEvent.Properties.ToList())
+        {
+            if (value is ScalarValue { Value: string text } && text.Any(char.IsControl))
+            {
+                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(Escape(text))));
+            }
+        }
+    }
+
+    public static string Escape(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\r' => "\\r",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
+    }
 }
