@@ -40,6 +40,22 @@ internal sealed record PagerDutyEvent
 /// </summary>
 internal static class PagerDutyPayloadParser
 {
+    public const string LegacyV2 = "This is a legacy PagerDuty V2 webhook, which is out of support: V3 webhooks are required (add a Generic Webhook (v3) subscription).";
+
+    /// <summary>A legacy V2 body (<c>{"messages": [...]}</c>, no <c>event</c>): told apart even unsigned, since V2 webhooks were never signed.</summary>
+    public static bool IsLegacyV2(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var webhook = JsonSerializer.Deserialize(body, PagerDutyJsonContext.Default.PagerDutyWebhook);
+            return webhook is { Event: null, Messages: not null };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public static Parsed<PagerDutyEvent> Parse(ReadOnlySpan<byte> body)
     {
         PagerDutyWebhook? webhook;
@@ -55,7 +71,7 @@ internal static class PagerDutyPayloadParser
         if (webhook?.Event is not { } evt)
         {
             return webhook?.Messages is not null
-                ? Parsed<PagerDutyEvent>.Fail("messages", "This is a legacy PagerDuty V2 webhook, which is out of support: V3 webhooks are required (add a Generic Webhook (v3) subscription).")
+                ? Parsed<PagerDutyEvent>.Fail("messages", LegacyV2)
                 : Parsed<PagerDutyEvent>.Fail("event", "event is missing: a PagerDuty V3 webhook body is {\"event\": {...}}.");
         }
 

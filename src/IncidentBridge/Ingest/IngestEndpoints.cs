@@ -74,6 +74,11 @@ internal static class IngestEndpoints
         var body = read.Bytes;
 
         var signature = auth.PagerDuty.Verify(request.Headers["X-PagerDuty-Signature"], body);
+        if (signature != SignatureCheck.Valid && PagerDutyPayloadParser.IsLegacyV2(body))
+        {
+            return Reject(metrics, source, "invalid", Problems.InvalidField("messages", PagerDutyPayloadParser.LegacyV2));
+        }
+
         if (signature != SignatureCheck.Valid)
         {
             return Reject(metrics, source, "unauthorized", Problems.Unauthorized(signature switch

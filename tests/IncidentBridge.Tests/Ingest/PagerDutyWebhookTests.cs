@@ -107,6 +107,16 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
         Assert.Contains("V3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Unsigned_legacy_v2_body_is_400_saying_v3_is_required_not_401()
+    {
+        // V2 webhooks were never signed: a 401 would send the operator after the wrong problem.
+        var response = await _client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""", signature: null);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "messages");
+        Assert.Contains("V3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"event":{"event_type":"incident.triggered","occurred_at":"2026-11-23T08:00:00Z"}}""", "event.id")]
     [InlineData("""{"event":{"id":"E1","occurred_at":"2026-11-23T08:00:00Z"}}""", "event.event_type")]
