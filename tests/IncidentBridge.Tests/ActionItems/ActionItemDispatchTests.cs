@@ -248,6 +248,17 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         Assert.Contains("MaxPerPostmortem", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Markdown_nested_too_deep_is_400_not_500()
+    {
+        var markdown = "# Postmortem\n\n" + string.Concat(Enumerable.Repeat("> ", 300)) + "deep\n";
+
+        var response = await _worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(markdown, Encoding.UTF8, new MediaTypeHeaderValue("text/markdown")));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("nested", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     public sealed class OnSqlite() : ActionItemDispatchTests(null);
 
     [Collection(PostgresCollection.Name)]

@@ -22,7 +22,18 @@ internal static class MarkdownPostmortemReader
     public static PostmortemReadResult Read(string markdown)
     {
         var builder = new MarkdownPostmortemBuilder();
-        Walk(Markdig.Markdown.Parse(markdown, Pipeline), builder);
+        Markdig.Syntax.MarkdownDocument parsed;
+        try
+        {
+            parsed = Markdig.Markdown.Parse(markdown, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig's own guard against pathological input (its nesting depth limit, 128 levels).
+            return PostmortemReadResult.Fail("$", "The Markdown is nested too deeply (more than 128 levels of quotes, lists or emphasis): no postmortem template looks like this.");
+        }
+
+        Walk(parsed, builder);
         return builder.Build() is { } document
             ? PostmortemReadResult.Success(document, builder.Warnings)
             : PostmortemReadResult.Fail(
