@@ -24,6 +24,9 @@ internal static class LoggingSetup
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            // Quartz announces its thread pool, job store and every trigger at start: Warning unless asked for
+            // (Serilog:MinimumLevel:Override:Quartz=Information).
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext();
