@@ -10,7 +10,7 @@ using static IncidentBridge.Tests.Support.TestAlert;
 namespace IncidentBridge.Tests.ActionItems;
 
 /// <summary>
-/// Postmortems in, one tracker issue per action item out, whatever fails in between (CONTRACT §5). On both providers:
+/// Postmortems in, one tracker issue per action item out, whatever fails in between (docs/ARCHITECTURE.md, "Exactly one issue per action item"). On both providers:
 /// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>
 public abstract class ActionItemDispatchTests : IAsyncLifetime

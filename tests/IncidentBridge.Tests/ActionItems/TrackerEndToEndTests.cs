@@ -11,7 +11,7 @@ namespace IncidentBridge.Tests.ActionItems;
 
 /// <summary>
 /// The whole path against a WireMock Jira: postmortem posted over the API, issues created by the real Jira
-/// client through the dispatcher, under the failures CONTRACT §5 names.
+/// client through the dispatcher, under the failures docs/ARCHITECTURE.md names ("Exactly one issue per action item").
 /// </summary>
 public sealed class TrackerEndToEndTests : IDisposable
 {

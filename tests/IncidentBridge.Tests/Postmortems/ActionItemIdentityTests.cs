@@ -13,7 +13,7 @@ using static IncidentBridge.Tests.Support.TestAlert;
 namespace IncidentBridge.Tests.Postmortems;
 
 /// <summary>
-/// Re-posting a postmortem keeps each tracker issue on its own action (CONTRACT §4, issue #11 items 5 and 11): a row
+/// Re-posting a postmortem keeps each tracker issue on its own action (README, "Postmortems and action items"): a row
 /// number is not an identity, an item without an id is known by its text, and an item naming its ticket adopts it.
 /// The whole worker runs, with the in-memory tracker; <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>

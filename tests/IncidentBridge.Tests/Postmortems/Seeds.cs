@@ -6,7 +6,7 @@ using Markdig.Syntax;
 namespace IncidentBridge.Tests.Postmortems;
 
 /// <summary>
-/// The example postmortems of <c>shared/seeds/</c>, as copied into <c>Postmortems/Seeds/</c> (and from there into the output of the
+/// The example postmortems (the templates teams already write) kept in <c>Postmortems/Seeds/</c> (and copied into the output of the
 /// test assembly), so the tests do not depend on where the clone sits. The lesson pages wrap their examples in
 /// <c>```markdown</c> fences; those fences are found by parsing the page, because one example (the runbook in
 /// incident-management-module.md) nests a <c>```bash</c> fence that a line-by-line scan would take for the end of the block.

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IncidentBridge.Tests.Support;
 
-/// <summary>Builds postmortem JSON bodies (CONTRACT §4 model): <c>PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob")</c>.</summary>
+/// <summary>Builds postmortem JSON bodies (the model in the README, "Postmortems and action items"): <c>PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob")</c>.</summary>
 public sealed class PostmortemJson
 {
     private readonly string _status;

@@ -3,7 +3,7 @@ using IncidentBridge.Postmortems.Markdown;
 
 namespace IncidentBridge.Tests.Postmortems.Markdown;
 
-/// <summary>Action items written as bulleted or task lists under a heading that names them (CONTRACT §4, v2; issue #12).</summary>
+/// <summary>Action items written as bulleted or task lists under a heading that names them (README, "Postmortems and action items").</summary>
 public sealed class ActionItemListTests
 {
     [Fact]
