@@ -83,5 +83,5 @@ internal sealed record ActionItemRow
 
     public bool IsClosed => Status is ActionItemStatus.Done or ActionItemStatus.NotDoing;
 
-    public bool IsOverdue(DateOnly today) => Status is not (ActionItemStatus.Done or ActionItemStatus.NotDoing) && RemovedAt is null && Due is { } due && due < today;
+    public bool IsOverdue(DateOnly today) => !IsClosed && RemovedAt is null && Due is { } due && due < today;
 }

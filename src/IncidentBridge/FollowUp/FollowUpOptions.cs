@@ -60,6 +60,9 @@ internal sealed class PostmortemDueOptions
     public string[] Recipients { get; set; } = [];
 
     public IReadOnlyList<string> SeveritiesOrDefault => Severities is { Length: > 0 } given ? given : ["SEV1", "SEV2"];
+
+    /// <summary>The severities as stored on incidents (1..4 for SEV1..SEV4); the validator lets only those names through.</summary>
+    public long[] SeverityLevels => SeveritiesOrDefault.Select(s => Incidents.Severity.TryParse(s, out var level) ? (long)level : 0L).Distinct().ToArray();
 }
 
 internal sealed class FollowUpOptionsValidator : IValidateOptions<FollowUpOptions>

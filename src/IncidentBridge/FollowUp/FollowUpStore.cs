@@ -248,8 +248,7 @@ internal sealed class FollowUpStore(IDatabase database)
     private static object PostmortemOverdueParameters(PostmortemDueOptions due, DateTimeOffset now) => new
     {
         ResolvedBeforeMs = (now - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
-        // Stored as 1..4 (SEV1..SEV4); the options are validated to name only those.
-        Severities = due.SeveritiesOrDefault.Select(s => Severity.TryParse(s, out var level) ? (long)level : 0L).Distinct().ToArray(),
+        Severities = due.SeverityLevels,
     };
 }
 

@@ -71,7 +71,7 @@ internal static class IncidentsApi
         var due = followUp.Value.PostmortemDue;
         (long, long[])? overdue = postmortem is null ? null : (
             (time.GetUtcNow() - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
-            due.SeveritiesOrDefault.Select(s => Severity.TryParse(s, out var sev) ? (long)sev : 0L).Distinct().ToArray());
+            due.SeverityLevels);
         var rows = await store.ListAsync(open, string.IsNullOrEmpty(service) ? null : service, level, before, take, cancellationToken, overdue);
         var next = rows.Count == take ? rows[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), next));
