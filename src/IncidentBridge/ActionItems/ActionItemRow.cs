@@ -77,6 +77,15 @@ internal sealed record ActionItemRow
 
     public string? SyncError { get; init; }
 
+    /// <summary>The owner as the postmortem last gave it; <see cref="Owner"/> is who holds the item now (the tracker may have reassigned it).</summary>
+    public string? PostedOwner { get; init; }
+
+    /// <summary>The due date as the postmortem last gave it (or its policy's); <see cref="DueDate"/> is what holds now.</summary>
+    public string? PostedDueDate { get; init; }
+
+    /// <summary>The tracker's time of the newest reading taken from it (Unix ms); an older reading is stale.</summary>
+    public long? TrackerUpdatedAt { get; init; }
+
     public DateOnly? Due => DueDate is { } due ? DateOnly.ParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
 
     public bool NeedsUpdate => TrackerKey is not null && SyncedRevision < Revision;
@@ -85,3 +94,9 @@ internal sealed record ActionItemRow
 
     public bool IsOverdue(DateOnly today) => !IsClosed && RemovedAt is null && Due is { } due && due < today;
 }
+
+/// <summary>
+/// An item's issue as the tracker reports it, ready to store: where it is (<see cref="Target"/> null: where it was), its
+/// status, and the owner and due date that now hold.
+/// </summary>
+internal sealed record TrackerState(string Key, string Url, string? Target, string Status, string Owner, string? DueDate, string DueDateSource);

@@ -24,6 +24,9 @@ internal static class SyncState
     /// <summary>The tracker refused the issue (its error is kept); retried after a restart or an hour.</summary>
     public const string Rejected = "rejected";
 
+    /// <summary>The issue was deleted in the tracker: shown and reported, never replaced by a new one silently.</summary>
+    public const string Lost = "lost";
+
     /// <summary>The name the API shows (an item waiting for its tracker is <c>pending-sync</c>).</summary>
     public static string Display(string state) => state == Pending ? "pending-sync" : state;
 }
@@ -35,4 +38,7 @@ internal static class DueDateSources
 
     /// <summary>Published without one: <c>FollowUp:Policies:&lt;priority&gt;:DueDays</c> after publication.</summary>
     public const string Policy = "policy";
+
+    /// <summary>Changed in the tracker (Jira's due date) after the postmortem gave it.</summary>
+    public const string Tracker = "tracker";
 }

@@ -19,7 +19,8 @@ internal sealed class ActionItemStore(IDatabase database)
         tracker_url AS TrackerUrl, sync_state AS SyncState, revision AS Revision, synced_revision AS SyncedRevision,
         in_doubt_since AS InDoubtSince, status_pending AS StatusPending, adopt_key AS AdoptKey, due_date_source AS DueDateSource,
         overdue_flagged_at AS OverdueFlaggedAt, escalated_at AS EscalatedAt, attempts AS Attempts,
-        next_attempt_at AS NextAttemptAt, sync_error AS SyncError
+        next_attempt_at AS NextAttemptAt, sync_error AS SyncError, posted_owner AS PostedOwner, posted_due_date AS PostedDueDate,
+        tracker_updated_at AS TrackerUpdatedAt
         """;
 
     public static async Task<IReadOnlyList<ActionItemRow>> ForPostmortemInAsync(DbTransaction tx, string postmortemId) =>
@@ -30,9 +31,9 @@ internal sealed class ActionItemStore(IDatabase database)
         Connection(tx).ExecuteAsync(
             """
             INSERT INTO action_items (id, postmortem_id, incident_id, item_key, position, marker, description, type, owner, priority, due_date,
-                                      status, sync_state, adopt_key, due_date_source, next_attempt_at, created_at, updated_at)
+                                      status, sync_state, adopt_key, due_date_source, posted_owner, posted_due_date, next_attempt_at, created_at, updated_at)
             VALUES (@Id, @PostmortemId, @IncidentId, @ItemKey, @Position, @Marker, @Description, @Type, @Owner, @Priority, @DueDate,
-                    @Status, @SyncState, @AdoptKey, @DueDateSource, @NowMs, @NowMs, @NowMs)
+                    @Status, @SyncState, @AdoptKey, @DueDateSource, @Owner, @DueDate, @NowMs, @NowMs, @NowMs)
             """,
             new
             {
@@ -44,15 +45,19 @@ internal sealed class ActionItemStore(IDatabase database)
     /// <summary>
     /// Writes an item's content as re-posted. A content change bumps the revision relative to the stored one (a
     /// dispatcher may be recording an older revision at this moment: it then leaves the item pending). The sync state
-    /// moves only between held and pending here; the tracker link, lease and recorded steps are the dispatcher's.
+    /// moves only between held and pending here (an item whose issue was deleted stays lost); the tracker link, lease and
+    /// recorded steps are the dispatcher's. <paramref name="postedOwner"/> and <paramref name="postedDueDate"/> are what
+    /// the postmortem says; the item's <c>Owner</c> and <c>DueDate</c> what holds (the tracker's, when it changed them later).
     /// </summary>
-    public static Task UpdateContentInAsync(DbTransaction tx, ActionItemRow item, bool contentChanged, bool published, long nowMs) =>
+    public static Task UpdateContentInAsync(DbTransaction tx, ActionItemRow item, bool contentChanged, bool published, long nowMs, string? postedOwner = null, string? postedDueDate = null) =>
         Connection(tx).ExecuteAsync(
             """
             UPDATE action_items SET position = @Position, description = @Description, type = @Type, owner = @Owner, priority = @Priority,
                    due_date = @DueDate, due_date_source = @DueDateSource, status = @Status, removed_at = @RemovedAt, adopt_key = COALESCE(adopt_key, @AdoptKey),
+                   posted_owner = COALESCE(@PostedOwner, posted_owner), posted_due_date = CASE WHEN @PostedOwner IS NULL THEN posted_due_date ELSE @PostedDueDate END,
                    revision = revision + @Bump,
                    sync_state = CASE
+                       WHEN sync_state = 'lost' THEN 'lost'
                        WHEN @Published = 0 AND tracker_key IS NULL THEN 'held'
                        WHEN @Published = 1 AND (sync_state = 'held' OR @Bump = 1 OR tracker_key IS NOT NULL AND synced_revision < revision) THEN 'pending'
                        ELSE sync_state END,
@@ -63,7 +68,7 @@ internal sealed class ActionItemStore(IDatabase database)
             new
             {
                 item.Id, item.Position, item.Description, item.Type, item.Owner, item.Priority, item.DueDate, item.DueDateSource, item.Status, item.RemovedAt, item.AdoptKey,
-                Bump = contentChanged ? 1 : 0, Published = published ? 1 : 0, NowMs = nowMs,
+                Bump = contentChanged ? 1 : 0, Published = published ? 1 : 0, NowMs = nowMs, PostedOwner = postedOwner, PostedDueDate = postedDueDate,
             },
             tx);
 
@@ -180,7 +185,7 @@ internal sealed class ActionItemStore(IDatabase database)
                    in_doubt_since = NULL,
                    sync_state = CASE WHEN revision <= @Written AND status_pending = 0 THEN 'synced' ELSE 'pending' END,
                    attempts = 0, updated_at = @NowMs
-            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key
+            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key AND sync_state <> 'lost'
             """,
             new { Id = id, Owner = owner, Key = key, Written = writtenRevision, Note = note, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
@@ -194,7 +199,7 @@ internal sealed class ActionItemStore(IDatabase database)
             """
             UPDATE action_items SET status_pending = 0, attempts = 0, updated_at = @NowMs, in_doubt_since = NULL,
                    sync_state = CASE WHEN revision <= synced_revision THEN 'synced' ELSE 'pending' END
-            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key
+            WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key AND sync_state <> 'lost'
             """,
             new { Id = id, Owner = owner, Key = key, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
@@ -220,7 +225,7 @@ internal sealed class ActionItemStore(IDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE action_items SET sync_state = CASE WHEN sync_state = 'synced' THEN 'pending' ELSE @State END, sync_error = @Error,
+            UPDATE action_items SET sync_state = CASE WHEN sync_state = 'synced' THEN 'pending' WHEN sync_state = 'lost' THEN 'lost' ELSE @State END, sync_error = @Error,
                    next_attempt_at = @RetryAtMs, lease_owner = NULL, lease_until = NULL, updated_at = @NowMs, in_doubt_since = @InDoubtSince
             WHERE id = @Id AND lease_owner = @Owner
             """,
@@ -285,29 +290,74 @@ internal sealed class ActionItemStore(IDatabase database)
     public async Task<ActionItemRow?> ItemForAsync(string tracker, string target, string? marker, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<ActionItemRow>(new CommandDefinition(
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        return await ItemForInAsync(tx, tracker, target, marker, key);
+    }
+
+    public static Task<ActionItemRow?> ItemForInAsync(DbTransaction tx, string tracker, string target, string? marker, string key) =>
+        Connection(tx).QueryFirstOrDefaultAsync<ActionItemRow?>(
             $"""
             SELECT {Columns} FROM action_items
             WHERE (@Marker IS NOT NULL AND marker = @Marker) OR (tracker = @Tracker AND tracker_target = @Target AND tracker_key = @Key)
             ORDER BY CASE WHEN marker = @Marker THEN 0 ELSE 1 END LIMIT 1
             """,
             new { Tracker = tracker, Target = target, Marker = marker, Key = key },
-            cancellationToken: cancellationToken));
-    }
+            tx);
 
-    /// <summary>Takes the tracker's view of an item: its key and link (a moved issue has new ones) and its state.</summary>
-    public async Task ApplyTrackerStateAsync(string itemId, string key, string url, string status, long nowMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the tracker's reading of an item's issue: its key, link and target (a moved issue has new ones), status, owner
+    /// and due date. Only a reading at least as new as the newest taken (<paramref name="trackerUpdatedAtMs"/>, the tracker's
+    /// own clock) is written; false when a newer one came first.
+    /// </summary>
+    public static async Task<bool> ApplyTrackerStateInAsync(DbTransaction tx, string itemId, TrackerState state, long trackerUpdatedAtMs, long nowMs) =>
+        await Connection(tx).ExecuteAsync(
+            """
+            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url, tracker_target = COALESCE(@Target, tracker_target),
+                   done_at = CASE WHEN @Status = 'done' THEN COALESCE(done_at, @NowMs) ELSE NULL END,
+                   status = @Status, owner = @Owner, due_date = @DueDate, due_date_source = @DueDateSource,
+                   tracker_updated_at = @At, updated_at = @NowMs
+            WHERE id = @Id AND (tracker_updated_at IS NULL OR tracker_updated_at <= @At)
+            """,
+            new
+            {
+                Id = itemId, state.Key, state.Url, state.Target, state.Status, state.Owner, state.DueDate, state.DueDateSource,
+                At = trackerUpdatedAtMs, NowMs = nowMs,
+            },
+            tx) == 1;
+
+    /// <summary>
+    /// The item's issue <paramref name="key"/> was deleted in the tracker: the item is <c>lost</c>, shown and reported,
+    /// and never given a new issue silently (the dispatcher claims no lost item, and a re-post leaves it lost).
+    /// </summary>
+    public static async Task<bool> MarkLostInAsync(DbTransaction tx, string itemId, string key, long nowMs) =>
+        await Connection(tx).ExecuteAsync(
+            """
+            UPDATE action_items SET sync_state = 'lost', sync_error = @Error, updated_at = @NowMs
+            WHERE id = @Id AND tracker_key = @Key AND sync_state <> 'lost'
+            """,
+            new { Id = itemId, Key = key, Error = $"Issue {key} was deleted in the tracker; no new issue is made for it.", NowMs = nowMs },
+            tx) == 1;
+
+    /// <summary>A webhook told us about the item's issue (Jira's id <paramref name="issueId"/>): the next poll reconciles it.</summary>
+    public static Task TouchInAsync(DbTransaction tx, string itemId, long? issueId, long nowMs) =>
+        Connection(tx).ExecuteAsync(
+            "UPDATE action_items SET tracker_issue_id = COALESCE(@IssueId, tracker_issue_id), tracker_touched_at = @NowMs WHERE id = @Id",
+            new { Id = itemId, IssueId = issueId?.ToString(System.Globalization.CultureInfo.InvariantCulture), NowMs = nowMs },
+            tx);
+
+    /// <summary>Jira issue ids of <paramref name="target"/> that webhooks told us about since <paramref name="sinceMs"/>, newest first.</summary>
+    public async Task<IReadOnlyList<long>> TouchedIssueIdsAsync(string tracker, string target, long sinceMs, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
             """
-            UPDATE action_items SET tracker_key = @Key, tracker_url = @Url,
-                   done_at = CASE WHEN @Status = 'done' THEN COALESCE(done_at, @NowMs) ELSE NULL END,
-                   status = @Status, updated_at = @NowMs
-            WHERE id = @Id
+            SELECT tracker_issue_id FROM action_items
+            WHERE tracker = @Tracker AND tracker_target = @Target AND tracker_issue_id IS NOT NULL AND tracker_touched_at >= @SinceMs
+            ORDER BY tracker_touched_at DESC LIMIT @Limit
             """,
-            new { Id = itemId, Key = key, Url = url, Status = status, NowMs = nowMs },
+            new { Tracker = tracker, Target = target, SinceMs = sinceMs, Limit = limit },
             cancellationToken: cancellationToken));
+        return [.. ids.Select(id => long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (long?)null).OfType<long>()];
     }
 
     /// <summary>

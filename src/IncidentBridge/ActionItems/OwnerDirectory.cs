@@ -54,6 +54,32 @@ internal sealed class OwnerDirectory
             : new TrackerAssignee(null, null, null);
     }
 
+    /// <summary>
+    /// The owner a tracker names <paramref name="assignee"/> (Jira: an accountId, or a name on Data Center; GitHub: a
+    /// login): the <c>Owners</c> entry whose <c>JiraAccountId</c> or <c>GitHubLogin</c> it is, else null.
+    /// </summary>
+    public string? OwnerOf(string tracker, string assignee)
+    {
+        foreach (var (name, contact) in _owners)
+        {
+            var id = tracker == TrackerNames.GitHub ? contact.GitHubLogin : contact.JiraAccountId;
+            if (id is not null && string.Equals(Bare(id), Bare(assignee), tracker == TrackerNames.GitHub ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="owner"/> is the person the tracker names <paramref name="assignee"/>.</summary>
+    public bool IsAssignee(string owner, string tracker, string assignee)
+    {
+        var resolved = Resolve(owner);
+        var id = tracker == TrackerNames.GitHub ? resolved.GitHubLogin : resolved.JiraAccountId;
+        return id is not null && string.Equals(Bare(id), Bare(assignee), tracker == TrackerNames.GitHub ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    }
+
     /// <summary>Where the owner's digest goes, if anywhere.</summary>
     public string? EmailOf(string owner) => Resolve(owner).Email;
 

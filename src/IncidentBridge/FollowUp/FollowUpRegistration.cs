@@ -1,4 +1,7 @@
 using IncidentBridge.FollowUp.Email;
+using IncidentBridge.Inbox;
+using IncidentBridge.Trackers.GitHub;
+using IncidentBridge.Trackers.Jira;
 using IncidentBridge.Operations;
 
 namespace IncidentBridge.FollowUp;
@@ -12,7 +15,11 @@ internal static class FollowUpRegistration
         builder.Services.AddValidatedOptions<FollowUpOptions, FollowUpOptionsValidator>(FollowUpOptions.Section);
         builder.Services.AddSingleton<FollowUpStore>();
         builder.Services.AddSingleton<FollowUpMetrics>();
+        builder.Services.AddSingleton<TrackerStateApplier>();
         builder.Services.AddSingleton<IFollowUpJob, StatusSyncJob>();
+        // Jira's and GitHub's webhooks leave the inbox here: one handler per tracker source.
+        builder.Services.AddSingleton<IDeliveryHandler>(sp => ActivatorUtilities.CreateInstance<TrackerEventHandler>(sp, sp.GetRequiredService<JiraWebhookReader>()));
+        builder.Services.AddSingleton<IDeliveryHandler>(sp => ActivatorUtilities.CreateInstance<TrackerEventHandler>(sp, sp.GetRequiredService<GitHubWebhookReader>()));
         builder.Services.AddSingleton<IFollowUpJob, FollowUpReviewJob>();
         builder.Services.AddSingleton<IFollowUpJob, OverdueDigestJob>();
         return builder;

@@ -134,7 +134,12 @@ internal sealed partial class FollowUpReviewJob(
             return null;
         }
 
-        if (!byName.TryGetValue(item.Tracker, out var tracker))
+        if (item.SyncState == SyncState.Lost)
+        {
+            // Its issue was deleted in the tracker: nothing to write on; the owner's digest still lists the item.
+            error = item.SyncError ?? $"{item.Tracker} issue {item.TrackerKey} was deleted";
+        }
+        else if (!byName.TryGetValue(item.Tracker, out var tracker))
         {
             error = $"{item.Tracker} is not configured";
         }

@@ -20,6 +20,7 @@ internal sealed partial class StatusSyncJob(
     FollowUpStore store,
     ActionItemStore items,
     IncidentStore incidents,
+    TrackerStateApplier applier,
     IEnumerable<ITracker> trackers,
     ActionItemMetrics metrics,
     IOptions<ActionItemsOptions> actionItems,
@@ -27,6 +28,9 @@ internal sealed partial class StatusSyncJob(
     ILogger<StatusSyncJob> logger) : IFollowUpJob
 {
     public const string JobName = "status-sync";
+
+    /// <summary>How far back a webhook's issue is passed as <c>reconcileIssues</c>: over two default sync intervals.</summary>
+    private static readonly TimeSpan ReconcileWindow = TimeSpan.FromMinutes(15);
 
     public string Name => JobName;
 
@@ -52,10 +56,13 @@ internal sealed partial class StatusSyncJob(
     private async Task SyncTargetAsync(ITracker tracker, string target, JobResultBuilder result, CancellationToken cancellationToken)
     {
         var since = await store.SyncedFromAsync(tracker.Name, target, cancellationToken) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        // Issues a webhook told us about lately: Jira Cloud's search may not show their newest state yet unless asked to.
+        var touchedSince = time.GetUtcNow() - ReconcileWindow;
+        var reconcile = await items.TouchedIssueIdsAsync(tracker.Name, target, touchedSince.ToUnixTimeMilliseconds(), TrackerChanges.MaxReconcile, cancellationToken);
         TrackerChanges changes;
         try
         {
-            changes = await tracker.GetChangedSinceAsync(TrackerTargets.Of(tracker.Name, target), since, cancellationToken);
+            changes = await tracker.GetChangedSinceAsync(TrackerTargets.Of(tracker.Name, target), since, reconcile, cancellationToken);
         }
         catch (Exception ex) when (ex is TrackerUnavailableException or TrackerRejectedException)
         {
@@ -142,29 +149,15 @@ internal sealed partial class StatusSyncJob(
         }
 
         var moved = keep != recordedKey;
-        var statusChanged = item.Status != change.Status && !item.StatusPending;
-        if (!moved && !statusChanged && item.TrackerUrl == change.Url)
-        {
-            return true;
-        }
-
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await items.ApplyTrackerStateAsync(item.Id, change.Key, change.Url, statusChanged ? change.Status : item.Status, nowMs, cancellationToken);
-        result.Add("updated");
-        if (moved)
+        if (await applier.ApplyAsync(item, tracker.Name, change, moved ? TrackerTargets.OfKey(tracker.Name, change.Key) : null, nowMs, cancellationToken))
         {
-            result.Add("moved");
-            result.Problem($"{tracker.Name} issue {recordedKey} of action item {item.Id} moved to {change.Key}");
-            await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.ActionItemMoved,
-                $"Action item {item.ItemKey}: {tracker.Name} issue {recordedKey} moved to {change.Key}", null, $"moved:{item.Id}:{change.Key}", cancellationToken);
-        }
-
-        if (statusChanged)
-        {
-            await incidents.AppendTimelineAsync(item.IncidentId, change.UpdatedAt.ToUnixTimeMilliseconds(), TimelineKinds.ActionItemStatus,
-                $"Action item {item.ItemKey} is {change.Status} in {tracker.Name} ({change.Key}): {item.Description}", null,
-                $"status:{item.Id}:{change.Status}:{change.UpdatedAt.ToUnixTimeMilliseconds()}", cancellationToken);
-            LogStatusChanged(item.Id, item.Status, change.Status, change.Key);
+            result.Add("updated");
+            if (moved)
+            {
+                result.Add("moved");
+                result.Problem($"{tracker.Name} issue {recordedKey} of action item {item.Id} moved to {change.Key}");
+            }
         }
 
         return true;
@@ -225,9 +218,6 @@ internal sealed partial class StatusSyncJob(
 
         return long.TryParse(key.AsSpan(digits), out var number) ? number : long.MaxValue;
     }
-
-    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Action item {ActionItemId} is now {Status} (was {Previous}) per {IssueKey}")]
-    private partial void LogStatusChanged(string actionItemId, string previous, string status, string issueKey);
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "Status sync of {Tracker} {Target} failed, retried next run: {Reason}")]
     private partial void LogTargetFailed(string tracker, string target, string reason);

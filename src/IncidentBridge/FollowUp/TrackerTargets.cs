@@ -14,4 +14,11 @@ internal static class TrackerTargets
         [],
         [],
         new Dictionary<string, JsonElement>());
+
+    /// <summary>The target an issue key names: <c>PAY-12</c> → <c>PAY</c>, <c>acme/payments#7</c> → <c>acme/payments</c>; null when it names none.</summary>
+    public static string? OfKey(string tracker, string key)
+    {
+        var cut = string.Equals(tracker, TrackerNames.GitHub, StringComparison.OrdinalIgnoreCase) ? key.LastIndexOf('#') : key.LastIndexOf('-');
+        return cut > 0 ? key[..cut] : null;
+    }
 }

@@ -15,8 +15,11 @@ internal interface IDeliveryHandler
     Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken);
 }
 
-/// <summary>A delivery leased to this worker for processing. <paramref name="Attempts"/> counts this one.</summary>
-internal sealed record ClaimedDelivery(long Seq, string Id, string Source, long ReceivedAt, byte[] Body, long Attempts)
+/// <summary>
+/// A delivery leased to this worker for processing. <paramref name="Attempts"/> counts this one; <paramref name="EventType"/>
+/// is the kind a sender names outside the body (GitHub's <c>X-GitHub-Event</c>), else null.
+/// </summary>
+internal sealed record ClaimedDelivery(long Seq, string Id, string Source, long ReceivedAt, byte[] Body, long Attempts, string? EventType = null)
 {
     public DateTimeOffset ReceivedAtTime => DateTimeOffset.FromUnixTimeMilliseconds(ReceivedAt);
 }

@@ -22,12 +22,12 @@ internal sealed class InboxStore(IDatabase database)
         var connection = Connection(tx);
         var inserted = await connection.ExecuteScalarAsync<long?>(
             """
-            INSERT INTO deliveries (id, source, event_id, webhook_id, received_at, content_type, body, state, attempts, next_attempt_at)
-            VALUES (@Id, @Source, @EventId, @WebhookId, @NowMs, @ContentType, @Body, 'pending', 0, @NowMs)
+            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, body, state, attempts, next_attempt_at)
+            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, @Body, 'pending', 0, @NowMs)
             ON CONFLICT DO NOTHING
             RETURNING seq
             """,
-            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, NowMs = nowMs, delivery.ContentType, delivery.Body },
+            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType, delivery.Body },
             tx);
         if (inserted is not null)
         {
@@ -59,7 +59,7 @@ internal sealed class InboxStore(IDatabase database)
                 WHERE state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
                 ORDER BY seq LIMIT @Limit {database.SkipLocked})
               AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
-            RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt, body AS Body, attempts AS Attempts
+            RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt, body AS Body, attempts AS Attempts, event_type AS EventType
             """,
             new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },
             cancellationToken: cancellationToken));

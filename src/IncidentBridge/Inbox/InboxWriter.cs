@@ -116,7 +116,7 @@ internal sealed partial class InboxWriter(
 }
 
 /// <summary>A webhook body to store. <paramref name="EventId"/> and <paramref name="WebhookId"/> identify a sender's retry.</summary>
-internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId);
+internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId, string? EventType = null);
 
 /// <summary>A committed delivery; <paramref name="Duplicate"/> when it repeats one stored before (the earlier id is returned).</summary>
 internal sealed record StoredDelivery(string Id, bool Duplicate);

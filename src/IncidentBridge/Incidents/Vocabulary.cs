@@ -13,12 +13,14 @@ internal static class IncidentStatus
 /// <summary>
 /// Where an incident's evidence comes from: the webhook a delivery arrived on (<c>deliveries.source</c>, the
 /// <c>source</c> label of the ingest and inbox metrics) and the kind of an incident's source (<c>incident_sources.kind</c>:
-/// an Alertmanager group key or a PagerDuty incident).
+/// an Alertmanager group key or a PagerDuty incident). Jira and GitHub deliveries are about action items' issues, not incidents.
 /// </summary>
 internal static class SourceKinds
 {
     public const string Alertmanager = "alertmanager";
     public const string PagerDuty = "pagerduty";
+    public const string Jira = "jira";
+    public const string GitHub = "github";
 }
 
 /// <summary>The <c>kind</c> of a timeline entry. Correlation, postmortems, the dispatcher and the follow-up jobs all write the timeline.</summary>
@@ -45,6 +47,9 @@ internal static class TimelineKinds
     public const string ActionItemStatus = "action_item_status";
     public const string ActionItemMoved = "action_item_moved";
     public const string ActionItemDuplicate = "action_item_duplicate";
+    public const string ActionItemAssigned = "action_item_assigned";
+    public const string ActionItemDueDate = "action_item_due_date";
+    public const string ActionItemLost = "action_item_lost";
     public const string Overdue = "overdue";
     public const string Repeat = "repeat";
 }

@@ -3,13 +3,16 @@ using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
 using IncidentBridge.Incidents;
+using IncidentBridge.Trackers;
+using IncidentBridge.Trackers.GitHub;
+using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// <c>POST /webhooks/alertmanager</c> and <c>POST /webhooks/pagerduty</c>: the first step of the webhook path
+/// <c>POST /webhooks/alertmanager</c>, <c>/webhooks/pagerduty</c>, <c>/webhooks/jira</c> and <c>/webhooks/github</c>: the first step of the webhook path
 /// (docs/ARCHITECTURE.md). A body is checked with Correlation's parsers, the ones that read it back from the inbox,
 /// so a body they refuse is answered 400 and never stored. A delivery is answered 202 only once its raw body is
 /// committed to the inbox; anything that keeps it from being stored answers 503, which both senders retry
@@ -22,6 +25,10 @@ internal static class IngestEndpoints
         var webhooks = app.MapGroup("/webhooks");
         webhooks.MapPost("/alertmanager", ReceiveAlertmanagerAsync);
         webhooks.MapPost("/pagerduty", ReceivePagerDutyAsync);
+        webhooks.MapPost("/jira", (HttpRequest request, WebhookAuthenticators auth, JiraWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+            ReceiveTrackerAsync(request, new TrackerHook(auth.Jira, reader, "Jira", "X-Hub-Signature", "X-Atlassian-Webhook-Identifier", null), options.Value, inbox, metrics, cancellationToken));
+        webhooks.MapPost("/github", (HttpRequest request, WebhookAuthenticators auth, GitHubWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+            ReceiveTrackerAsync(request, new TrackerHook(auth.GitHub, reader, "GitHub", "X-Hub-Signature-256", "X-GitHub-Delivery", GitHubWebhookReader.EventHeader), options.Value, inbox, metrics, cancellationToken));
         return app;
     }
 
@@ -99,6 +106,52 @@ internal static class IngestEndpoints
         return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, parsed.Value.Id, string.IsNullOrEmpty(webhookId) ? null : webhookId), inbox, options.Value, metrics, cancellationToken);
     }
 
+    /// <summary>
+    /// A tracker's webhook (Jira admin webhooks, GitHub repository or organisation webhooks): signed with one of
+    /// <c>Sources:&lt;tracker&gt;:WebhookSecrets</c>, de-duplicated by the tracker's delivery id, stored like every delivery.
+    /// Any signed, well-formed event is stored, including kinds that change nothing (a ping, a comment): a tracker that
+    /// hears 4xx may stop delivering.
+    /// </summary>
+    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveTrackerAsync(
+        HttpRequest request, TrackerHook hook, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+    {
+        var source = hook.Reader.Source;
+        if (hook.Signatures.IsEmpty)
+        {
+            return Reject(metrics, source, "disabled", Problems.NotFound($"The {hook.Tracker} webhook is disabled: set IncidentBridge:Sources:{hook.Tracker}:WebhookSecrets."));
+        }
+
+        var read = await ReadJsonBodyAsync(request, options, metrics, source, cancellationToken);
+        if (!read.Ok)
+        {
+            return read.Problem;
+        }
+
+        var body = read.Bytes;
+        var signature = hook.Signatures.Verify(request.Headers[hook.SignatureHeader], body);
+        if (signature != SignatureCheck.Valid)
+        {
+            return Reject(metrics, source, "unauthorized", Problems.Unauthorized(signature switch
+            {
+                SignatureCheck.Missing => $"{hook.SignatureHeader} is missing: save the {hook.Tracker} webhook with a secret.",
+                SignatureCheck.Malformed => $"{hook.SignatureHeader} has no sha256=<64 hex digits> signature.",
+                _ => $"{hook.SignatureHeader} does not match the body with any of IncidentBridge:Sources:{hook.Tracker}:WebhookSecrets.",
+            }));
+        }
+
+        string? eventType = hook.EventHeader is null ? null : request.Headers[hook.EventHeader].ToString();
+        var parsed = hook.Reader.Read(body, eventType);
+        if (!parsed.Ok)
+        {
+            return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
+        }
+
+        string? deliveryId = request.Headers[hook.DeliveryHeader];
+        return await StoreAsync(
+            new IncomingDelivery(source, request.ContentType ?? "application/json", body, string.IsNullOrEmpty(deliveryId) ? null : deliveryId, null, eventType),
+            inbox, options, metrics, cancellationToken);
+    }
+
     private static async Task<BodyRead> ReadJsonBodyAsync(
         HttpRequest request, IngestOptions options, IngestMetrics metrics, string source, CancellationToken cancellationToken)
     {
@@ -149,6 +202,9 @@ internal static class IngestEndpoints
         public bool Ok => Problem is null && Bytes is not null;
     }
 }
+
+/// <summary>How one tracker's webhook is told apart: its signatures, its body reader and the headers it sends.</summary>
+internal sealed record TrackerHook(HmacSignatureVerifier Signatures, ITrackerWebhookReader Reader, string Tracker, string SignatureHeader, string DeliveryHeader, string? EventHeader);
 
 /// <summary>The 202 body: the delivery's id, and whether it repeats one already stored (no second effect).</summary>
 internal sealed record DeliveryAccepted(string DeliveryId, bool Duplicate);

@@ -24,6 +24,10 @@ internal sealed class SourcesOptions
     public AlertmanagerSourceOptions Alertmanager { get; set; } = new();
 
     public PagerDutySourceOptions PagerDuty { get; set; } = new();
+
+    public TrackerSourceOptions Jira { get; set; } = new();
+
+    public TrackerSourceOptions GitHub { get; set; } = new();
 }
 
 internal sealed class AlertmanagerSourceOptions
@@ -36,6 +40,12 @@ internal sealed class PagerDutySourceOptions
 {
     /// <summary>Accepted V3 webhook signing secrets (several, for rotation). Empty: the endpoint answers 404.</summary>
     public List<string> SigningSecrets { get; set; } = [];
+}
+
+internal sealed class TrackerSourceOptions
+{
+    /// <summary>Secrets the tracker's webhooks are signed with (several, for rotation). Empty: the endpoint answers 404.</summary>
+    public List<string> WebhookSecrets { get; set; } = [];
 }
 
 internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, IValidateOptions<SourcesOptions>
@@ -60,6 +70,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, 
     {
         var failures = SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Alertmanager:BearerTokens", options.Alertmanager.BearerTokens)
             .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:PagerDuty:SigningSecrets", options.PagerDuty.SigningSecrets))
+            .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Jira:WebhookSecrets", options.Jira.WebhookSecrets))
+            .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:GitHub:WebhookSecrets", options.GitHub.WebhookSecrets))
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -6,29 +6,41 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// How a delivery proves its sender: a bearer token for Alertmanager, an HMAC signature of the raw body for PagerDuty
-/// (docs/PROTOCOLS.md). The configured credentials are digested once, at start.
+/// How a delivery proves its sender: a bearer token for Alertmanager, an HMAC signature of the raw body for PagerDuty,
+/// Jira and GitHub (docs/PROTOCOLS.md). The configured credentials are digested once, at start.
 /// </summary>
 internal sealed class WebhookAuthenticators(IOptions<SourcesOptions> options)
 {
     public BearerTokens Alertmanager { get; } = new(options.Value.Alertmanager.BearerTokens);
 
-    public PagerDutySignatureVerifier PagerDuty { get; } = new(options.Value.PagerDuty.SigningSecrets);
+    public HmacSignatureVerifier PagerDuty { get; } = HmacSignatureVerifier.ForPagerDuty(options.Value.PagerDuty.SigningSecrets);
+
+    public HmacSignatureVerifier Jira { get; } = HmacSignatureVerifier.ForHub(options.Value.Jira.WebhookSecrets);
+
+    public HmacSignatureVerifier GitHub { get; } = HmacSignatureVerifier.ForHub(options.Value.GitHub.WebhookSecrets);
 }
 
 /// <summary>
-/// Checks <c>X-PagerDuty-Signature: v1=&lt;hex&gt;[,v1=&lt;hex&gt;…]</c>: HMAC-SHA256 of the raw body, one
-/// signature per active secret on PagerDuty's side and several secrets on ours, so either side can rotate.
-/// Every pair is compared in constant time.
+/// Checks an HMAC-SHA256 signature of the raw body: PagerDuty's <c>X-PagerDuty-Signature: v1=&lt;hex&gt;[,v1=&lt;hex&gt;…]</c>
+/// (one signature per active secret on its side), or the <c>sha256=&lt;hex&gt;</c> of Jira's <c>X-Hub-Signature</c> and
+/// GitHub's <c>X-Hub-Signature-256</c>. Several secrets on our side, so either side can rotate; every pair is compared in
+/// constant time.
 /// </summary>
-internal sealed class PagerDutySignatureVerifier
+internal sealed class HmacSignatureVerifier
 {
-    private const string Version = "v1=";
     private const int SignatureBytes = 32;
     private readonly byte[][] _secrets;
+    private readonly string _version;
 
-    public PagerDutySignatureVerifier(IEnumerable<string> secrets) =>
+    private HmacSignatureVerifier(IEnumerable<string> secrets, string version)
+    {
         _secrets = secrets.Where(s => !string.IsNullOrEmpty(s)).Select(s => Encoding.UTF8.GetBytes(s)).ToArray();
+        _version = version;
+    }
+
+    public static HmacSignatureVerifier ForPagerDuty(IEnumerable<string> secrets) => new(secrets, "v1=");
+
+    public static HmacSignatureVerifier ForHub(IEnumerable<string> secrets) => new(secrets, "sha256=");
 
     public bool IsEmpty => _secrets.Length == 0;
 
@@ -59,15 +71,15 @@ internal sealed class PagerDutySignatureVerifier
         return match ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
-    private static List<byte[]> ParseSignatures(string header)
+    private List<byte[]> ParseSignatures(string header)
     {
         var signatures = new List<byte[]>();
         foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            // Other versions may appear in future; only v1 is defined today.
-            if (part.StartsWith(Version, StringComparison.OrdinalIgnoreCase)
-                && part.Length == Version.Length + (SignatureBytes * 2)
-                && TryFromHex(part.AsSpan(Version.Length), out var bytes))
+            // PagerDuty may add other versions; only v1 is defined today.
+            if (part.StartsWith(_version, StringComparison.OrdinalIgnoreCase)
+                && part.Length == _version.Length + (SignatureBytes * 2)
+                && TryFromHex(part.AsSpan(_version.Length), out var bytes))
             {
                 signatures.Add(bytes);
             }

@@ -101,20 +101,25 @@ internal sealed partial class PostmortemIntake(IDatabase database, ActionItemSig
             }
 
             var adopt = Adoption(row, item.TrackerKey);
-            var contentChanged = row.Description != item.Description || row.Owner != item.Owner || row.DueDate != due
+            // Owner and due date are compared with what the postmortem said last time, not with what holds now: the tracker
+            // may have reassigned the issue or moved its date since, and a re-post that leaves them as they were keeps that.
+            var ownerEdited = (row.PostedOwner ?? row.Owner) != item.Owner;
+            var dueEdited = (row.PostedOwner is null ? row.DueDate : row.PostedDueDate) != due;
+            var contentChanged = row.Description != item.Description || ownerEdited || dueEdited
                 || row.Priority != item.Priority || row.Type != item.Type || row.RemovedAt is not null || adopt is not null;
             // Once an issue exists, the tracker owns the item's status (status sync brings it back).
             var status = row.TrackerKey is null ? item.Status : row.Status;
             var updated = row with
             {
-                ItemKey = match.Key, Position = match.Position, Description = item.Description, Type = item.Type, Owner = item.Owner, Priority = item.Priority,
-                DueDate = due, DueDateSource = dueSource, Status = status, RemovedAt = null, AdoptKey = row.AdoptKey ?? adopt,
+                ItemKey = match.Key, Position = match.Position, Description = item.Description, Type = item.Type, Owner = ownerEdited ? item.Owner : row.Owner,
+                Priority = item.Priority, DueDate = dueEdited ? due : row.DueDate, DueDateSource = dueEdited ? dueSource : row.DueDateSource, Status = status,
+                RemovedAt = null, AdoptKey = row.AdoptKey ?? adopt, PostedOwner = item.Owner, PostedDueDate = due,
             };
             var wakes = published && (row.SyncState == SyncState.Held || row.NeedsUpdate && row.SyncState == SyncState.Synced)
                 || !published && row.TrackerKey is null && row.SyncState != SyncState.Held;
             if (updated != row || contentChanged || wakes)
             {
-                await ActionItemStore.UpdateContentInAsync(tx, updated, contentChanged, published, nowMs);
+                await ActionItemStore.UpdateContentInAsync(tx, updated, contentChanged, published, nowMs, item.Owner, due);
                 changes.Changed += contentChanged ? 1 : 0;
             }
         }

@@ -57,7 +57,11 @@ internal interface ITracker
     /// null). Implementations ask only for what changed (Jira JQL <c>updated &gt;=</c>, GitHub <c>since=</c>), page through
     /// the answer, and allow for the tracker's time granularity by overlapping the window; callers dedupe.
     /// </summary>
-    Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken);
+    /// <param name="reconcile">
+    /// Issue ids a webhook told us about lately (at most <see cref="TrackerChanges.MaxReconcile"/>): Jira Cloud is asked to
+    /// make them current in this search (<c>reconcileIssues</c>), so a lagging index does not contradict the webhook. Others ignore it.
+    /// </param>
+    Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, IReadOnlyList<long> reconcile, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="comment"/> on issue <paramref name="key"/> unless a comment with the same hidden marker
@@ -143,10 +147,63 @@ internal sealed record TrackerComment(string Marker, string Purpose, string Text
 /// <c>action-item</c>) updated since, with their marker so a moved issue (new key) is still recognised,
 /// and how many HTTP requests the listing took (status sync must grow with changes, not with all items).
 /// </summary>
-internal sealed record TrackerChanges(IReadOnlyList<TrackerIssueChange> Issues, int Requests);
+internal sealed record TrackerChanges(IReadOnlyList<TrackerIssueChange> Issues, int Requests)
+{
+    /// <summary>Jira Cloud reconciles at most 50 issues per search.</summary>
+    public const int MaxReconcile = 50;
+}
 
-/// <summary>One changed issue: its key, link, state (open, in-progress, done, not-doing), marker label if present, and when it changed.</summary>
-internal sealed record TrackerIssueChange(string Key, string Url, string Status, string? Marker, DateTimeOffset UpdatedAt);
+/// <summary>
+/// One issue as the tracker holds it now: its key, link, state (open, in-progress, done, not-doing), marker label if
+/// present, and when it last changed, in the tracker's clock (what orders readings of one issue: an older one is stale).
+/// </summary>
+internal sealed record TrackerIssueChange(string Key, string Url, string Status, string? Marker, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Who the issue is assigned to, as the tracker names people (Jira: accountId, or name on Data Center; GitHub: login); null when nobody is.</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>Whether the tracker has due dates at all (Jira does; GitHub issues do not): only then is <see cref="DueDate"/> news.</summary>
+    public bool HasDueDate { get; init; }
+
+    public DateOnly? DueDate { get; init; }
+
+    /// <summary>Jira's numeric issue id (what <c>reconcileIssues</c> takes); null elsewhere.</summary>
+    public long? IssueId { get; init; }
+}
+
+/// <summary>
+/// What one tracker webhook says about one issue (docs/ARCHITECTURE.md, "Tracker webhooks"): it changed (created,
+/// edited, closed, assigned…), it was deleted, or it moved (Jira: to another project, with a new key; GitHub: transferred
+/// to another repository). <see cref="Issue"/> is the issue as it is now, in <see cref="Target"/>; a move also names
+/// where it was (<see cref="PreviousKey"/> in <see cref="PreviousTarget"/>).
+/// </summary>
+internal sealed record TrackerEvent(string Tracker, TrackerEventKind Kind, string Target, TrackerIssueChange Issue, string? PreviousKey = null, string? PreviousTarget = null);
+
+internal enum TrackerEventKind
+{
+    Changed,
+    Deleted,
+    Moved,
+}
+
+/// <summary>
+/// A tracker's webhook delivery, read: the issue event it carries, or null when it is about something IncidentBridge does
+/// not follow (a ping, a comment, another event type), which is stored and ignored.
+/// </summary>
+internal sealed record TrackerWebhook(TrackerEvent? Event);
+
+/// <summary>
+/// Reads one tracker's webhook bodies (Jira admin webhooks, GitHub <c>issues</c> events). <see cref="Read"/> checks a body
+/// before it is stored (a 400 names what is wrong) and reads it again when the inbox processes it.
+/// </summary>
+internal interface ITrackerWebhookReader
+{
+    /// <summary>The inbox source its deliveries are stored under (<c>jira</c>, <c>github</c>).</summary>
+    string Source { get; }
+
+    /// <param name="eventType">The kind the sender named outside the body (GitHub's <c>X-GitHub-Event</c>), else null.</param>
+    Api.Parsed<TrackerWebhook> Read(ReadOnlySpan<byte> body, string? eventType);
+}
 
 /// <summary>
 /// The tracker could not be reached or asked us to wait (5xx, 429, secondary rate limit, timeout, connection lost).

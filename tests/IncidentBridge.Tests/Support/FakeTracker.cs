@@ -40,6 +40,8 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
 
     public DateTimeOffset? LastSince { get; private set; }
 
+    public IReadOnlyList<long> LastReconcile { get; private set; } = [];
+
     /// <summary>Every issue made, duplicates included, as (issue, its current content).</summary>
     public IReadOnlyCollection<(TrackerIssue Issue, NewTrackerIssue Request)> Issues
     {
@@ -107,6 +109,34 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
         }
     }
 
+    /// <summary>
+    /// Someone changes issue <paramref name="key"/> in the tracker at <paramref name="at"/>: any of its status, assignee
+    /// (the tracker's id for a person; "" unassigns) and due date. Returns the issue as it is now, for a webhook to carry.
+    /// </summary>
+    public TrackerIssueChange Edit(string key, DateTimeOffset at, string? status = null, string? assignee = null, DateOnly? due = null)
+    {
+        lock (_gate)
+        {
+            var issue = _issues.First(i => i.Key == key);
+            issue.Status = status ?? issue.Status;
+            issue.Assignee = assignee is null ? issue.Assignee : assignee.Length == 0 ? null : assignee;
+            issue.DueDate = due ?? issue.DueDate;
+            issue.ChangedAt = at;
+            return issue.ToChange(Name);
+        }
+    }
+
+    /// <summary>Someone deletes issue <paramref name="key"/>: gone from reads, searches and listings.</summary>
+    public TrackerIssueChange Delete(string key)
+    {
+        lock (_gate)
+        {
+            var issue = _issues.First(i => i.Key == key);
+            issue.Deleted = true;
+            return issue.ToChange(Name);
+        }
+    }
+
     /// <summary>Sets an issue's state as if someone changed it in the tracker at <paramref name="at"/>.</summary>
     public void Change(string marker, string status, DateTimeOffset at)
     {
@@ -165,6 +195,8 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
             var found = Require(key);
             found.Request = issue;
             found.Marker = issue.Marker;
+            found.Assignee = AssigneeOf(issue);
+            found.DueDate = issue.DueDate;
             found.ChangedAt = Now();
             return found.ToIssue(Name);
         }, cancellationToken);
@@ -183,15 +215,17 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
             return true;
         }, cancellationToken);
 
-    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    public Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, IReadOnlyList<long> reconcile, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref ChangeQueries);
         LastSince = since;
+        LastReconcile = reconcile;
         return CallAsync("changes", () =>
         {
             var changes = Visible()
                 .Where(i => since is null || i.ChangedAt >= since)
-                .Select(i => new TrackerIssueChange(i.Key, i.ToIssue(Name).Url, i.Status, i.Marker, i.ChangedAt))
+                .Where(i => !i.Deleted)
+                .Select(i => i.ToChange(Name))
                 .ToList();
             return new TrackerChanges(changes, 1);
         }, cancellationToken);
@@ -338,6 +372,8 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
         {
             Request = request,
             Marker = request.Marker,
+            Assignee = AssigneeOf(request),
+            DueDate = request.DueDate,
             Status = "open",
             ChangedAt = now,
             VisibleAt = now + SearchLag,
@@ -346,13 +382,15 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
         return issue;
     }
 
+    private string? AssigneeOf(NewTrackerIssue request) => Name == "GitHub" ? request.Assignee?.GitHubLogin : request.Assignee?.JiraAccountId;
+
     private IEnumerable<FakeIssue> Visible()
     {
         var now = Now();
-        return _issues.Where(i => i.VisibleAt <= now).ToList();
+        return _issues.Where(i => i.VisibleAt <= now && !i.Deleted).ToList();
     }
 
-    private FakeIssue? Find(string key) => _issues.FirstOrDefault(i => i.Key == key);
+    private FakeIssue? Find(string key) => _issues.FirstOrDefault(i => i.Key == key && !i.Deleted);
 
     private FakeIssue Require(string key) => Find(key) ?? throw new TrackerRejectedException($"404 issue {key} does not exist");
 
@@ -396,11 +434,25 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
 
         public bool HandMade { get; set; }
 
+        public string? Assignee { get; set; }
+
+        public DateOnly? DueDate { get; set; }
+
+        public bool Deleted { get; set; }
+
         public bool ClosedAsDuplicate { get; set; }
 
         public HashSet<string> Labels { get; } = [];
 
         public List<TrackerComment> Comments { get; } = [];
+
+        public TrackerIssueChange ToChange(string tracker) => new(Key, ToIssue(tracker).Url, Status, Marker, ChangedAt)
+        {
+            Assignee = Assignee,
+            HasDueDate = tracker != "GitHub",
+            DueDate = tracker != "GitHub" ? DueDate : null,
+            IssueId = 10000 + Number,
+        };
 
         public TrackerIssue ToIssue(string tracker) => new(Key, tracker == "GitHub" ? $"https://github.example/{Key}" : $"https://jira.example/browse/{Key}", Status);
     }

@@ -56,12 +56,15 @@ internal static class GitHubChangeListing
         new GitHubIssueKey(repo, issue.Number).ToString(),
         issue.HtmlUrl,
         GitHubIssueStatus.Of(issue),
-        Marker(issue),
-        issue.UpdatedAt ?? issue.CreatedAt);
+        Marker((issue.Labels ?? []).Select(l => l.Name)),
+        issue.UpdatedAt ?? issue.CreatedAt)
+    {
+        Assignee = issue.Assignee?.Login ?? issue.Assignees?.FirstOrDefault()?.Login,
+    };
 
     /// <summary>The marker label, by which the sync still recognises an issue that was moved and got a new number.</summary>
-    private static string? Marker(Issue issue) =>
-        (issue.Labels ?? []).Select(l => l.Name).FirstOrDefault(n => n.StartsWith(ActionItemMarker.Prefix, StringComparison.OrdinalIgnoreCase));
+    public static string? Marker(IEnumerable<string> labels) =>
+        labels.FirstOrDefault(n => n.StartsWith(ActionItemMarker.Prefix, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>

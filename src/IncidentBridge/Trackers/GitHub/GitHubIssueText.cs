@@ -230,17 +230,21 @@ internal static class GitHubIssueStatus
     /// </summary>
     private static readonly string[] NotPlannedReasons = ["not_planned", "duplicate"];
 
-    public static string Of(Issue issue)
+    public static string Of(Issue issue) =>
+        Of(IsClosed(issue), issue.StateReason?.StringValue, (issue.Labels ?? []).Select(l => l.Name));
+
+    /// <summary>The same mapping from the raw values, as a webhook's issue carries them.</summary>
+    public static string Of(bool closed, string? stateReason, IEnumerable<string> labels)
     {
-        if (IsClosed(issue))
+        if (closed)
         {
             // An issue closed before GitHub recorded reasons has none: closing was how people said "done".
-            return issue.StateReason is { } reason && NotPlannedReasons.Contains(reason.StringValue, StringComparer.OrdinalIgnoreCase)
+            return stateReason is not null && NotPlannedReasons.Contains(stateReason, StringComparer.OrdinalIgnoreCase)
                 ? ActionItemStatus.NotDoing
                 : ActionItemStatus.Done;
         }
 
-        return IsLabelledInProgress(issue) ? ActionItemStatus.InProgress : ActionItemStatus.Open;
+        return labels.Any(l => InProgressLabels.Contains(l, StringComparer.OrdinalIgnoreCase)) ? ActionItemStatus.InProgress : ActionItemStatus.Open;
     }
 
     public static bool IsClosed(Issue issue) => issue.State.TryParse(out var state) && state == ItemState.Closed;

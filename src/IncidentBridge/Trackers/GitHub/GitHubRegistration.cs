@@ -16,6 +16,7 @@ internal static class GitHubRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GitHubTracker>();
         builder.Services.AddSingleton<ITracker>(sp => sp.GetRequiredService<GitHubTracker>());
+        builder.Services.AddSingleton<GitHubWebhookReader>();
         return builder;
     }
 }

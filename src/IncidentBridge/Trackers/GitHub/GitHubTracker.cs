@@ -177,7 +177,7 @@ internal sealed partial class GitHubTracker : ITracker
     /// answer (callers dedupe). Reads are not paced, but while GitHub has asked us to wait they are refused as
     /// unavailable, like writes.
     /// </summary>
-    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, IReadOnlyList<long> reconcile, CancellationToken cancellationToken)
     {
         var repo = GitHubRepository.Of(target);
         var firstPage = GitHubChangeListing.FirstPage(repo, since);

@@ -28,7 +28,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
 
     private static readonly string[] SearchFields = ["summary", "status", "resolution"];
 
-    private static readonly string[] ChangeFields = ["status", "labels", "updated"];
+    private static readonly string[] ChangeFields = ["status", "resolution", "labels", "updated", "assignee", "duedate"];
 
     private static readonly string[] IssueFields = ["summary", "status", "resolution", "labels"];
 
@@ -176,13 +176,13 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     /// <see cref="JiraOptions.SyncOverlap"/>: JQL's <c>updated</c> is read to the minute in the bot user's time zone.
     /// An issue edited again during the listing may come twice; the latest reading of each is kept.
     /// </summary>
-    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, CancellationToken cancellationToken)
+    public async Task<TrackerChanges> GetChangedSinceAsync(TrackerTarget target, DateTimeOffset? since, IReadOnlyList<long> reconcile, CancellationToken cancellationToken)
     {
         var project = RequireProject(target);
         var jql = JiraJql.ChangedSince(project, since is { } start ? WindowStart(start) : null);
         var operation = $"the search for changed issues in {project}";
         var (found, requests) = _options.IsCloud
-            ? await SearchByTokenAsync(jql, operation, cancellationToken)
+            ? await SearchByTokenAsync(jql, reconcile.Count == 0 ? null : [.. reconcile.Take(TrackerChanges.MaxReconcile)], operation, cancellationToken)
             : await SearchByOffsetAsync(jql, operation, cancellationToken);
 
         var changes = found
@@ -371,14 +371,14 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     private string? UserId(JiraUser user) => _options.IsCloud ? user.AccountId : user.Name;
 
     /// <summary>Cloud: <c>search/jql</c> pages carry no total; follow <c>nextPageToken</c> until <c>isLast</c>.</summary>
-    private async Task<(List<JiraFoundIssue> Issues, int Requests)> SearchByTokenAsync(string jql, string operation, CancellationToken cancellationToken)
+    private async Task<(List<JiraFoundIssue> Issues, int Requests)> SearchByTokenAsync(string jql, IReadOnlyList<long>? reconcile, string operation, CancellationToken cancellationToken)
     {
         var issues = new List<JiraFoundIssue>();
         var requests = 0;
         string? token = null;
         while (true)
         {
-            var (page, sent) = await SearchPageAsync(new JiraSearchRequest(jql, ChangeFields, PageSize, null, token), operation, cancellationToken);
+            var (page, sent) = await SearchPageAsync(new JiraSearchRequest(jql, ChangeFields, PageSize, null, token, reconcile), operation, cancellationToken);
             requests += sent;
             issues.AddRange(page.Issues ?? []);
             if (page.IsLast == true || string.IsNullOrEmpty(page.NextPageToken))
@@ -433,10 +433,8 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     private TrackerIssueChange ToChange(JiraFoundIssue issue, string operation)
     {
         // Without the time the caller cannot order what it reads, so the answer is unreadable rather than half-read.
-        var updated = JiraTimestamp.Parse(issue.Fields?.Updated)
+        return JiraIssueReadings.Of(issue, BrowseUrl(issue.Key))
             ?? throw new TrackerUnavailableException($"Jira's answer to {operation} could not be read: {issue.Key} has no readable updated time.");
-        var marker = issue.Fields?.Labels?.FirstOrDefault(label => label.StartsWith(ActionItemMarker.Prefix, StringComparison.Ordinal));
-        return new TrackerIssueChange(issue.Key, BrowseUrl(issue.Key), JiraStatuses.FromCategory(issue.Fields?.Status?.StatusCategory?.Key), marker, updated);
     }
 
     private DateTimeOffset WindowStart(DateTimeOffset since) =>
@@ -556,8 +554,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
             ? throw new TrackerRejectedException("The Jira route has no Project: set Project on the routing rule.")
             : target.Project.Trim();
 
-    private string BrowseUrl(string key) =>
-        _siteRoot is { } root ? new Uri(root, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
+    private string BrowseUrl(string key) => _options.BrowseUrl(key);
 
     /// <summary>PAY-12 → 12, so the oldest of several issues with one marker is the one kept.</summary>
     private static long IssueNumber(JiraFoundIssue issue) =>

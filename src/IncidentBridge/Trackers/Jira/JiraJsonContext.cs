@@ -30,6 +30,7 @@ namespace IncidentBridge.Trackers.Jira;
 [JsonSerializable(typeof(List<JiraUser>))]
 [JsonSerializable(typeof(JiraErrorResponse))]
 [JsonSerializable(typeof(AdfDocument))]
+[JsonSerializable(typeof(JiraWebhookBody))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class JiraJsonContext : JsonSerializerContext
 {
@@ -108,7 +109,8 @@ internal sealed record JiraMarkerProperty(string Marker, string IncidentId, stri
 /// v3 <c>search/jql</c> refuses <c>startAt</c> (it pages by <c>nextPageToken</c>), so it is only sent to v2;
 /// the token only to v3, from the second page on.
 /// </summary>
-internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Fields, int MaxResults, int? StartAt, string? NextPageToken = null);
+/// <param name="ReconcileIssues">Cloud only: issue ids the search must show as they are now (at most 50, the same on every page).</param>
+internal sealed record JiraSearchRequest(string Jql, IReadOnlyList<string> Fields, int MaxResults, int? StartAt, string? NextPageToken = null, IReadOnlyList<long>? ReconcileIssues = null);
 
 internal sealed record JiraTransitionRequest(JiraIdRef Transition);
 
@@ -163,7 +165,7 @@ internal sealed record JiraCreatedIssue(string Key, string? Id = null, string? S
 internal sealed record JiraSearchResponse(IReadOnlyList<JiraFoundIssue>? Issues = null, bool? IsLast = null, string? NextPageToken = null, int? Total = null);
 
 /// <summary>An issue from a search or read by key; <see cref="Transitions"/> only when asked for with <c>expand=transitions</c>.</summary>
-internal sealed record JiraFoundIssue(string Key, JiraFoundFields? Fields = null, IReadOnlyList<JiraTransition>? Transitions = null);
+internal sealed record JiraFoundIssue(string Key, JiraFoundFields? Fields = null, IReadOnlyList<JiraTransition>? Transitions = null, string? Id = null);
 
 /// <summary><see cref="Updated"/> stays text: Jira writes offsets as <c>+0000</c>, which System.Text.Json refuses.</summary>
 internal sealed record JiraFoundFields(
@@ -175,7 +177,8 @@ internal sealed record JiraFoundFields(
     JsonElement? Description = null,
     [property: JsonPropertyName("duedate")] string? DueDate = null,
     JiraNamed? Priority = null,
-    JiraUser? Assignee = null);
+    JiraUser? Assignee = null,
+    JiraKeyRef? Project = null);
 
 internal sealed record JiraNamed(string? Name = null);
 
@@ -198,6 +201,19 @@ internal sealed record JiraCommentPage(IReadOnlyList<JiraComment>? Comments = nu
 internal sealed record JiraComment(string? Id = null, JsonElement? Body = null, IReadOnlyList<JiraPropertyValue>? Properties = null);
 
 internal sealed record JiraPropertyValue(string? Key = null, JsonElement? Value = null);
+
+/// <summary>
+/// An admin webhook's body (<c>jira:issue_created|updated|deleted</c>): the issue in the REST v2 form, and on an update
+/// the changelog, whose <c>Key</c> item says the issue moved (docs/PROTOCOLS.md, Jira).
+/// </summary>
+internal sealed record JiraWebhookBody(string? WebhookEvent = null, long? Timestamp = null, JiraFoundIssue? Issue = null, JiraChangelog? Changelog = null);
+
+internal sealed record JiraChangelog(IReadOnlyList<JiraChangeItem>? Items = null);
+
+internal sealed record JiraChangeItem(
+    string? Field = null,
+    [property: JsonPropertyName("fromString")] string? From = null,
+    [property: JsonPropertyName("toString")] string? To = null);
 
 // Reading the answers.
 
@@ -249,6 +265,32 @@ internal static class JiraStatuses
     // Typographic apostrophes appear in renamed resolutions ("Won’t Do").
     private static bool IsNotDoing(string? resolution) =>
         resolution is not null && NotDoingResolutions.Contains(resolution.Trim().Replace('\u2019', '\''));
+}
+
+/// <summary>An issue as read (a search hit, a webhook's issue) as the reading the sync applies to its item.</summary>
+internal static class JiraIssueReadings
+{
+    /// <summary>Null when the issue carries no readable <c>updated</c> and no <paramref name="updatedOtherwise"/> is given: without a time a reading cannot be ordered.</summary>
+    public static TrackerIssueChange? Of(JiraFoundIssue issue, string url, DateTimeOffset? updatedOtherwise = null)
+    {
+        var fields = issue.Fields;
+        if ((JiraTimestamp.Parse(fields?.Updated) ?? updatedOtherwise) is not { } updated)
+        {
+            return null;
+        }
+
+        return new TrackerIssueChange(issue.Key, url, JiraStatuses.Of(fields), Marker(fields?.Labels), updated)
+        {
+            // Cloud names people by accountId, Data Center by name: the same id Owners:<name>:JiraAccountId holds.
+            Assignee = fields?.Assignee is { } assignee ? assignee.AccountId ?? assignee.Name : null,
+            HasDueDate = true,
+            DueDate = DateOnly.TryParseExact(fields?.DueDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due) ? due : null,
+            IssueId = long.TryParse(issue.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null,
+        };
+    }
+
+    public static string? Marker(IEnumerable<string>? labels) =>
+        labels?.FirstOrDefault(label => label.StartsWith(ActionItemMarker.Prefix, StringComparison.Ordinal));
 }
 
 internal static class JiraTimestamp

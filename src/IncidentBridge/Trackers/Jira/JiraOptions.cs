@@ -56,6 +56,10 @@ internal sealed class JiraOptions
         IsConfigured && Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) ? new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/") : null;
 
     public bool IsCloud => ApiVersion == 3;
+
+    /// <summary>The page for people (<c>…/browse/PAY-12</c>); the bare key when Jira is not configured.</summary>
+    public string BrowseUrl(string key) =>
+        SiteRoot is { } root ? new Uri(root, "browse/" + Uri.EscapeDataString(key)).ToString() : key;
 }
 
 /// <summary>Collects every bad key and names each; never echoes a credential (or the URL, which may carry user info).</summary>

@@ -21,6 +21,7 @@ internal static class JiraRegistration
             .RedactLoggedHeaders(["Authorization"])
             .AddResilienceHandler(JiraResilience.PipelineName, JiraResilience.Configure);
         builder.Services.AddSingleton<ITracker, JiraClient>();
+        builder.Services.AddSingleton<JiraWebhookReader>();
         return builder;
     }
 

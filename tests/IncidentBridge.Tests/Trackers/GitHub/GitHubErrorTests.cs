@@ -161,7 +161,7 @@ public sealed class GitHubErrorTests : IDisposable
             () => tracker.UpdateAsync(GitHubFake.Target, "acme/payments#7", TestIssues.ActionItem(), CancellationToken.None),
             () => tracker.SetStatusAsync(GitHubFake.Target, "acme/payments#7", "open", CancellationToken.None),
             () => tracker.SetStatusAsync(GitHubFake.Target, "acme/payments#7", "done", CancellationToken.None),
-            () => tracker.GetChangedSinceAsync(GitHubFake.Target, null, CancellationToken.None),
+            () => tracker.GetChangedSinceAsync(GitHubFake.Target, null, [], CancellationToken.None),
             () => tracker.CommentOnceAsync(GitHubFake.Target, "acme/payments#7", comment, CancellationToken.None),
             () => tracker.FlagOverdueAsync(GitHubFake.Target, "acme/payments#7", comment, CancellationToken.None),
             () => tracker.CloseAsDuplicateAsync(GitHubFake.Target, "acme/payments#8", "acme/payments#7", comment, CancellationToken.None),

@@ -17,7 +17,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.RespondToListing([]);
 
-        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         var query = Query(Assert.Single(_github.Requests("GET", GitHubFake.IssuesPath)));
         Assert.Equal("action-item", query["labels"]);
@@ -34,7 +34,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.RespondToListing([]);
         var since = new DateTimeOffset(2025, 3, 1, 14, 0, 0, 750, TimeSpan.FromHours(2));
 
-        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, since, CancellationToken.None);
+        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, since, [], CancellationToken.None);
 
         Assert.Equal("2025-03-01T11:59:59Z", Query(Assert.Single(_github.Requests("GET", GitHubFake.IssuesPath)))["since"]);
     }
@@ -44,7 +44,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.RespondToListing([]);
 
-        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, null, CancellationToken.None);
+        await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, null, [], CancellationToken.None);
 
         Assert.False(Query(Assert.Single(_github.Requests("GET", GitHubFake.IssuesPath))).ContainsKey("since"));
     }
@@ -56,7 +56,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.RespondToListing([GitHubFake.Changed(2, "2025-03-01T12:00:02Z")], page: 2, nextPage: 3);
         _github.RespondToListing([GitHubFake.Changed(3, "2025-03-01T12:00:03Z")], page: 3);
 
-        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         Assert.Equal(["acme/payments#1", "acme/payments#2", "acme/payments#3"], changes.Issues.Select(i => i.Key));
         Assert.Equal(3, changes.Requests);
@@ -68,7 +68,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.RespondToListing([GitHubFake.PullRequest(5, ["action-item"]), GitHubFake.Changed(6, "2025-03-01T12:00:01Z", labels: ["action-item"])]);
 
-        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         Assert.Equal("acme/payments#6", Assert.Single(changes.Issues).Key);
     }
@@ -86,7 +86,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.RespondToListing([GitHubFake.Changed(7, "2025-03-01T12:00:01Z", state, reason, labels)]);
 
-        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         Assert.Equal(status, Assert.Single(changes.Issues).Status);
     }
@@ -99,7 +99,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
             GitHubFake.Changed(9, "2025-03-01T12:30:06Z", labels: ["action-item"]),
         ]);
 
-        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         Assert.Equal(
             [
@@ -115,9 +115,9 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.RespondToListing([GitHubFake.Changed(10, "2025-03-01T12:00:01Z", labels: [TestIssues.Marker])], etag: ETag);
         _github.RespondNotModified(ETag);
         var tracker = _github.Tracker();
-        var first = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var first = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
-        var second = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var second = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         var requests = _github.Requests("GET", GitHubFake.IssuesPath);
         Assert.Equal(2, requests.Count);
@@ -133,9 +133,9 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.RespondToListing([], etag: ETag);
         var tracker = _github.Tracker();
-        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
-        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since.AddMinutes(5), CancellationToken.None);
+        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since.AddMinutes(5), [], CancellationToken.None);
 
         Assert.False(_github.Requests("GET", GitHubFake.IssuesPath)[1].Headers?.ContainsKey("If-None-Match"));
     }
@@ -147,9 +147,9 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.RespondToListing([GitHubFake.Changed(1, "2025-03-01T12:00:01Z")], nextPage: 2, etag: ETag);
         _github.RespondToListing([GitHubFake.Changed(2, "2025-03-01T12:00:02Z")], page: 2);
         var tracker = _github.Tracker();
-        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
-        var second = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        var second = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         Assert.DoesNotContain(_github.Requests("GET", GitHubFake.IssuesPath), r => r.Headers?.ContainsKey("If-None-Match") == true);
         Assert.Equal(2, second.Requests);
@@ -161,7 +161,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.RespondToListing([], etag: ETag);
         _github.RespondToMarkerSearch(TestIssues.Marker);
         var tracker = _github.Tracker();
-        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None);
+        await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
 
         (await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
         (await tracker.FindByMarkerAsync(GitHubFake.Target, TestIssues.Marker, CancellationToken.None)).FirstOrDefault();
@@ -177,7 +177,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
         var tracker = _github.Tracker(new FakeTimeProvider(), createsPerMinute: 1);
         await tracker.CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None);
 
-        var changes = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var changes = await tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, changes.Requests);
     }
@@ -188,8 +188,8 @@ public sealed class GitHubStatusSyncTests : IDisposable
         _github.FailEverything(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", ("Retry-After", "45"));
         var tracker = _github.Tracker();
 
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None));
-        await Assert.ThrowsAsync<TrackerUnavailableException>(() => tracker.GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None));
+        await Assert.ThrowsAsync<TrackerUnavailableException>(() => tracker.GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(45), error.RetryAfter);
         Assert.Single(_github.Server.LogEntries);
@@ -200,7 +200,7 @@ public sealed class GitHubStatusSyncTests : IDisposable
     {
         _github.FailEverything(404, "Not Found");
 
-        await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, CancellationToken.None));
+        await Assert.ThrowsAsync<TrackerRejectedException>(() => _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None));
     }
 
     public void Dispose() => _github.Dispose();

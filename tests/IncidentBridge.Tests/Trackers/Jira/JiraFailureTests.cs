@@ -161,7 +161,7 @@ public sealed class JiraFailureTests
         jira.Mock.Given(Request.Create().WithPath(SearchPath).UsingPost()).InScenario("limited").WhenStateIs("allowed")
             .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { issues = new[] { JiraIssues.Changed("PAY-3") }, isLast = true }));
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, [], CancellationToken.None);
 
         Assert.Equal("PAY-3", Assert.Single(changes.Issues).Key);
         Assert.Equal(2, changes.Requests);
@@ -174,7 +174,7 @@ public sealed class JiraFailureTests
         using var jira = JiraServer.Cloud().Answers("POST", SearchPath, 429, retryAfter: "120");
 
         var error = await Assert.ThrowsAsync<TrackerUnavailableException>(
-            () => jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, CancellationToken.None));
+            () => jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, [], CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
         Assert.Single(jira.Requests("POST", SearchPath));

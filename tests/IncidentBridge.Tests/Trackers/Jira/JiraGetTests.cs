@@ -94,7 +94,7 @@ public sealed class JiraGetTests
             () => jira.Tracker.UpdateAsync(target, "PAY-1", JiraIssues.New(), CancellationToken.None),
             () => jira.Tracker.SetStatusAsync(target, "PAY-1", "open", CancellationToken.None),
             () => jira.Tracker.SetStatusAsync(target, "PAY-1", "done", CancellationToken.None),
-            () => jira.Tracker.GetChangedSinceAsync(target, null, CancellationToken.None),
+            () => jira.Tracker.GetChangedSinceAsync(target, null, [], CancellationToken.None),
             () => jira.Tracker.CommentOnceAsync(target, "PAY-1", comment, CancellationToken.None),
             () => jira.Tracker.FlagOverdueAsync(target, "PAY-1", comment, CancellationToken.None),
             () => jira.Tracker.CloseAsDuplicateAsync(target, "PAY-2", "PAY-1", comment, CancellationToken.None),

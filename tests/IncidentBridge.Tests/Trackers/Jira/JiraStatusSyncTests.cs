@@ -17,13 +17,14 @@ public sealed class JiraStatusSyncTests
     {
         using var jira = JiraServer.Cloud().AnswersTokenPages(NoChanges);
 
-        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         var search = jira.SingleBody("POST", SearchPath);
         Assert.Equal(
             "project = \"PAY\" AND labels = \"action-item\" AND updated >= \"2025/03/14 10:25\" ORDER BY updated ASC",
             search.GetProperty("jql").GetString());
-        Assert.Equal(["status", "labels", "updated"], search.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["status", "resolution", "labels", "updated", "assignee", "duedate"], search.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.False(search.TryGetProperty("reconcileIssues", out _));
         Assert.Equal(100, search.GetProperty("maxResults").GetInt32());
         Assert.False(search.TryGetProperty("startAt", out _));
         Assert.False(search.TryGetProperty("nextPageToken", out _));
@@ -35,7 +36,7 @@ public sealed class JiraStatusSyncTests
     {
         using var jira = JiraServer.Cloud(("SyncOverlap", "05:30:00")).AnswersTokenPages(NoChanges);
 
-        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Contains("updated >= \"2025/03/14 05:10\"", jira.SingleBody("POST", SearchPath).GetProperty("jql").GetString(), StringComparison.Ordinal);
     }
@@ -45,7 +46,7 @@ public sealed class JiraStatusSyncTests
     {
         using var jira = JiraServer.Cloud().AnswersTokenPages(NoChanges);
 
-        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, CancellationToken.None);
+        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), null, [], CancellationToken.None);
 
         Assert.Equal(
             "project = \"PAY\" AND labels = \"action-item\" ORDER BY updated ASC",
@@ -60,7 +61,7 @@ public sealed class JiraStatusSyncTests
             [JiraIssues.Changed("PAY-3", updated: "2025-03-14T10:22:00.000+0000"), JiraIssues.Changed("PAY-4", updated: "2025-03-14T10:23:00.000+0000")],
             [JiraIssues.Changed("PAY-5", updated: "2025-03-14T10:24:00.000+0000")]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Equal(["PAY-1", "PAY-2", "PAY-3", "PAY-4", "PAY-5"], changes.Issues.Select(i => i.Key));
         Assert.Equal(3, changes.Requests);
@@ -78,7 +79,7 @@ public sealed class JiraStatusSyncTests
         // Every status in these answers is named "Closed".
         using var jira = JiraServer.Cloud().AnswersTokenPages([JiraIssues.Changed("PAY-7", category)]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Equal(status, Assert.Single(changes.Issues).Status);
     }
@@ -92,7 +93,7 @@ public sealed class JiraStatusSyncTests
             JiraIssues.Changed("PAY-8", "new", "2025-03-14T10:21:00.000+0000", "action-item"),
         ]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Equal(JiraIssues.Marker, changes.Issues.Single(i => i.Key == "PAY-7").Marker);
         Assert.Null(changes.Issues.Single(i => i.Key == "PAY-8").Marker);
@@ -103,11 +104,49 @@ public sealed class JiraStatusSyncTests
     {
         using var jira = JiraServer.Cloud().AnswersTokenPages([JiraIssues.Changed("PAY-7", "done", "2025-03-14T06:15:30.250-0500")]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Equal(
-            new TrackerIssueChange("PAY-7", jira.Mock.Url + "/browse/PAY-7", "done", null, new DateTimeOffset(2025, 3, 14, 11, 15, 30, 250, TimeSpan.Zero)),
+            new TrackerIssueChange("PAY-7", jira.Mock.Url + "/browse/PAY-7", "done", null, new DateTimeOffset(2025, 3, 14, 11, 15, 30, 250, TimeSpan.Zero)) { HasDueDate = true, IssueId = 1 },
             Assert.Single(changes.Issues));
+    }
+
+    [Fact]
+    public async Task Change_carries_assignee_due_date_and_a_wont_do_resolution_as_not_doing()
+    {
+        using var jira = JiraServer.Cloud().AnswersTokenPages([new
+        {
+            id = "10042",
+            key = "PAY-9",
+            fields = new
+            {
+                status = new { name = "Closed", statusCategory = new { key = "done" } },
+                resolution = new { name = "Won't Do" },
+                assignee = new { accountId = "5b10ac8d82e05b22cc7d4ef5", displayName = "Carol" },
+                duedate = "2025-04-01",
+                labels = new[] { "action-item", JiraIssues.Marker },
+                updated = "2025-03-14T10:20:00.000+0000",
+            },
+        }]);
+
+        var change = Assert.Single((await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None)).Issues);
+
+        Assert.Equal("not-doing", change.Status);
+        Assert.Equal("5b10ac8d82e05b22cc7d4ef5", change.Assignee);
+        Assert.Equal(new DateOnly(2025, 4, 1), change.DueDate);
+        Assert.Equal(10042, change.IssueId);
+    }
+
+    [Fact]
+    public async Task Issues_a_webhook_told_of_are_sent_as_reconcileIssues_on_every_page()
+    {
+        using var jira = JiraServer.Cloud().AnswersTokenPages(
+            [JiraIssues.Changed("PAY-1", updated: "2025-03-14T10:20:00.000+0000")],
+            [JiraIssues.Changed("PAY-2", updated: "2025-03-14T10:21:00.000+0000")]);
+
+        await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [10001, 10002], CancellationToken.None);
+
+        Assert.All(jira.Bodies("POST", SearchPath), body => Assert.Equal([10001L, 10002L], body.GetProperty("reconcileIssues").EnumerateArray().Select(i => i.GetInt64())));
     }
 
     [Fact]
@@ -117,7 +156,7 @@ public sealed class JiraStatusSyncTests
             [JiraIssues.Changed("PAY-1", "new", "2025-03-14T10:20:00.000+0000"), JiraIssues.Changed("PAY-2", "new", "2025-03-14T10:21:00.000+0000")],
             [JiraIssues.Changed("PAY-1", "done", "2025-03-14T10:30:00.000+0000")]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None);
 
         Assert.Equal([("PAY-2", "open"), ("PAY-1", "done")], changes.Issues.Select(i => (i.Key, i.Status)));
     }
@@ -128,7 +167,7 @@ public sealed class JiraStatusSyncTests
         using var jira = JiraServer.Cloud().AnswersTokenPages([JiraIssues.Changed("PAY-7", updated: "yesterday")]);
 
         var error = await Assert.ThrowsAsync<TrackerUnavailableException>(
-            () => jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, CancellationToken.None));
+            () => jira.Tracker.GetChangedSinceAsync(JiraIssues.Target(), Since, [], CancellationToken.None));
 
         Assert.Contains("PAY-7", error.Message, StringComparison.Ordinal);
     }
@@ -141,11 +180,11 @@ public sealed class JiraStatusSyncTests
             [JiraIssues.Changed("OPS-3"), JiraIssues.Changed("OPS-4")],
             [JiraIssues.Changed("OPS-5", "indeterminate", "2025-03-14T10:16:00.000+0000", JiraIssues.Marker)]);
 
-        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target("OPS"), Since, CancellationToken.None);
+        var changes = await jira.Tracker.GetChangedSinceAsync(JiraIssues.Target("OPS"), Since, [], CancellationToken.None);
 
         Assert.Equal(["OPS-1", "OPS-2", "OPS-3", "OPS-4", "OPS-5"], changes.Issues.Select(i => i.Key).Order(StringComparer.Ordinal));
         Assert.Equal(3, changes.Requests);
-        Assert.Equal(new TrackerIssueChange("OPS-5", jira.Mock.Url + "/browse/OPS-5", "in-progress", JiraIssues.Marker, new DateTimeOffset(2025, 3, 14, 10, 16, 0, TimeSpan.Zero)), changes.Issues[^1]);
+        Assert.Equal(new TrackerIssueChange("OPS-5", jira.Mock.Url + "/browse/OPS-5", "in-progress", JiraIssues.Marker, new DateTimeOffset(2025, 3, 14, 10, 16, 0, TimeSpan.Zero)) { HasDueDate = true, IssueId = 1 }, changes.Issues[^1]);
         var bodies = jira.Bodies("POST", "/rest/api/2/search");
         Assert.Equal([0, 2, 4], bodies.Select(b => b.GetProperty("startAt").GetInt32()));
         Assert.All(bodies, b => Assert.False(b.TryGetProperty("nextPageToken", out _)));
