@@ -172,7 +172,7 @@ internal sealed partial class ActionItemDispatcher(
             {
                 step = Step.Update;
                 var updated = await CallAsync(item, ct => tracker.UpdateAsync(target, key, issue, ct), cancellationToken);
-                if (!await store.RecordUpdatedAsync(item.Id, _owner, key, item.Revision, updated.Note, Now(), cancellationToken))
+                if (!await store.RecordUpdatedAsync(item.Id, _owner, key, item.Revision, updated.Note, updated.StaleBefore?.ToUnixTimeMilliseconds(), Now(), cancellationToken))
                 {
                     LogLeaseLost(item.Id, "after its issue was updated (or the item now follows another issue)");
                     return;

@@ -174,9 +174,11 @@ internal sealed class ActionItemStore(IDatabase database)
 
     /// <summary>
     /// The issue was written with <paramref name="writtenRevision"/>: synced, unless the item changed again meanwhile
-    /// or its status is still to be applied (then it stays pending, and the next pass sends what is new).
+    /// or its status is still to be applied (then it stays pending, and the next pass sends what is new). Readings of the
+    /// issue from before <paramref name="staleBeforeMs"/> (the tracker's clock) are stale from now on: they show the issue
+    /// before this update, and taking them would undo it (docs/ARCHITECTURE.md, "Tracker webhooks").
     /// </summary>
-    public async Task<bool> RecordUpdatedAsync(string id, string owner, string key, long writtenRevision, string? note, long nowMs, CancellationToken cancellationToken)
+    public async Task<bool> RecordUpdatedAsync(string id, string owner, string key, long writtenRevision, string? note, long? staleBeforeMs, long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
@@ -184,10 +186,11 @@ internal sealed class ActionItemStore(IDatabase database)
             UPDATE action_items SET synced_revision = CASE WHEN synced_revision > @Written THEN synced_revision ELSE @Written END, sync_error = @Note,
                    in_doubt_since = NULL,
                    sync_state = CASE WHEN revision <= @Written AND status_pending = 0 THEN 'synced' ELSE 'pending' END,
+                   tracker_updated_at = CASE WHEN tracker_updated_at IS NULL OR tracker_updated_at < @StaleBefore THEN @StaleBefore ELSE tracker_updated_at END,
                    attempts = 0, updated_at = @NowMs
             WHERE id = @Id AND lease_owner = @Owner AND tracker_key = @Key AND sync_state <> 'lost'
             """,
-            new { Id = id, Owner = owner, Key = key, Written = writtenRevision, Note = note, NowMs = nowMs },
+            new { Id = id, Owner = owner, Key = key, Written = writtenRevision, Note = note, StaleBefore = staleBeforeMs, NowMs = nowMs },
             cancellationToken: cancellationToken)) == 1;
     }
 

@@ -129,9 +129,11 @@ internal sealed record TrackerAssignee(string? Email, string? JiraAccountId, str
 /// <summary>
 /// An issue in a tracker: its key (<c>PAY-123</c>; on GitHub <c>owner/repo#12</c>, unambiguous across repositories),
 /// link and state (open, in-progress, done, not-doing). <see cref="Note"/> is what the caller should show as the
-/// item's sync error although the call succeeded (e.g. the owner could not be assigned).
+/// item's sync error although the call succeeded (e.g. the owner could not be assigned). <see cref="StaleBefore"/>, from
+/// an update, is a time in the tracker's clock: a reading of the issue (webhook, poll) updated before it shows the issue
+/// as it was before this update wrote the item's values, so it must not be taken back onto the item.
 /// </summary>
-internal sealed record TrackerIssue(string Key, string Url, string Status, string? Note = null);
+internal sealed record TrackerIssue(string Key, string Url, string Status, string? Note = null, DateTimeOffset? StaleBefore = null);
 
 /// <summary>
 /// A comment IncidentBridge writes, at most once per item and purpose: <see cref="HiddenId"/> goes into the comment

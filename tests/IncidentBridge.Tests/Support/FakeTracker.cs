@@ -198,7 +198,7 @@ internal sealed class FakeTracker(string name = "Jira", FakeTimeProvider? clock 
             found.Assignee = AssigneeOf(issue);
             found.DueDate = issue.DueDate;
             found.ChangedAt = Now();
-            return found.ToIssue(Name);
+            return found.ToIssue(Name) with { StaleBefore = found.ChangedAt };
         }, cancellationToken);
     }
 

@@ -270,13 +270,14 @@ internal sealed partial class GitHubTracker : ITracker
     {
         if (GitHubIssueUpdate.Plan(current, issue, assigneeRefused) is not { } update)
         {
-            return ToTrackerIssue(id.Repository, current);
+            // It already matches the item: a reading from before that says nothing the item must take back.
+            return ToTrackerIssue(id.Repository, current) with { StaleBefore = current.UpdatedAt };
         }
 
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, update), cancellationToken, Gone(id));
         LogUpdated(id.ToString());
         WarnIfDropped(id.Repository, updated, update.Labels, update.Assignees, issue.Marker);
-        return ToTrackerIssue(id.Repository, updated);
+        return ToTrackerIssue(id.Repository, updated) with { StaleBefore = updated.UpdatedAt };
     }
 
     private async Task CommentOnceAsync(GitHubIssueKey id, TrackerComment comment, CancellationToken cancellationToken)

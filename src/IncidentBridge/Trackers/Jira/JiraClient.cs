@@ -33,7 +33,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     private static readonly string[] IssueFields = ["summary", "status", "resolution", "labels"];
 
     /// <summary>What an update compares with what it would write, and the status it reports.</summary>
-    private static readonly string[] EditFields = ["summary", "status", "resolution", "labels", "description", "duedate", "priority", "assignee"];
+    private static readonly string[] EditFields = ["summary", "status", "resolution", "labels", "description", "duedate", "priority", "assignee", "updated"];
 
     private static readonly string[] StatusFields = ["status", "resolution"];
 
@@ -105,7 +105,8 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
             await EditAsync(current, issue, null, JiraOwner.NotAssignable, cancellationToken);
         }
 
-        return ToTrackerIssue(current) with { Note = note };
+        // The issue as read was before the edit: readings up to that moment (Jira keeps milliseconds) are older than the edit.
+        return ToTrackerIssue(current) with { Note = note, StaleBefore = JiraTimestamp.Parse(current.Fields?.Updated)?.AddMilliseconds(1) };
     }
 
     public async Task SetStatusAsync(TrackerTarget target, string key, string status, CancellationToken cancellationToken)
