@@ -24,11 +24,19 @@ internal sealed class SourcesOptions
     public AlertmanagerSourceOptions Alertmanager { get; set; } = new();
 
     public PagerDutySourceOptions PagerDuty { get; set; } = new();
+
+    public GrafanaSourceOptions Grafana { get; set; } = new();
 }
 
 internal sealed class AlertmanagerSourceOptions
 {
     /// <summary>Accepted bearer tokens (several, for rotation). Empty: the endpoint answers 404.</summary>
+    public List<string> BearerTokens { get; set; } = [];
+}
+
+internal sealed class GrafanaSourceOptions
+{
+    /// <summary>Accepted bearer tokens of Grafana's webhook contact point (several, for rotation). Empty: the endpoint answers 404.</summary>
     public List<string> BearerTokens { get; set; } = [];
 }
 
@@ -60,6 +68,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, 
     {
         var failures = SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Alertmanager:BearerTokens", options.Alertmanager.BearerTokens)
             .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:PagerDuty:SigningSecrets", options.PagerDuty.SigningSecrets))
+            .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Grafana:BearerTokens", options.Grafana.BearerTokens))
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

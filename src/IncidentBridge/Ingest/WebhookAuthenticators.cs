@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// How a delivery proves its sender: a bearer token for Alertmanager, an HMAC signature of the raw body for PagerDuty
+/// How a delivery proves its sender: a bearer token for Alertmanager and Grafana, an HMAC signature of the raw body for PagerDuty
 /// (docs/PROTOCOLS.md). The configured credentials are digested once, at start.
 /// </summary>
 internal sealed class WebhookAuthenticators(IOptions<SourcesOptions> options)
@@ -14,6 +14,8 @@ internal sealed class WebhookAuthenticators(IOptions<SourcesOptions> options)
     public BearerTokens Alertmanager { get; } = new(options.Value.Alertmanager.BearerTokens);
 
     public PagerDutySignatureVerifier PagerDuty { get; } = new(options.Value.PagerDuty.SigningSecrets);
+
+    public BearerTokens Grafana { get; } = new(options.Value.Grafana.BearerTokens);
 }
 
 /// <summary>
