@@ -33,7 +33,8 @@ internal static class IncidentBridgeApp
             .AddJira()
             .AddGitHub()
             .AddFollowUp()
-            .AddFollowUpJobs();
+            .AddFollowUpJobs()
+            .AddOpenApiDescription();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -47,6 +48,7 @@ internal static class IncidentBridgeApp
         app.MapActionItemsApi();
         app.MapJobsApi();
         app.UseFollowUpMetrics();
+        app.MapOpenApiDescription();
         return app;
     }
 }
