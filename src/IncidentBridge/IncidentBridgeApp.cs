@@ -29,6 +29,7 @@ internal static class IncidentBridgeApp
             .AddCorrelation()
             .AddIncidents()
             .AddPostmortems()
+            .AddReports()
             .AddActionItems()
             .AddJira()
             .AddGitHub()
