@@ -89,6 +89,12 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             labels["service"] = service;
         }
 
+        if (page.Team is { } team)
+        {
+            // Routing rules match on the incident's labels: an incident only PagerDuty knows is routed by its team.
+            labels["team"] = team;
+        }
+
         var incident = new IncidentRow
         {
             Id = id,
