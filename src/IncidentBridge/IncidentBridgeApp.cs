@@ -29,11 +29,13 @@ internal static class IncidentBridgeApp
             .AddCorrelation()
             .AddIncidents()
             .AddPostmortems()
+            .AddReports()
             .AddActionItems()
             .AddJira()
             .AddGitHub()
             .AddFollowUp()
-            .AddFollowUpJobs();
+            .AddFollowUpJobs()
+            .AddOpenApiDescription();
 
     public static WebApplication UseIncidentBridge(this WebApplication app)
     {
@@ -47,6 +49,7 @@ internal static class IncidentBridgeApp
         app.MapActionItemsApi();
         app.MapJobsApi();
         app.UseFollowUpMetrics();
+        app.MapOpenApiDescription();
         return app;
     }
 }

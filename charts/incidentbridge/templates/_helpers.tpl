@@ -77,6 +77,9 @@ app.kubernetes.io/component: worker
 {{- range $i, $v := $s.alertmanagerBearerTokens }}
 {{- $_ := set $env (printf "IncidentBridge__Sources__Alertmanager__BearerTokens__%d" $i) $v }}
 {{- end }}
+{{- range $i, $v := $s.grafanaBearerTokens }}
+{{- $_ := set $env (printf "IncidentBridge__Sources__Grafana__BearerTokens__%d" $i) $v }}
+{{- end }}
 {{- range $i, $v := $s.pagerDutySigningSecrets }}
 {{- $_ := set $env (printf "IncidentBridge__Sources__PagerDuty__SigningSecrets__%d" $i) $v }}
 {{- end }}

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Places one new Alertmanager alert state into an incident. A firing alert joins, in
+/// Places one new alert state from Alertmanager or Grafana (the same shape, <see cref="AlertSender"/>) into an incident.
+/// A firing alert joins, in
 /// this order: the incident of its group key, the incident that holds its fingerprint (either one
 /// reopened when resolved within <c>ReopenWindow</c>), or the incident with the same correlation-key
 /// values active within <c>Window</c>; otherwise it opens a new incident. Windows are measured in
@@ -20,9 +21,10 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
 {
     private readonly CorrelationOptions _options = options.Value;
 
-    public Task ApplyAsync(DbTransaction tx, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+    /// <param name="source">The sender (<see cref="SourceKinds"/>): its group keys are its own, so they are sources of that kind.</param>
+    public Task ApplyAsync(DbTransaction tx, string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
     {
-        var observed = ObservedAlert.From(groupKey, alert, fingerprint, receivedAtMs);
+        var observed = ObservedAlert.From(source, groupKey, alert, fingerprint, receivedAtMs);
         return observed.Firing ? FireAsync(tx, observed) : ResolveAsync(tx, observed);
     }
 
@@ -82,7 +84,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert)
     {
         // One lookup after the other, not all at once: most alerts of a notification find their group key's incident.
-        var byGroupKey = await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, alert.GroupKey);
+        var byGroupKey = await IncidentStore.FindBySourceInAsync(tx, alert.Source, alert.GroupKey);
         if (Joinable(byGroupKey, alert))
         {
             return (byGroupKey, true);
@@ -134,8 +136,8 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            // Alertmanager's own PagerDuty integration pages with dedup_key = SHA-256(group key): kept here so that page joins this incident.
-            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = SourceKinds.Alertmanager, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
+            // Alertmanager's and Grafana's own PagerDuty integrations page with dedup_key = SHA-256(group key): kept here so that page joins this incident.
+            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = alert.Source, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
         }
 
         await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
@@ -163,19 +165,19 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private partial void LogResolved(string incidentId);
 
     /// <summary>One alert state from a notification, in the units the store uses.</summary>
-    private sealed record ObservedAlert(string GroupKey, string Fingerprint, bool Firing, long StartsAt, long? EndsAt, long At, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations, string? GeneratorUrl)
+    private sealed record ObservedAlert(string Source, string GroupKey, string Fingerprint, bool Firing, long StartsAt, long? EndsAt, long At, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations, string? GeneratorUrl)
     {
         public int Severity => Incidents.Severity.FromAlertLabel(Label("severity"));
 
         public string LabelsJson => JsonSerializer.Serialize(Labels, RecordJsonContext.Default.IReadOnlyDictionaryStringString);
 
-        public static ObservedAlert From(string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
         {
             var firing = alert.Status == "firing";
             var startsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds();
             var endsAt = alert.EndedAt?.ToUnixTimeMilliseconds();
             var at = firing ? startsAt : endsAt ?? receivedAtMs;
-            return new(groupKey, fingerprint, firing, startsAt, endsAt, at, alert.Labels ?? [], alert.Annotations ?? [], alert.GeneratorUrl);
+            return new(source, groupKey, fingerprint, firing, startsAt, endsAt, at, alert.Labels ?? [], alert.Annotations ?? [], alert.GeneratorUrl);
         }
 
         public string? Label(string name) => Labels.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
@@ -223,7 +225,7 @@ internal static class CorrelationKey
         return any ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 16)) : null;
     }
 
-    /// <summary>The dedup key Alertmanager's PagerDuty integration sends for a group: SHA-256 of the group key, lower-case hex (docs/PROTOCOLS.md, Alertmanager).</summary>
+    /// <summary>The dedup key Alertmanager's (and Grafana's) PagerDuty integration sends for a group: SHA-256 of the group key, lower-case hex (docs/PROTOCOLS.md, Alertmanager).</summary>
     public static string PagerDutyDedupKey(string groupKey) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(groupKey)));
 }

@@ -3,12 +3,29 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IncidentBridge.Api;
+using IncidentBridge.Incidents;
 
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Alertmanager's webhook body, <c>version: "4"</c> (docs/PROTOCOLS.md, Alertmanager). Fields are nullable: validation
-/// names what is missing.
+/// A sender whose webhook body is Alertmanager's: Alertmanager itself (<c>version: "4"</c>) and Grafana Alerting's
+/// webhook contact point (<c>version: "1"</c>, Alertmanager's fields plus Grafana's <c>orgId</c>, <c>state</c>,
+/// <c>title</c> and <c>message</c>; docs/PROTOCOLS.md, Grafana). Both are read by one parser and correlated by one
+/// correlator; <see cref="Source"/> is the delivery's source and the kind of the incident source its group key makes.
+/// </summary>
+internal sealed record AlertSender(string Source, string Name, string Version)
+{
+    public static readonly AlertSender Alertmanager = new(SourceKinds.Alertmanager, "Alertmanager", "4");
+
+    public static readonly AlertSender Grafana = new(SourceKinds.Grafana, "Grafana", "1");
+
+    /// <summary>Both senders, in the order a PagerDuty incident key is looked up among their group keys.</summary>
+    public static IReadOnlyList<AlertSender> All { get; } = [Alertmanager, Grafana];
+}
+
+/// <summary>
+/// Alertmanager's webhook body, <c>version: "4"</c> (docs/PROTOCOLS.md, Alertmanager), which Grafana's webhook
+/// contact point also sends as <c>version: "1"</c>. Fields are nullable: validation names what is missing.
 /// </summary>
 internal sealed record AlertmanagerPayload
 {
@@ -58,14 +75,15 @@ internal sealed record AlertmanagerAlert
 }
 
 /// <summary>
-/// Reads and checks an Alertmanager body. Ingest runs it before storing a delivery, so a body it refuses is answered
-/// 400 and never stored; the Alertmanager handler runs it once more on the stored body, which therefore always parses.
+/// Reads and checks an Alertmanager-shaped body (<see cref="AlertSender"/>). Ingest runs it before storing a delivery,
+/// so a body it refuses is answered 400 and never stored; the delivery handler runs it once more on the stored body,
+/// which therefore always parses.
 /// </summary>
 internal static class AlertmanagerPayloadParser
 {
-    public const string SupportedVersion = "4";
+    public static Parsed<AlertmanagerPayload> Parse(ReadOnlySpan<byte> body) => Parse(body, AlertSender.Alertmanager);
 
-    public static Parsed<AlertmanagerPayload> Parse(ReadOnlySpan<byte> body)
+    public static Parsed<AlertmanagerPayload> Parse(ReadOnlySpan<byte> body, AlertSender sender)
     {
         AlertmanagerPayload? payload;
         try
@@ -82,7 +100,7 @@ internal static class AlertmanagerPayloadParser
             return Parsed<AlertmanagerPayload>.Fail("$", "The body must be a JSON object.");
         }
 
-        return Validate(payload) is { } error ? new(null, error) : Parsed<AlertmanagerPayload>.Success(payload);
+        return Validate(payload, sender) is { } error ? new(null, error) : Parsed<AlertmanagerPayload>.Success(payload);
     }
 
     /// <summary>Alertmanager always sends a fingerprint; a hand-made payload may not, so derive one from the labels.</summary>
@@ -102,16 +120,16 @@ internal static class AlertmanagerPayloadParser
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 8));
     }
 
-    private static PayloadError? Validate(AlertmanagerPayload payload)
+    private static PayloadError? Validate(AlertmanagerPayload payload, AlertSender sender)
     {
         if (payload.Version is null)
         {
-            return new("version", "version is missing: Alertmanager webhooks send \"version\": \"4\".");
+            return new("version", $"version is missing: {sender.Name} webhooks send \"version\": \"{sender.Version}\".");
         }
 
-        if (payload.Version != SupportedVersion)
+        if (payload.Version != sender.Version)
         {
-            return new("version", $"Unsupported webhook version '{payload.Version}': only version {SupportedVersion} is understood.");
+            return new("version", $"Unsupported {sender.Name} webhook version '{payload.Version}': only version {sender.Version} is understood.");
         }
 
         if (string.IsNullOrEmpty(payload.GroupKey))

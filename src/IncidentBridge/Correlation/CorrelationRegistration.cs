@@ -10,7 +10,11 @@ internal static class CorrelationRegistration
         builder.Services.AddValidatedOptions<CorrelationOptions, CorrelationOptionsValidator>(CorrelationOptions.Section);
         builder.Services.AddSingleton<AlertCorrelator>();
         builder.Services.AddSingleton<PageCorrelator>();
-        builder.Services.AddSingleton<IDeliveryHandler, AlertmanagerDeliveryHandler>();
+        foreach (var sender in AlertSender.All)
+        {
+            builder.Services.AddSingleton<IDeliveryHandler>(services => new AlertmanagerDeliveryHandler(sender, services.GetRequiredService<AlertCorrelator>()));
+        }
+
         builder.Services.AddSingleton<IDeliveryHandler, PagerDutyDeliveryHandler>();
         return builder;
     }

@@ -6,9 +6,9 @@ using IncidentBridge.Storage;
 namespace IncidentBridge.Correlation;
 
 /// <summary>
-/// Applies a PagerDuty V3 incident event. A PagerDuty incident joins the incident whose Alertmanager group key or
-/// alert fingerprint equals its <c>incident_key</c>, or whose group key's SHA-256 does (the dedup key Alertmanager's own
-/// PagerDuty integration sends), else it opens its own. Events can be applied out of order
+/// Applies a PagerDuty V3 incident event. A PagerDuty incident joins the incident whose Alertmanager or Grafana group
+/// key or alert fingerprint equals its <c>incident_key</c>, or whose group key's SHA-256 does (the dedup key
+/// Alertmanager's and Grafana's own PagerDuty integrations send), else it opens its own. Events can be applied out of order
 /// (PagerDuty orders deliveries per incident only, and a delivery retried by PagerDuty or by the inbox comes after
 /// later ones; docs/PROTOCOLS.md): a status change older than the last one applied is written to the timeline (it
 /// happened) but changes no status.
@@ -39,9 +39,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     private async Task<IncidentRow> LinkOrOpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var linked = page.IncidentKey is not { Length: > 0 } key ? null
-            : await IncidentStore.FindBySourceInAsync(tx, SourceKinds.Alertmanager, key)
-              ?? await IncidentStore.FindBySourceDedupKeyInAsync(tx, SourceKinds.Alertmanager, key)
-              ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
+            : await FindByGroupKeyAsync(tx, key) ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
         var source = new IncidentSourceRow
         {
@@ -64,6 +62,22 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
         return incident;
     }
 
+    /// <summary>The incident of an Alertmanager or Grafana group key that is, or hashes to, the page's incident key.</summary>
+    private static async Task<IncidentRow?> FindByGroupKeyAsync(DbTransaction tx, string key)
+    {
+        foreach (var sender in AlertSender.All)
+        {
+            var incident = await IncidentStore.FindBySourceInAsync(tx, sender.Source, key)
+                ?? await IncidentStore.FindBySourceDedupKeyInAsync(tx, sender.Source, key);
+            if (incident is not null)
+            {
+                return incident;
+            }
+        }
+
+        return null;
+    }
+
     private async Task<IncidentRow> OpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var startedAt = page.CreatedAt?.ToUnixTimeMilliseconds() ?? at;
@@ -73,6 +87,12 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
         if (page.Service is { } service)
         {
             labels["service"] = service;
+        }
+
+        if (page.Team is { } team)
+        {
+            // Routing rules match on the incident's labels: an incident only PagerDuty knows is routed by its team.
+            labels["team"] = team;
         }
 
         var incident = new IncidentRow

@@ -110,7 +110,8 @@ internal sealed record PagerDutyIncidentData(
     string? Urgency,
     DateTimeOffset? CreatedAt,
     string? Assignees,
-    string? Note)
+    string? Note,
+    string? Team = null)
 {
     public static PagerDutyIncidentData? From(PagerDutyEvent evt)
     {
@@ -132,7 +133,8 @@ internal sealed record PagerDutyIncidentData(
                 Text(data, "urgency"),
                 data.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null,
                 AssigneesOf(data),
-                null);
+                null,
+                TeamOf(data));
         }
 
         return data.TryGetProperty("incident", out var incident) && incident.ValueKind == JsonValueKind.Object && Text(incident, "id") is { } referenced
@@ -165,6 +167,12 @@ internal sealed record PagerDutyIncidentData(
 
     private static string? Summary(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object ? Text(value, "summary") : null;
+
+    /// <summary>The first of the incident's <c>teams</c> (the teams of its service's escalation policy; docs/PROTOCOLS.md, PagerDuty), by name.</summary>
+    private static string? TeamOf(JsonElement data) =>
+        data.TryGetProperty("teams", out var teams) && teams.ValueKind == JsonValueKind.Array
+            ? teams.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Object ? Text(t, "summary") : null).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t))
+            : null;
 
     private static string? AssigneesOf(JsonElement data)
     {

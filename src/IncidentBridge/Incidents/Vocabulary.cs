@@ -13,7 +13,7 @@ internal static class IncidentStatus
 /// <summary>
 /// Where an incident's evidence comes from: the webhook a delivery arrived on (<c>deliveries.source</c>, the
 /// <c>source</c> label of the ingest and inbox metrics) and the kind of an incident's source (<c>incident_sources.kind</c>:
-/// an Alertmanager group key or a PagerDuty incident). Jira and GitHub deliveries are about action items' issues, not incidents.
+/// an Alertmanager or Grafana group key, or a PagerDuty incident). Jira and GitHub deliveries are about action items' issues, not incidents.
 /// </summary>
 internal static class SourceKinds
 {
@@ -21,6 +21,7 @@ internal static class SourceKinds
     public const string PagerDuty = "pagerduty";
     public const string Jira = "jira";
     public const string GitHub = "github";
+    public const string Grafana = "grafana";
 }
 
 /// <summary>The <c>kind</c> of a timeline entry. Correlation, postmortems, the dispatcher and the follow-up jobs all write the timeline.</summary>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// <c>POST /webhooks/alertmanager</c>, <c>/webhooks/pagerduty</c>, <c>/webhooks/jira</c> and <c>/webhooks/github</c>: the first step of the webhook path
+/// <c>POST /webhooks/alertmanager</c>, <c>/webhooks/grafana</c>, <c>/webhooks/pagerduty</c>, <c>/webhooks/jira</c> and <c>/webhooks/github</c>: the first step of the webhook path
 /// (docs/ARCHITECTURE.md). A body is checked with Correlation's parsers, the ones that read it back from the inbox,
 /// so a body they refuse is answered 400 and never stored. A delivery is answered 202 only once its raw body is
 /// committed to the inbox; anything that keeps it from being stored answers 503, which both senders retry
@@ -25,6 +25,7 @@ internal static class IngestEndpoints
         var webhooks = app.MapGroup("/webhooks");
         webhooks.MapPost("/alertmanager", ReceiveAlertmanagerAsync);
         webhooks.MapPost("/pagerduty", ReceivePagerDutyAsync);
+        webhooks.MapPost("/grafana", ReceiveGrafanaAsync);
         webhooks.MapPost("/jira", (HttpRequest request, WebhookAuthenticators auth, JiraWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
             ReceiveTrackerAsync(request, new TrackerHook(auth.Jira, reader, "Jira", "X-Hub-Signature", "X-Atlassian-Webhook-Identifier", null), options.Value, inbox, metrics, cancellationToken));
         webhooks.MapPost("/github", (HttpRequest request, WebhookAuthenticators auth, GitHubWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
@@ -32,21 +33,30 @@ internal static class IngestEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+    private static Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
+        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+        ReceiveAlertsAsync(AlertSender.Alertmanager, auth.Alertmanager, request, options.Value, inbox, metrics, cancellationToken);
+
+    /// <summary>Grafana's webhook contact point sends Alertmanager's body (version 1): answered exactly as Alertmanager is.</summary>
+    private static Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveGrafanaAsync(
+        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+        ReceiveAlertsAsync(AlertSender.Grafana, auth.Grafana, request, options.Value, inbox, metrics, cancellationToken);
+
+    private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertsAsync(
+        AlertSender sender, BearerTokens tokens, HttpRequest request, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
-        const string source = SourceKinds.Alertmanager;
-        if (auth.Alertmanager.IsEmpty)
+        var source = sender.Source;
+        if (tokens.IsEmpty)
         {
-            return Reject(metrics, source, "disabled", Problems.NotFound("The Alertmanager webhook is disabled: set IncidentBridge:Sources:Alertmanager:BearerTokens."));
+            return Reject(metrics, source, "disabled", Problems.NotFound($"The {sender.Name} webhook is disabled: set IncidentBridge:Sources:{sender.Name}:BearerTokens."));
         }
 
-        if (!auth.Alertmanager.Accepts(request.Headers.Authorization))
+        if (!tokens.Accepts(request.Headers.Authorization))
         {
-            return Reject(metrics, source, "unauthorized", Problems.Unauthorized("Send Authorization: Bearer <token> with one of IncidentBridge:Sources:Alertmanager:BearerTokens."));
+            return Reject(metrics, source, "unauthorized", Problems.Unauthorized($"Send Authorization: Bearer <token> with one of IncidentBridge:Sources:{sender.Name}:BearerTokens."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        var read = await ReadJsonBodyAsync(request, options, metrics, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -54,13 +64,13 @@ internal static class IngestEndpoints
 
         var body = read.Bytes;
 
-        var parsed = AlertmanagerPayloadParser.Parse(body);
+        var parsed = AlertmanagerPayloadParser.Parse(body, sender);
         if (!parsed.Ok)
         {
             return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
         }
 
-        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null), inbox, options.Value, metrics, cancellationToken);
+        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null), inbox, options, metrics, cancellationToken);
     }
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(

@@ -28,11 +28,19 @@ internal sealed class SourcesOptions
     public TrackerSourceOptions Jira { get; set; } = new();
 
     public TrackerSourceOptions GitHub { get; set; } = new();
+
+    public GrafanaSourceOptions Grafana { get; set; } = new();
 }
 
 internal sealed class AlertmanagerSourceOptions
 {
     /// <summary>Accepted bearer tokens (several, for rotation). Empty: the endpoint answers 404.</summary>
+    public List<string> BearerTokens { get; set; } = [];
+}
+
+internal sealed class GrafanaSourceOptions
+{
+    /// <summary>Accepted bearer tokens of Grafana's webhook contact point (several, for rotation). Empty: the endpoint answers 404.</summary>
     public List<string> BearerTokens { get; set; } = [];
 }
 
@@ -72,6 +80,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, 
             .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:PagerDuty:SigningSecrets", options.PagerDuty.SigningSecrets))
             .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Jira:WebhookSecrets", options.Jira.WebhookSecrets))
             .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:GitHub:WebhookSecrets", options.GitHub.WebhookSecrets))
+            .Concat(SecretListValidator.EmptyEntries($"{SourcesOptions.Section}:Grafana:BearerTokens", options.Grafana.BearerTokens))
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

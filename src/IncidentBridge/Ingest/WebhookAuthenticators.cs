@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBridge.Ingest;
 
 /// <summary>
-/// How a delivery proves its sender: a bearer token for Alertmanager, an HMAC signature of the raw body for PagerDuty,
-/// Jira and GitHub (docs/PROTOCOLS.md). The configured credentials are digested once, at start.
+/// How a delivery proves its sender: a bearer token for Alertmanager and Grafana, an HMAC signature of the raw body for
+/// PagerDuty, Jira and GitHub (docs/PROTOCOLS.md). The configured credentials are digested once, at start.
 /// </summary>
 internal sealed class WebhookAuthenticators(IOptions<SourcesOptions> options)
 {
@@ -18,6 +18,9 @@ internal sealed class WebhookAuthenticators(IOptions<SourcesOptions> options)
     public HmacSignatureVerifier Jira { get; } = HmacSignatureVerifier.ForHub(options.Value.Jira.WebhookSecrets);
 
     public HmacSignatureVerifier GitHub { get; } = HmacSignatureVerifier.ForHub(options.Value.GitHub.WebhookSecrets);
+
+
+    public BearerTokens Grafana { get; } = new(options.Value.Grafana.BearerTokens);
 }
 
 /// <summary>

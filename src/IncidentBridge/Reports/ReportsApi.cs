@@ -11,9 +11,17 @@ internal static class ReportsApi
 {
     private static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
 
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReportMetrics>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         app.MapApi().MapGet("/reports/metrics", MetricsAsync);
+        // The report's figures on /metrics: their gauges exist from the start, so the dashboard has series before any traffic.
+        app.ServiceProvider.GetRequiredService<ReportMetrics>();
         return app;
     }
 

@@ -208,6 +208,29 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
         Assert.Equal("A little bump in the road", all[1].GetProperty("title").GetString());
     }
 
+    [Fact]
+    public async Task PagerDuty_only_incident_is_routed_by_its_pagerduty_team()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this").OnService("Payments API").OfTeam("Payments SRE"));
+
+        var labels = (await _incidents.SingleAsync()).GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString() ?? "");
+        Assert.Equal("Payments SRE", labels["team"]);
+        var router = new IncidentBridge.ActionItems.ActionItemRouter(Microsoft.Extensions.Options.Options.Create(new IncidentBridge.ActionItems.RoutingOptions
+        {
+            Rules = [new() { Match = new(StringComparer.OrdinalIgnoreCase) { ["team"] = "payments sre" }, Tracker = "Jira", Project = "PAY" }],
+            Default = new() { Tracker = "Jira", Project = "OPS" },
+        }));
+        Assert.Equal("PAY", router.Route(labels)?.Project);
+    }
+
+    [Fact]
+    public async Task Page_without_teams_adds_no_team_label()
+    {
+        await _incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this"));
+
+        Assert.False((await _incidents.SingleAsync()).GetProperty("labels").TryGetProperty("team", out _));
+    }
+
     public sealed class OnSqlite() : PagerDutyCorrelationTests(null);
 
     [Collection(PostgresCollection.Name)]

@@ -57,6 +57,16 @@ public sealed partial class HelmChartTests
     }
 
     [Fact]
+    public void Every_file_the_templates_read_is_in_the_chart()
+    {
+        var read = Templates.SelectMany(file => FilesReference().Matches(File.ReadAllText(file)).Select(m => m.Groups["path"].Value)).Distinct().ToList();
+
+        Assert.Contains("dashboards/incidentbridge.json", read);
+        Assert.Contains("rules/incidentbridge.rules.yaml", read);
+        Assert.All(read, path => Assert.True(RepositoryFiles.Exists($"{Chart}/{path}"), $"a template reads {path}, which the chart lacks"));
+    }
+
+    [Fact]
     public void Production_example_sets_only_values_the_chart_declares()
     {
         var values = Values;
@@ -181,4 +191,7 @@ public sealed partial class HelmChartTests
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemanticVersion();
+
+    [GeneratedRegex(@"\.Files\.Get\s+""(?<path>[^""]+)""")]
+    private static partial Regex FilesReference();
 }

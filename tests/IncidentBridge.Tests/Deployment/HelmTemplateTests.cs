@@ -42,6 +42,18 @@ public sealed class HelmTemplateTests
         Assert.Equal("2", Scalar(Single(manifests, "PodDisruptionBudget"), "spec", "minAvailable"));
     }
 
+    [SkippableFact]
+    public async Task Ingress_dashboard_and_rules_render_when_enabled()
+    {
+        var manifests = await RenderAsync(sets: "ingress.enabled=true,ingress.className=nginx,grafanaDashboard.enabled=true,prometheusRule.enabled=true");
+
+        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Ingress", "PersistentVolumeClaim", "PrometheusRule", "Service", "ServiceAccount"], Kinds(manifests));
+        Assert.Equal("/webhooks/pagerduty", Scalar(((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)Single(manifests, "Ingress")["spec"]["rules"])[0])["http"]["paths"])[0], "path"));
+        var dashboard = Assert.Single(manifests, m => Scalar(m, "kind") == "ConfigMap" && Scalar(m, "metadata", "labels", "grafana_dashboard") == "1");
+        Assert.Contains("incidentbridge_inbox_depth", Scalar(dashboard, "data", "incidentbridge.json"), StringComparison.Ordinal);
+        Assert.NotNull(Scalar(Single(manifests, "PrometheusRule"), "spec", "groups"));
+    }
+
     [SkippableTheory]
     [InlineData("replicaCount=2", "replicaCount 2 needs PostgreSQL")]
     [InlineData("config.IncidentBridge.Storage.Provider=Mysql", "must be Sqlite or Postgres")]
@@ -58,9 +70,9 @@ public sealed class HelmTemplateTests
 
     private static string[] ValuesFile(string? values) => values is null ? [] : ["-f", values];
 
-    private static async Task<IReadOnlyList<YamlMappingNode>> RenderAsync(string? values = null)
+    private static async Task<IReadOnlyList<YamlMappingNode>> RenderAsync(string? values = null, string? sets = null)
     {
-        var render = await Helm.RunAsync(["template", "incidentbridge", Chart, .. ValuesFile(values)]);
+        var render = await Helm.RunAsync(["template", "incidentbridge", Chart, .. ValuesFile(values), .. sets is null ? Array.Empty<string>() : ["--set", sets]]);
         Assert.True(render.ExitCode == 0, render.Output);
         var stream = new YamlStream();
         stream.Load(new StringReader(render.Standard));

@@ -29,6 +29,8 @@ public sealed record PagerDutyEvent
 
     private string Agent { get; init; } = "Tenex Engineer";
 
+    private string? Team { get; init; }
+
     private string? Note { get; init; }
 
     public static PagerDutyEvent Of(string eventType) => new(eventType);
@@ -48,6 +50,9 @@ public sealed record PagerDutyEvent
     public PagerDutyEvent OnService(string service) => this with { Service = service };
 
     public PagerDutyEvent By(string agent) => this with { Agent = agent };
+
+    /// <summary>The incident's <c>teams</c>: one team reference, as PagerDuty V3 sends them.</summary>
+    public PagerDutyEvent OfTeam(string team) => this with { Team = team };
 
     /// <summary>Makes this an <c>incident.annotated</c>-style event: data is a note referencing the incident.</summary>
     public PagerDutyEvent WithNote(string content) => this with { Note = content };
@@ -80,6 +85,7 @@ public sealed record PagerDutyEvent
         ["html_url"] = $"https://acme.pagerduty.com/incidents/{IncidentId}",
         ["service"] = new JsonObject { ["id"] = "PF9KMXH", ["type"] = "service_reference", ["summary"] = Service },
         ["assignees"] = new JsonArray(new JsonObject { ["id"] = "PTUXL6G", ["type"] = "user_reference", ["summary"] = "User 123" }),
+        ["teams"] = Team is null ? new JsonArray() : new JsonArray(new JsonObject { ["id"] = "PFCVPS0", ["type"] = "team_reference", ["summary"] = Team }),
     };
 
     private JsonObject NoteData() => new()

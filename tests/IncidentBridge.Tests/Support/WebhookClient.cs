@@ -20,6 +20,19 @@ internal static class WebhookClient
         return client.SendAsync(request, cancellationToken);
     }
 
+    public static Task<HttpResponseMessage> PostGrafanaAsync(
+        this HttpClient client, string body, string? token = WorkerFactory.GrafanaToken, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/grafana") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client.SendAsync(request);
+    }
+
     public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body, string? signature, string? webhookId = null, string contentType = "application/json")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/pagerduty") { Content = new StringContent(body, Encoding.UTF8) };

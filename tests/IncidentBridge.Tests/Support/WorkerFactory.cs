@@ -18,6 +18,7 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
 {
     public const string AlertmanagerToken = "am-token-current";
     public const string PagerDutySecret = "pd-secret-current";
+    public const string GrafanaToken = "grafana-token-current";
     public const string ApiToken = "api-token-1";
 
     private static readonly string[] RegistrationKeys = ["IncidentBridge:Storage:Provider", "IncidentBridge:Jobs:Enabled"];
@@ -41,6 +42,7 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
             ["IncidentBridge:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
             ["IncidentBridge:Sources:Alertmanager:BearerTokens:0"] = AlertmanagerToken,
             ["IncidentBridge:Sources:PagerDuty:SigningSecrets:0"] = PagerDutySecret,
+            ["IncidentBridge:Sources:Grafana:BearerTokens:0"] = GrafanaToken,
             ["IncidentBridge:Api:Tokens:0"] = ApiToken,
             ["IncidentBridge:Inbox:PollInterval"] = "00:00:00.200",
             // The test log is for failures: a worker's routine lines would bury them.

@@ -93,28 +93,31 @@ internal sealed class GitHubWebhookReader : ITrackerWebhookReader
     private static string Key(string repository, long number) => $"{repository}#{number.ToString(CultureInfo.InvariantCulture)}";
 }
 
-// The parts of GitHub's webhook bodies read; everything else is ignored.
+// The parts of GitHub's webhook bodies read; everything else is ignored. Names are spelled out for the OpenAPI description,
+// which does not use the context's naming policy.
 
 internal sealed record GitHubHookBody(string? Action = null, GitHubHookIssue? Issue = null, GitHubHookRepository? Repository = null, GitHubHookChanges? Changes = null);
 
 internal sealed record GitHubHookIssue(
     long Number,
-    string? HtmlUrl = null,
+    [property: JsonPropertyName("html_url")] string? HtmlUrl = null,
     string? State = null,
-    string? StateReason = null,
+    [property: JsonPropertyName("state_reason")] string? StateReason = null,
     IReadOnlyList<GitHubHookLabel>? Labels = null,
     GitHubHookUser? Assignee = null,
     IReadOnlyList<GitHubHookUser>? Assignees = null,
-    DateTimeOffset? UpdatedAt = null);
+    [property: JsonPropertyName("updated_at")] DateTimeOffset? UpdatedAt = null);
 
 internal sealed record GitHubHookLabel(string? Name = null);
 
 internal sealed record GitHubHookUser(string? Login = null);
 
-internal sealed record GitHubHookRepository(string? FullName = null);
+internal sealed record GitHubHookRepository([property: JsonPropertyName("full_name")] string? FullName = null);
 
 /// <summary>On <c>transferred</c>: where the issue went. Other actions carry other changes (an edited title), not read.</summary>
-internal sealed record GitHubHookChanges(GitHubHookIssue? NewIssue = null, GitHubHookRepository? NewRepository = null);
+internal sealed record GitHubHookChanges(
+    [property: JsonPropertyName("new_issue")] GitHubHookIssue? NewIssue = null,
+    [property: JsonPropertyName("new_repository")] GitHubHookRepository? NewRepository = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
