@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
@@ -26,7 +25,7 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, WebhookAuthenticators auth, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
         const string source = SourceKinds.Alertmanager;
         if (auth.Alertmanager.IsEmpty)
@@ -39,7 +38,7 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "unauthorized", Problems.Unauthorized("Send Authorization: Bearer <token> with one of IncidentBridge:Sources:Alertmanager:BearerTokens."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        var read = await bodies.ReadWebhookAsync(request, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -57,7 +56,7 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, WebhookAuthenticators auth, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
         const string source = SourceKinds.PagerDuty;
         if (auth.PagerDuty.IsEmpty)
@@ -65,7 +64,8 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "disabled", Problems.NotFound("The PagerDuty webhook is disabled: set IncidentBridge:Sources:PagerDuty:SigningSecrets."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        // The signature covers the body, so it is read before the sender is known: within PagerDuty's budget.
+        var read = await bodies.ReadUnauthenticatedWebhookAsync(request, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -99,20 +99,6 @@ internal static class IngestEndpoints
         return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, parsed.Value.Id, string.IsNullOrEmpty(webhookId) ? null : webhookId), inbox, options.Value, metrics, cancellationToken);
     }
 
-    private static async Task<BodyRead> ReadJsonBodyAsync(
-        HttpRequest request, IngestOptions options, IngestMetrics metrics, string source, CancellationToken cancellationToken)
-    {
-        if (!RequestBody.IsJson(request.ContentType))
-        {
-            return new(null, Reject(metrics, source, "unsupported_media_type", Problems.UnsupportedMediaType(request.ContentType)));
-        }
-
-        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
-        return body is null
-            ? new(null, Reject(metrics, source, "too_large", Problems.TooLarge(options.MaxBodyBytes)))
-            : new(body, null);
-    }
-
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> StoreAsync(
         IncomingDelivery delivery, InboxWriter inbox, IngestOptions options, IngestMetrics metrics, CancellationToken cancellationToken)
     {
@@ -140,13 +126,6 @@ internal static class IngestEndpoints
     {
         metrics.Count(source, outcome);
         return problem;
-    }
-
-    private readonly record struct BodyRead(byte[]? Bytes, ProblemHttpResult? Problem)
-    {
-        [MemberNotNullWhen(true, nameof(Bytes))]
-        [MemberNotNullWhen(false, nameof(Problem))]
-        public bool Ok => Problem is null && Bytes is not null;
     }
 }
 
