@@ -24,6 +24,9 @@ internal static class Problems
         Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
             $"Content-Type '{contentType ?? "(none)"}' is not accepted here: {expected}.", "Content-Type");
 
+    public static ProblemHttpResult Timeout(string detail) =>
+        Create(StatusCodes.Status408RequestTimeout, "timeout", "Request timed out", detail);
+
     public static ProblemHttpResult Unavailable(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Temporarily unavailable", detail);
 

@@ -25,10 +25,6 @@ internal sealed record FollowUpFigures(
 
     private static readonly TimeSpan Week4 = TimeSpan.FromDays(28);
 
-    /// <summary>Counts per (team, owner, priority): the finest grain, for <c>/metrics</c>.</summary>
-    public static IEnumerable<(string Team, string Owner, string Priority, FollowUpCounts Counts)> Breakdown(IReadOnlyList<FollowUpRow> rows, DateTimeOffset now) =>
-        Classify(rows, now).GroupBy(i => (i.Team, i.Row.Owner, i.Row.Priority)).Select(g => (g.Key.Team, g.Key.Owner, g.Key.Priority, Count(g)));
-
     public static FollowUpFigures Compute(IReadOnlyList<FollowUpRow> rows, DateTimeOffset now)
     {
         var items = Classify(rows, now);

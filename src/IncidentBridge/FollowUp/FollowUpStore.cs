@@ -82,6 +82,59 @@ internal sealed class FollowUpStore(IDatabase database)
     }
 
     /// <summary>
+    /// The follow-up gauges of <c>/metrics</c>, counted by the database (GROUP BY), so a scrape costs a few aggregate
+    /// queries whatever the number of items, and carries only bounded labels (team, priority). The figures per owner
+    /// are the report API's (<see cref="FollowUpRowsAsync"/>). Counts as <see cref="FollowUpFigures.Compute"/> does:
+    /// not-doing items left out, "open" is not done (overdue included).
+    /// </summary>
+    public async Task<FollowUpGauges> FollowUpGaugesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string current = $"""
+            FROM action_items a JOIN incidents i ON i.id = a.incident_id JOIN postmortems p ON p.id = a.postmortem_id
+            WHERE a.removed_at IS NULL AND a.status <> '{ActionItemStatus.NotDoing}'
+            """;
+        var team = $"COALESCE(NULLIF({database.JsonText("i.labels", "team")}, ''), '{FollowUpFigures.NoTeam}')";
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var today = DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var byTeam = await connection.QueryAsync<(string Team, string Priority, long Open, long Overdue, long Done)>(new CommandDefinition(
+            $"""
+            SELECT {team}, a.priority,
+                   SUM(CASE WHEN a.status <> '{ActionItemStatus.Done}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN a.status <> '{ActionItemStatus.Done}' AND a.due_date < @Today THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN a.status = '{ActionItemStatus.Done}' THEN 1 ELSE 0 END)
+            {current}
+            GROUP BY {team}, a.priority
+            """,
+            new { Today = today },
+            cancellationToken: cancellationToken));
+        var ages = new Dictionary<string, long>(StringComparer.Ordinal);
+        var newer = long.MaxValue;
+        foreach (var (name, upToDays) in FollowUpFigures.AgeBuckets)
+        {
+            var older = upToDays == int.MaxValue ? long.MinValue : nowMs - (long)TimeSpan.FromDays(upToDays).TotalMilliseconds;
+            ages[name] = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) {current} AND a.status <> '{ActionItemStatus.Done}' AND a.created_at >= @Older AND a.created_at < @Newer",
+                new { Older = older, Newer = newer },
+                cancellationToken: cancellationToken));
+            newer = older;
+        }
+
+        var week4Ms = (long)TimeSpan.FromDays(28).TotalMilliseconds;
+        var (reviewable, doneByWeek4) = await connection.QuerySingleAsync<(long, long?)>(new CommandDefinition(
+            $"""
+            SELECT COUNT(*), SUM(CASE WHEN a.done_at IS NOT NULL AND a.done_at - p.published_at <= @Week4Ms THEN 1 ELSE 0 END)
+            {current} AND p.published_at IS NOT NULL AND p.published_at <= @ReviewableBefore
+            """,
+            new { Week4Ms = week4Ms, ReviewableBefore = nowMs - week4Ms },
+            cancellationToken: cancellationToken));
+        return new FollowUpGauges(
+            [.. byTeam.Select(r => (r.Team, r.Priority, new FollowUpCounts((int)r.Open, (int)r.Overdue, (int)r.Done)))],
+            ages,
+            reviewable == 0 ? null : (double)(doneByWeek4 ?? 0) / reviewable);
+    }
+
+    /// <summary>
     /// This period's digests as stored: whether the period's run got as far as its plan (<see cref="PlanDigestWeekAsync"/>),
     /// and the owners it has a row for, sent or not yet.
     /// </summary>
@@ -275,3 +328,9 @@ internal sealed record OverduePostmortemRow
 /// with a row, by whether their digest has been sent.
 /// </summary>
 internal sealed record DigestWeekRows(bool Planned, IReadOnlySet<string> Sent, IReadOnlySet<string> Unsent);
+
+/// <summary>What <c>/metrics</c> shows of the follow-ups: counts by team and priority, open items by age, the week-4 rate.</summary>
+internal sealed record FollowUpGauges(
+    IReadOnlyList<(string Team, string Priority, FollowUpCounts Counts)> ByTeamAndPriority,
+    IReadOnlyDictionary<string, long> OpenByAgeDays,
+    double? CompletionRateAtWeek4);

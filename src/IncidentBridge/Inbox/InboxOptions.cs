@@ -34,6 +34,9 @@ internal sealed class InboxOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Processed (done) deliveries older than this many days are deleted; dead letters are kept until retried or deleted by hand.</summary>
+    public int RetentionDays { get; set; } = 30;
 }
 
 internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
@@ -56,6 +59,7 @@ internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
         Positive(nameof(options.PollInterval), options.PollInterval.TotalMilliseconds);
         Positive(nameof(options.LeaseDuration), options.LeaseDuration.TotalMilliseconds);
         Positive(nameof(options.RetryDelay), options.RetryDelay.TotalMilliseconds);
+        Positive(nameof(options.RetentionDays), options.RetentionDays);
         if (options.MaxRetryDelay < options.RetryDelay)
         {
             failures.Add($"{InboxOptions.Section}:MaxRetryDelay ({options.MaxRetryDelay}) must not be less than RetryDelay ({options.RetryDelay}).");

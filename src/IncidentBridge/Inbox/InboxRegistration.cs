@@ -15,6 +15,7 @@ internal static class InboxRegistration
         services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
         services.AddSingleton<InboxProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        services.AddHostedService<InboxRetention>();
         services.AddHealthChecks().AddCheck<InboxHealthCheck>("inbox", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -144,6 +144,24 @@ internal sealed class InboxStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> deliveries processed (done) before <paramref name="cutoffMs"/>, oldest first,
+    /// in one short transaction; returns how many. Pending and dead deliveries are never deleted here.
+    /// </summary>
+    public async Task<int> DeleteProcessedBeforeAsync(long cutoffMs, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            DELETE FROM deliveries WHERE seq IN (
+                SELECT seq FROM deliveries WHERE state = '{DeliveryState.Done}' AND processed_at < @CutoffMs ORDER BY processed_at LIMIT @Limit)
+              AND state = '{DeliveryState.Done}'
+            """,
+            new { CutoffMs = cutoffMs, Limit = limit },
+            cancellationToken: cancellationToken));
+    }
+
     private static DbConnection Connection(DbTransaction tx) =>
         tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
 }

@@ -89,14 +89,20 @@ internal sealed record IncidentSourceRow
     public long? StatusAt { get; init; }
 }
 
-internal sealed record TimelineRow(long At, string Kind, string Message, string? Actor);
+/// <summary>A timeline entry; <see cref="Seq"/> orders entries at the same time and is the paging cursor's tie-break.</summary>
+internal sealed record TimelineRow(long Seq, long At, string Kind, string Message, string? Actor);
 
-/// <summary>An incident with everything that hangs off it, for <c>GET /api/incidents/{id}</c>.</summary>
+/// <summary>
+/// An incident with what hangs off it, for <c>GET /api/incidents/{id}</c>: its sources, and the latest of its alerts and
+/// timeline entries (oldest first), with how many there are in all.
+/// </summary>
 internal sealed record IncidentDetail(
     IncidentRow Incident,
     IReadOnlyList<IncidentAlertRow> Alerts,
+    long AlertCount,
     IReadOnlyList<IncidentSourceRow> Sources,
     IReadOnlyList<TimelineRow> Timeline,
+    long TimelineCount,
     string? RelatedIncidentId);
 
 /// <summary>An earlier incident this one repeats, and how its follow-ups stand: open action items and, of those, overdue.</summary>

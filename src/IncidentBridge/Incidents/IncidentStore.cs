@@ -280,7 +280,12 @@ internal sealed class IncidentStore(IDatabase database)
         return added;
     }
 
-    public async Task<IncidentDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The incident with its sources and its latest <paramref name="latest"/> alerts and timeline entries (oldest first):
+    /// an incident with 100,000 alerts answers as fast as one with ten. The rest are paged by
+    /// <see cref="AlertsPageAsync"/> and <see cref="TimelinePageAsync"/>.
+    /// </summary>
+    public async Task<IncidentDetail?> GetAsync(string id, int latest, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var incident = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
@@ -290,17 +295,63 @@ internal sealed class IncidentStore(IDatabase database)
             return null;
         }
 
-        var alerts = await connection.QueryAsync<IncidentAlertRow>(new CommandDefinition(
-            $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @Id ORDER BY starts_at, fingerprint", new { Id = id }, cancellationToken: cancellationToken));
+        var alerts = await AlertsPageAsync(connection, id, before: null, latest, cancellationToken);
+        var alertCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM incident_alerts WHERE incident_id = @Id", new { Id = id }, cancellationToken: cancellationToken));
         var sources = await connection.QueryAsync<IncidentSourceRow>(new CommandDefinition(
             $"SELECT {SourceColumns} FROM incident_sources WHERE incident_id = @Id ORDER BY added_at, kind, key", new { Id = id }, cancellationToken: cancellationToken));
-        var timeline = await connection.QueryAsync<TimelineRow>(new CommandDefinition(
-            "SELECT at AS At, kind AS Kind, message AS Message, actor AS Actor FROM incident_timeline WHERE incident_id = @Id ORDER BY at, seq",
-            new { Id = id },
-            cancellationToken: cancellationToken));
+        var timeline = await TimelinePageAsync(connection, id, before: null, latest, cancellationToken);
+        var timelineCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM incident_timeline WHERE incident_id = @Id", new { Id = id }, cancellationToken: cancellationToken));
         var related = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT related_incident_id FROM incidents WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
-        return new IncidentDetail(incident, alerts.ToList(), sources.ToList(), timeline.ToList(), related);
+        return new IncidentDetail(incident, [.. alerts.Reverse()], alertCount, sources.ToList(), [.. timeline.Reverse()], timelineCount, related);
+    }
+
+    /// <summary>An incident's alerts, latest first (by <c>startsAt</c>, then fingerprint), before the cursor <paramref name="before"/>.</summary>
+    public async Task<IReadOnlyList<IncidentAlertRow>> AlertsPageAsync(string id, (long StartsAt, string Fingerprint)? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await AlertsPageAsync(connection, id, before, limit, cancellationToken);
+    }
+
+    /// <summary>An incident's timeline, latest first (by time, then the order written), before the cursor <paramref name="before"/>.</summary>
+    public async Task<IReadOnlyList<TimelineRow>> TimelinePageAsync(string id, (long At, long Seq)? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await TimelinePageAsync(connection, id, before, limit, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<IncidentAlertRow>> AlertsPageAsync(
+        DbConnection connection, string id, (long StartsAt, string Fingerprint)? before, int limit, CancellationToken cancellationToken)
+    {
+        // Keyset paging on ix_incident_alerts_starts (incident_id, starts_at, fingerprint): no OFFSET, no sort of every alert.
+        var rows = await connection.QueryAsync<IncidentAlertRow>(new CommandDefinition(
+            $"""
+            SELECT {AlertColumns} FROM incident_alerts
+            WHERE incident_id = @Id {(before is null ? "" : "AND (starts_at < @StartsAt OR (starts_at = @StartsAt AND fingerprint < @Fingerprint))")}
+            ORDER BY starts_at DESC, fingerprint DESC
+            LIMIT @Limit
+            """,
+            new { Id = id, before?.StartsAt, before?.Fingerprint, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    private static async Task<IReadOnlyList<TimelineRow>> TimelinePageAsync(
+        DbConnection connection, string id, (long At, long Seq)? before, int limit, CancellationToken cancellationToken)
+    {
+        // Keyset paging on ix_incident_timeline_incident (incident_id, at, seq).
+        var rows = await connection.QueryAsync<TimelineRow>(new CommandDefinition(
+            $"""
+            SELECT seq AS Seq, at AS At, kind AS Kind, message AS Message, actor AS Actor FROM incident_timeline
+            WHERE incident_id = @Id {(before is null ? "" : "AND (at < @At OR (at = @At AND seq < @Seq))")}
+            ORDER BY at DESC, seq DESC
+            LIMIT @Limit
+            """,
+            new { Id = id, before?.At, before?.Seq, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
     }
 
     /// <summary>Incidents that started in [<paramref name="fromMs"/>, <paramref name="toMs"/>), oldest first, for the reports.</summary>

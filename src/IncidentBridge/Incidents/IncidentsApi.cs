@@ -10,18 +10,24 @@ namespace IncidentBridge.Incidents;
 
 /// <summary>
 /// <c>GET /api/incidents</c> (newest first, filtered by status, service, severity and <c>postmortem=overdue</c>, paged by cursor) and
-/// <c>GET /api/incidents/{id}</c> (one incident with its alerts, sources and timeline).
+/// <c>GET /api/incidents/{id}</c> (one incident with its sources and its latest alerts and timeline entries), and
+/// <c>GET /api/incidents/{id}/alerts</c> and <c>/timeline</c> (all of them, latest first, paged by cursor).
 /// </summary>
 internal static class IncidentsApi
 {
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
 
+    /// <summary>How many of its latest alerts and timeline entries an incident's detail lists; the links page the rest.</summary>
+    public const int DetailLatest = 50;
+
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
         var incidents = app.MapApi().MapGroup("/incidents");
         incidents.MapGet("/", ListAsync);
         incidents.MapGet("/{id}", GetAsync);
+        incidents.MapGet("/{id}/alerts", AlertsAsync);
+        incidents.MapGet("/{id}/timeline", TimelineAsync);
         return app;
     }
 
@@ -79,7 +85,7 @@ internal static class IncidentsApi
 
     private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(IncidentStore store, TimeProvider time, string id, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(id, cancellationToken) is not { } detail)
+        if (await store.GetAsync(id, DetailLatest, cancellationToken) is not { } detail)
         {
             return Problems.NotFound($"No incident '{id}'.");
         }
@@ -88,6 +94,82 @@ internal static class IncidentsApi
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var related = detail.RelatedIncidentId is { } relatedId ? await store.FollowUpsOfAsync(relatedId, today, cancellationToken) : null;
         return TypedResults.Ok(IncidentView.From(detail, related));
+    }
+
+    private static async Task<Results<Ok<Page<AlertView>>, ProblemHttpResult>> AlertsAsync(
+        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        (long, string)? before = null;
+        if (cursor is not null)
+        {
+            if (!Cursor.TryRead(cursor, out var startsAt, out var fingerprint))
+            {
+                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
+            }
+
+            before = (startsAt, fingerprint);
+        }
+
+        if (await store.FindAsync(id, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No incident '{id}'.");
+        }
+
+        var take = limit ?? DefaultLimit;
+        var rows = await store.AlertsPageAsync(id, before, take, cancellationToken);
+        var next = rows.Count == take ? Cursor.Write(rows[^1].StartsAt, rows[^1].Fingerprint) : null;
+        return TypedResults.Ok(new Page<AlertView>(rows.Select(AlertView.From).ToList(), next));
+    }
+
+    private static async Task<Results<Ok<Page<TimelineEntry>>, ProblemHttpResult>> TimelineAsync(
+        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        (long, long)? before = null;
+        if (cursor is not null)
+        {
+            if (!Cursor.TryRead(cursor, out var at, out var seqText)
+                || !long.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            {
+                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
+            }
+
+            before = (at, seq);
+        }
+
+        if (await store.FindAsync(id, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No incident '{id}'.");
+        }
+
+        var take = limit ?? DefaultLimit;
+        var rows = await store.TimelinePageAsync(id, before, take, cancellationToken);
+        var next = rows.Count == take ? Cursor.Write(rows[^1].At, rows[^1].Seq.ToString(CultureInfo.InvariantCulture)) : null;
+        return TypedResults.Ok(new Page<TimelineEntry>(rows.Select(TimelineEntry.From).ToList(), next));
+    }
+
+    /// <summary>A keyset cursor: a time in Unix milliseconds and a tie-break, as <c>&lt;ms&gt;_&lt;key&gt;</c>.</summary>
+    private static class Cursor
+    {
+        public static string Write(long ms, string key) => ms.ToString(CultureInfo.InvariantCulture) + "_" + key;
+
+        public static bool TryRead(string cursor, out long ms, out string key)
+        {
+            var separator = cursor.IndexOf('_', StringComparison.Ordinal);
+            key = separator < 0 ? "" : cursor[(separator + 1)..];
+            ms = 0;
+            return separator > 0 && key.Length > 0
+                && long.TryParse(cursor.AsSpan(0, separator), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ms);
+        }
     }
 }
 
@@ -107,7 +189,11 @@ internal sealed record IncidentSummary(
         Time.Of(row.StartedAt), Time.OfNullable(row.AcknowledgedAt), Time.OfNullable(row.ResolvedAt));
 }
 
-/// <summary><c>GET /api/incidents/{id}</c>: the incident with its alerts, sources and timeline.</summary>
+/// <summary>
+/// <c>GET /api/incidents/{id}</c>: the incident with its sources and its latest alerts and timeline entries (at most
+/// <see cref="IncidentsApi.DetailLatest"/> of each, oldest first); <see cref="AlertCount"/> and
+/// <see cref="TimelineCount"/> say how many there are, and <see cref="Links"/> where to page through them all.
+/// </summary>
 internal sealed record IncidentView(
     string Id,
     string Title,
@@ -119,8 +205,11 @@ internal sealed record IncidentView(
     DateTimeOffset? ResolvedAt,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyList<AlertView> Alerts,
+    long AlertCount,
     IReadOnlyList<SourceView> Sources,
     IReadOnlyList<TimelineEntry> Timeline,
+    long TimelineCount,
+    IncidentLinks Links,
     RelatedIncident? RelatedTo)
 {
     public static IncidentView From(IncidentDetail detail, RelatedIncident? related)
@@ -129,15 +218,25 @@ internal sealed record IncidentView(
         return new(
             row.Id, row.Title, Incidents.Severity.Name(row.Severity), row.Status, row.Service,
             Time.Of(row.StartedAt), Time.OfNullable(row.AcknowledgedAt), Time.OfNullable(row.ResolvedAt),
-            Map(row.Labels),
-            detail.Alerts.Select(a => new AlertView(a.Fingerprint, a.Status, Map(a.Labels), Map(a.Annotations), Time.Of(a.StartsAt), Time.OfNullable(a.EndsAt), a.GeneratorUrl, a.GroupKey)).ToList(),
+            AlertView.Map(row.Labels),
+            detail.Alerts.Select(AlertView.From).ToList(),
+            detail.AlertCount,
             detail.Sources.Select(s => new SourceView(s.Kind, s.Key, s.Url, s.Status)).ToList(),
-            detail.Timeline.Select(t => new TimelineEntry(Time.Of(t.At), t.Kind, t.Message, t.Actor)).ToList(),
+            detail.Timeline.Select(TimelineEntry.From).ToList(),
+            detail.TimelineCount,
+            IncidentLinks.Of(row.Id),
             related);
     }
+}
 
-    private static Dictionary<string, string> Map(string json) =>
-        JsonSerializer.Deserialize(json, RecordJsonContext.Default.DictionaryStringString) ?? [];
+/// <summary>Where an incident's alerts and timeline are paged in full.</summary>
+internal sealed record IncidentLinks(string Alerts, string Timeline)
+{
+    public static IncidentLinks Of(string id)
+    {
+        var path = "/api/incidents/" + Uri.EscapeDataString(id);
+        return new(path + "/alerts", path + "/timeline");
+    }
 }
 
 internal sealed record AlertView(
@@ -148,11 +247,24 @@ internal sealed record AlertView(
     DateTimeOffset StartsAt,
     DateTimeOffset? EndsAt,
     [property: System.Text.Json.Serialization.JsonPropertyName("generatorURL")] string? GeneratorUrl,
-    string GroupKey);
+    string GroupKey)
+{
+    public static AlertView From(IncidentAlertRow a) =>
+        new(a.Fingerprint, a.Status, Map(a.Labels), Map(a.Annotations), Time.Of(a.StartsAt), Time.OfNullable(a.EndsAt), a.GeneratorUrl, a.GroupKey);
+
+    public static Dictionary<string, string> Map(string json) =>
+        JsonSerializer.Deserialize(json, RecordJsonContext.Default.DictionaryStringString) ?? [];
+}
 
 /// <summary>An Alertmanager group key, or a PagerDuty incident with its link and status.</summary>
 internal sealed record SourceView(string Kind, string Key, string? Url, string? Status);
 
-internal sealed record TimelineEntry(DateTimeOffset At, string Kind, string Message, string? Actor);
+internal sealed record TimelineEntry(DateTimeOffset At, string Kind, string Message, string? Actor)
+{
+    public static TimelineEntry From(TimelineRow t) => new(Time.Of(t.At), t.Kind, t.Message, t.Actor);
+}
 
 internal sealed record IncidentPage(IReadOnlyList<IncidentSummary> Items, string? NextCursor);
+
+/// <summary>One page of an incident's alerts or timeline, latest first; <see cref="NextCursor"/> is null on the last.</summary>
+internal sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
@@ -26,24 +25,24 @@ internal static class IngestEndpoints
         webhooks.MapPost("/alertmanager", ReceiveAlertmanagerAsync);
         webhooks.MapPost("/pagerduty", ReceivePagerDutyAsync);
         webhooks.MapPost("/grafana", ReceiveGrafanaAsync);
-        webhooks.MapPost("/jira", (HttpRequest request, WebhookAuthenticators auth, JiraWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
-            ReceiveTrackerAsync(request, new TrackerHook(auth.Jira, reader, "Jira", "X-Hub-Signature", "X-Atlassian-Webhook-Identifier", null), options.Value, inbox, metrics, cancellationToken));
-        webhooks.MapPost("/github", (HttpRequest request, WebhookAuthenticators auth, GitHubWebhookReader reader, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
-            ReceiveTrackerAsync(request, new TrackerHook(auth.GitHub, reader, "GitHub", "X-Hub-Signature-256", "X-GitHub-Delivery", GitHubWebhookReader.EventHeader), options.Value, inbox, metrics, cancellationToken));
+        webhooks.MapPost("/jira", (HttpRequest request, WebhookAuthenticators auth, JiraWebhookReader reader, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+            ReceiveTrackerAsync(request, new TrackerHook(auth.Jira, reader, "Jira", "X-Hub-Signature", "X-Atlassian-Webhook-Identifier", null), bodies, options.Value, inbox, metrics, cancellationToken));
+        webhooks.MapPost("/github", (HttpRequest request, WebhookAuthenticators auth, GitHubWebhookReader reader, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+            ReceiveTrackerAsync(request, new TrackerHook(auth.GitHub, reader, "GitHub", "X-Hub-Signature-256", "X-GitHub-Delivery", GitHubWebhookReader.EventHeader), bodies, options.Value, inbox, metrics, cancellationToken));
         return app;
     }
 
     private static Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertmanagerAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
-        ReceiveAlertsAsync(AlertSender.Alertmanager, auth.Alertmanager, request, options.Value, inbox, metrics, cancellationToken);
+        HttpRequest request, WebhookAuthenticators auth, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+        ReceiveAlertsAsync(AlertSender.Alertmanager, auth.Alertmanager, request, bodies, options.Value, inbox, metrics, cancellationToken);
 
     /// <summary>Grafana's webhook contact point sends Alertmanager's body (version 1): answered exactly as Alertmanager is.</summary>
     private static Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveGrafanaAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
-        ReceiveAlertsAsync(AlertSender.Grafana, auth.Grafana, request, options.Value, inbox, metrics, cancellationToken);
+        HttpRequest request, WebhookAuthenticators auth, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken) =>
+        ReceiveAlertsAsync(AlertSender.Grafana, auth.Grafana, request, bodies, options.Value, inbox, metrics, cancellationToken);
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveAlertsAsync(
-        AlertSender sender, BearerTokens tokens, HttpRequest request, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+        AlertSender sender, BearerTokens tokens, HttpRequest request, RequestBodyReader bodies, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
         var source = sender.Source;
         if (tokens.IsEmpty)
@@ -56,7 +55,7 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "unauthorized", Problems.Unauthorized($"Send Authorization: Bearer <token> with one of IncidentBridge:Sources:{sender.Name}:BearerTokens."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options, metrics, source, cancellationToken);
+        var read = await bodies.ReadWebhookAsync(request, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -74,7 +73,7 @@ internal static class IngestEndpoints
     }
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
-        HttpRequest request, WebhookAuthenticators auth, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, WebhookAuthenticators auth, RequestBodyReader bodies, IOptions<IngestOptions> options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
         const string source = SourceKinds.PagerDuty;
         if (auth.PagerDuty.IsEmpty)
@@ -82,7 +81,8 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "disabled", Problems.NotFound("The PagerDuty webhook is disabled: set IncidentBridge:Sources:PagerDuty:SigningSecrets."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options.Value, metrics, source, cancellationToken);
+        // The signature covers the body, so it is read before the sender is known: within PagerDuty's budget.
+        var read = await bodies.ReadUnauthenticatedWebhookAsync(request, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -123,7 +123,7 @@ internal static class IngestEndpoints
     /// hears 4xx may stop delivering.
     /// </summary>
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceiveTrackerAsync(
-        HttpRequest request, TrackerHook hook, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, TrackerHook hook, RequestBodyReader bodies, IngestOptions options, InboxWriter inbox, IngestMetrics metrics, CancellationToken cancellationToken)
     {
         var source = hook.Reader.Source;
         if (hook.Signatures.IsEmpty)
@@ -131,7 +131,8 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "disabled", Problems.NotFound($"The {hook.Tracker} webhook is disabled: set IncidentBridge:Sources:{hook.Tracker}:WebhookSecrets."));
         }
 
-        var read = await ReadJsonBodyAsync(request, options, metrics, source, cancellationToken);
+        // The signature covers the body, so it is read before the sender is known: within the source's budget.
+        var read = await bodies.ReadUnauthenticatedWebhookAsync(request, source, cancellationToken);
         if (!read.Ok)
         {
             return read.Problem;
@@ -162,20 +163,6 @@ internal static class IngestEndpoints
             inbox, options, metrics, cancellationToken);
     }
 
-    private static async Task<BodyRead> ReadJsonBodyAsync(
-        HttpRequest request, IngestOptions options, IngestMetrics metrics, string source, CancellationToken cancellationToken)
-    {
-        if (!RequestBody.IsJson(request.ContentType))
-        {
-            return new(null, Reject(metrics, source, "unsupported_media_type", Problems.UnsupportedMediaType(request.ContentType)));
-        }
-
-        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
-        return body is null
-            ? new(null, Reject(metrics, source, "too_large", Problems.TooLarge(options.MaxBodyBytes)))
-            : new(body, null);
-    }
-
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> StoreAsync(
         IncomingDelivery delivery, InboxWriter inbox, IngestOptions options, IngestMetrics metrics, CancellationToken cancellationToken)
     {
@@ -203,13 +190,6 @@ internal static class IngestEndpoints
     {
         metrics.Count(source, outcome);
         return problem;
-    }
-
-    private readonly record struct BodyRead(byte[]? Bytes, ProblemHttpResult? Problem)
-    {
-        [MemberNotNullWhen(true, nameof(Bytes))]
-        [MemberNotNullWhen(false, nameof(Problem))]
-        public bool Ok => Problem is null && Bytes is not null;
     }
 }
 

@@ -15,6 +15,18 @@ internal sealed class IngestOptions
     /// Under PagerDuty's 5 s delivery timeout, so PagerDuty hears the 503 rather than giving up on an answer.
     /// </summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Per HMAC-signed source, the most memory its bodies may hold before their signature is checked (a signature
+    /// covers the whole body, so it is read first); beyond it a body answers 503 with <c>Retry-After</c>.
+    /// </summary>
+    public long UnauthenticatedBodyBudgetBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long a body may take to arrive in full; a slower one answers 408 and frees its connection.</summary>
+    public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a client may take to send its request headers (Kestrel's <c>RequestHeadersTimeout</c>, 30 s by default).</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 internal sealed class SourcesOptions
@@ -69,6 +81,21 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>, 
         if (options.StoreTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{IngestOptions.Section}:StoreTimeout must be positive (was {options.StoreTimeout}).");
+        }
+
+        if (options.UnauthenticatedBodyBudgetBytes < options.MaxBodyBytes)
+        {
+            failures.Add($"{IngestOptions.Section}:UnauthenticatedBodyBudgetBytes must be at least MaxBodyBytes ({options.MaxBodyBytes}) (was {options.UnauthenticatedBodyBudgetBytes}).");
+        }
+
+        if (options.BodyTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{IngestOptions.Section}:BodyTimeout must be positive (was {options.BodyTimeout}).");
+        }
+
+        if (options.RequestHeadersTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{IngestOptions.Section}:RequestHeadersTimeout must be positive (was {options.RequestHeadersTimeout}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

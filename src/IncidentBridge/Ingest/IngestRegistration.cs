@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using IncidentBridge.Operations;
 
 namespace IncidentBridge.Ingest;
@@ -10,6 +12,11 @@ internal static class IngestRegistration
         builder.Services.AddValidatedOptions<SourcesOptions, IngestOptionsValidator>(SourcesOptions.Section);
         builder.Services.AddSingleton<WebhookAuthenticators>();
         builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<UnauthenticatedBodyBudgets>();
+        builder.Services.AddSingleton<RequestBodyReader>();
+        // A sender that trickles its headers holds a connection; Kestrel's own limit is 30 s.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngestOptions>>(
+            (kestrel, ingest) => kestrel.Limits.RequestHeadersTimeout = ingest.Value.RequestHeadersTimeout);
         return builder;
     }
 }

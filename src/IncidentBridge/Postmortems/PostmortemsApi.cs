@@ -29,7 +29,7 @@ internal static class PostmortemsApi
     }
 
     private static async Task<Results<Created<PostmortemView>, ProblemHttpResult>> PostAsync(
-        string id, HttpRequest request, PostmortemIntake intake, PostmortemStore postmortems, ActionItemStore items, IncidentStore incidents, IOptions<IngestOptions> ingest, IOptions<ActionItemsOptions> actionItems, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpRequest request, PostmortemIntake intake, PostmortemStore postmortems, ActionItemStore items, IncidentStore incidents, RequestBodyReader bodies, IOptions<ActionItemsOptions> actionItems, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await incidents.FindAsync(id, cancellationToken) is not { } incident)
         {
@@ -42,11 +42,13 @@ internal static class PostmortemsApi
             return Problems.UnsupportedMediaType(request.ContentType, "send application/json (the postmortem model) or text/markdown (a postmortem template)");
         }
 
-        var body = await RequestBody.ReadAsync(request, ingest.Value.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var read = await bodies.ReadAsync(request, cancellationToken);
+        if (!read.Ok)
         {
-            return Problems.TooLarge(ingest.Value.MaxBodyBytes);
+            return read.Problem;
         }
+
+        var body = read.Bytes;
 
         var text = Encoding.UTF8.GetString(body);
         var document = format == "markdown" ? ReadMarkdown(text) : ReadJson(body);

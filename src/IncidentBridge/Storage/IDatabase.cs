@@ -33,6 +33,12 @@ internal interface IDatabase
     string IsAnyOf(string parameter);
 
     /// <summary>
+    /// The text of the top-level key <paramref name="key"/> (a constant, not user input) of the JSON object stored as
+    /// text in <paramref name="column"/>, or NULL: <c>json_extract</c> on SQLite, <c>-&gt;&gt;</c> on PostgreSQL.
+    /// </summary>
+    string JsonText(string column, string key);
+
+    /// <summary>
     /// Applies pending migrations, creating SQLite's file if needed (a PostgreSQL database is the operator's to create).
     /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);

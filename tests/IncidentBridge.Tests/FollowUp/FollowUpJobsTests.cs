@@ -185,8 +185,8 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
         var metrics = await _worker.CreateClient().GetStringAsync("/metrics");
         var report = await (await _worker.CreateApiClient().GetAsync("/api/reports/metrics?from=2026-11-01&to=2026-12-31")).JsonAsync();
 
-        Assert.Contains("incidentbridge_action_items{state=\"overdue\",team=\"none\",owner=\"Bob\",priority=\"P1\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("incidentbridge_action_items{state=\"open\",team=\"none\",owner=\"Carol\",priority=\"P2\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("incidentbridge_action_items{state=\"overdue\",team=\"none\",priority=\"P1\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("incidentbridge_action_items{state=\"open\",team=\"none\",priority=\"P2\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("incidentbridge_action_items_open_by_age{age_days=\"0-7\"} 2", metrics, StringComparison.Ordinal);
         var followUp = report.GetProperty("followUp");
         Assert.Equal(2, followUp.GetProperty("total").GetProperty("open").GetInt32());
@@ -194,12 +194,56 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Metrics_carry_no_owner_and_one_series_per_state_team_and_priority_however_many_owners()
+    {
+        await new IncidentsClient(_worker).AlertsAsync("g2", Firing("b1", Published.AddHours(-1)).Service("payments").With("team", "payments"));
+        var postmortem = PostmortemJson.Published();
+        for (var i = 1; i <= 40; i++)
+        {
+            postmortem.WithItem($"{i}", $"Action {i}", i % 2 == 0 ? $"Owner {i}" : $"owner{i}@acme.example", i <= 10 ? "P1" : "P2", i <= 4 ? "2026-11-25" : "2027-03-01");
+        }
+
+        await PublishAsync(postmortem, "INC-2026-0002");
+        _time.Advance(TimeSpan.FromDays(7));
+
+        var exposition = await _worker.CreateClient().GetStringAsync("/metrics");
+
+        Assert.DoesNotContain("owner=", exposition, StringComparison.Ordinal);
+        Assert.DoesNotContain("acme.example", exposition, StringComparison.Ordinal);
+        Assert.DoesNotContain("Owner 2", exposition, StringComparison.Ordinal);
+        Assert.Equal(6, exposition.Split('\n').Count(line => line.StartsWith("incidentbridge_action_items{", StringComparison.Ordinal)));
+        var metrics = PrometheusText.Parse(exposition);
+        Assert.Equal(10, metrics.Sum("incidentbridge_action_items", ("state", "open"), ("team", "payments"), ("priority", "P1")));
+        Assert.Equal(4, metrics.Sum("incidentbridge_action_items", ("state", "overdue"), ("team", "payments"), ("priority", "P1")));
+        Assert.Equal(30, metrics.Sum("incidentbridge_action_items", ("state", "open"), ("team", "payments"), ("priority", "P2")));
+        Assert.Equal(0, metrics.Sum("incidentbridge_action_items", ("state", "done")));
+        Assert.Equal(40, metrics.Sum("incidentbridge_action_items_open_by_age", ("age_days", "0-7")) + metrics.Sum("incidentbridge_action_items_open_by_age", ("age_days", "8-28")));
+    }
+
+    [Fact]
+    public async Task Item_gauges_are_counted_again_only_once_their_cache_has_run_out()
+    {
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01"));
+        var first = await OpenItemsOnMetricsAsync();
+        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01").WithItem("2", "Add metrics", "Carol", "P1", "2027-01-01"));
+
+        var cached = await OpenItemsOnMetricsAsync();
+        _time.Advance(IncidentBridge.FollowUp.FollowUpMetrics.ItemGaugesFor);
+        var recounted = await OpenItemsOnMetricsAsync();
+
+        Assert.Equal((1d, 1d, 2d), (first, cached, recounted));
+    }
+
+    [Fact]
     public async Task Unknown_job_is_404() =>
         await (await _worker.CreateApiClient().PostAsync("/api/jobs/cleanup/run", null)).AssertProblemAsync(HttpStatusCode.NotFound);
 
-    private async Task PublishAsync(PostmortemJson postmortem)
+    private async Task<double> OpenItemsOnMetricsAsync() =>
+        PrometheusText.Parse(await _worker.CreateClient().GetStringAsync("/metrics")).Sum("incidentbridge_action_items", ("state", "open"));
+
+    private async Task PublishAsync(PostmortemJson postmortem, string incidentId = "INC-2026-0001")
     {
-        var response = await _worker.CreateApiClient().PostAsync("/api/incidents/INC-2026-0001/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        var response = await _worker.CreateApiClient().PostAsync($"/api/incidents/{incidentId}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var count = JsonDocument.Parse(postmortem.ToString()).RootElement.GetProperty("actionItems").GetArrayLength();
         await Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), "the items have issues");

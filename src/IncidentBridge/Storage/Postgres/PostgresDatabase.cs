@@ -34,6 +34,8 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public string IsAnyOf(string parameter) => $"= ANY({parameter})";
 
+    public string JsonText(string column, string key) => $"({column}::jsonb ->> '{key}')";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

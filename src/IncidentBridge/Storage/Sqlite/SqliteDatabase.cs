@@ -47,6 +47,8 @@ internal sealed partial class SqliteDatabase : IDatabase
 
     public string IsAnyOf(string parameter) => $"IN {parameter}";
 
+    public string JsonText(string column, string key) => $"json_extract({column}, '$.{key}')";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));

@@ -1,0 +1,78 @@
+using IncidentBridge.Operations;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace IncidentBridge.Inbox;
+
+/// <summary>
+/// Keeps the inbox from growing for ever: every <see cref="Interval"/> (and once at start), deliveries processed more
+/// than <c>Inbox:RetentionDays</c> ago are deleted, <see cref="BatchSize"/> at a time, each batch a short transaction
+/// of its own so webhooks waiting for the write turn get it between batches. Dead letters and pending deliveries are
+/// kept. Replicas may run it at once: each batch deletes only what is still there.
+/// </summary>
+internal sealed partial class InboxRetention(
+    InboxStore store, IOptions<InboxOptions> options, MetricsRegistry metrics, TimeProvider time, ILogger<InboxRetention> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public const int BatchSize = 500;
+
+    private readonly Counter _deleted = metrics.Factory.CreateCounter(
+        "incidentbridge_inbox_deliveries_deleted_total", "Processed deliveries deleted after Inbox:RetentionDays.");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeleteExpiredAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(Interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Deletes every delivery processed before the retention cutoff, batch by batch; returns how many.</summary>
+    public async Task<long> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - TimeSpan.FromDays(options.Value.RetentionDays);
+        long total = 0;
+        int deleted;
+        do
+        {
+            deleted = await store.DeleteProcessedBeforeAsync(cutoff.ToUnixTimeMilliseconds(), BatchSize, cancellationToken);
+            total += deleted;
+            _deleted.Inc(deleted);
+        }
+        while (deleted == BatchSize);
+
+        if (total > 0)
+        {
+            LogDeleted(total, options.Value.RetentionDays, cutoff);
+        }
+
+        return total;
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Deleted {Count} deliveries processed more than {RetentionDays} days ago (before {Cutoff:O})")]
+    private partial void LogDeleted(long count, int retentionDays, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Deleting old deliveries failed; trying again in an hour")]
+    private partial void LogFailed(Exception ex);
+}
