@@ -83,6 +83,12 @@ app.kubernetes.io/component: worker
 {{- range $i, $v := $s.pagerDutySigningSecrets }}
 {{- $_ := set $env (printf "IncidentBridge__Sources__PagerDuty__SigningSecrets__%d" $i) $v }}
 {{- end }}
+{{- range $i, $v := $s.jiraWebhookSecrets }}
+{{- $_ := set $env (printf "IncidentBridge__Sources__Jira__WebhookSecrets__%d" $i) $v }}
+{{- end }}
+{{- range $i, $v := $s.gitHubWebhookSecrets }}
+{{- $_ := set $env (printf "IncidentBridge__Sources__GitHub__WebhookSecrets__%d" $i) $v }}
+{{- end }}
 {{- range $i, $v := $s.apiTokens }}
 {{- $_ := set $env (printf "IncidentBridge__Api__Tokens__%d" $i) $v }}
 {{- end }}
