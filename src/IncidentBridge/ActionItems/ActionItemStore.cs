@@ -293,12 +293,14 @@ internal sealed class ActionItemStore(IDatabase database)
     public async Task<ActionItemRow?> ItemForAsync(string tracker, string target, string? marker, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        return await ItemForInAsync(tx, tracker, target, marker, key);
+        return await ItemFor(connection, null, tracker, target, marker, key);
     }
 
     public static Task<ActionItemRow?> ItemForInAsync(DbTransaction tx, string tracker, string target, string? marker, string key) =>
-        Connection(tx).QueryFirstOrDefaultAsync<ActionItemRow?>(
+        ItemFor(Connection(tx), tx, tracker, target, marker, key);
+
+    private static Task<ActionItemRow?> ItemFor(DbConnection connection, DbTransaction? tx, string tracker, string target, string? marker, string key) =>
+        connection.QueryFirstOrDefaultAsync<ActionItemRow?>(
             $"""
             SELECT {Columns} FROM action_items
             WHERE (@Marker IS NOT NULL AND marker = @Marker) OR (tracker = @Tracker AND tracker_target = @Target AND tracker_key = @Key)
