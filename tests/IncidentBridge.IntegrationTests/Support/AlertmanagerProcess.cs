@@ -4,12 +4,14 @@ namespace IncidentBridge.IntegrationTests.Support;
 
 /// <summary>
 /// A real Prometheus Alertmanager (Debian's <c>prometheus-alertmanager</c>) with one webhook receiver pointed at
-/// the worker. Groups by alertname and flushes after 1 s, so a notification follows a posted alert within seconds.
+/// the worker, and optionally a PagerDuty receiver beside it. Groups by alertname and flushes after 1 s, so a
+/// notification follows a posted alert within seconds.
 /// </summary>
 internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus-alertmanager";
     public const string Receiver = "incidentbridge";
+    public const string PagerDutyReceiver = "pagerduty";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ChildProcess _process;
     private readonly TempDirectory _directory;
@@ -28,7 +30,13 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<AlertmanagerProcess> StartAsync(Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput, CancellationToken cancellationToken)
+    /// <param name="pagerDuty">Also page this fake PagerDuty through Alertmanager's own PagerDuty integration; null for none.</param>
+    public static Task<AlertmanagerProcess> StartAsync(
+        Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput, CancellationToken cancellationToken, FakePagerDutyEvents? pagerDuty = null) =>
+        StartAsync(Config(webhookUrl, bearerToken, pagerDuty), testOutput, cancellationToken);
+
+    /// <summary>Starts Alertmanager with <paramref name="configYaml"/> as its whole configuration file.</summary>
+    public static async Task<AlertmanagerProcess> StartAsync(string configYaml, ITestOutputHelper testOutput, CancellationToken cancellationToken)
     {
         if (!File.Exists(Binary))
         {
@@ -38,7 +46,7 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
         var directory = TempDirectory.Create("alertmanager");
         var port = FreePort.Next();
         var config = Path.Combine(directory.Path, "alertmanager.yml");
-        await File.WriteAllTextAsync(config, Config(webhookUrl, bearerToken), cancellationToken);
+        await File.WriteAllTextAsync(config, configYaml, cancellationToken);
 
         ChildProcess process;
         try
@@ -105,7 +113,7 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
     }
 
     // Alertmanager 0.25 knows neither url_file nor a webhook timeout: keep to what it accepts.
-    private static string Config(Uri webhookUrl, string bearerToken) =>
+    private static string Config(Uri webhookUrl, string bearerToken, FakePagerDutyEvents? pagerDuty) =>
         $"""
         route:
           receiver: {Receiver}
@@ -113,6 +121,7 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
           group_wait: 1s
           group_interval: 1s
           repeat_interval: 1h
+        {(pagerDuty is null ? "" : PagingRoutes)}
         receivers:
           - name: {Receiver}
             webhook_configs:
@@ -122,5 +131,24 @@ internal sealed class AlertmanagerProcess : IProcessLog, IAsyncDisposable
                   authorization:
                     type: Bearer
                     credentials: '{bearerToken}'
+        {(pagerDuty is null ? "" : PagerDutyReceiverConfig(pagerDuty))}
+        """;
+
+    // Sibling routes with the same matchers (none) and group_by have the same group key, so PagerDuty's dedup key
+    // (SHA-256 of the paging route's group key) is the hash of the group key the worker receives (docs/PROTOCOLS.md).
+    private const string PagingRoutes =
+        $"""
+          routes:
+            - receiver: {PagerDutyReceiver}
+              continue: true
+            - receiver: {Receiver}
+        """;
+
+    private static string PagerDutyReceiverConfig(FakePagerDutyEvents pagerDuty) =>
+        $"""
+          - name: {PagerDutyReceiver}
+            pagerduty_configs:
+              - routing_key: '{pagerDuty.RoutingKey}'
+                url: '{pagerDuty.EnqueueUrl}'
         """;
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.IntegrationTests.Support;
 
@@ -106,6 +107,17 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
             Content = JsonContent.Create(notification, options: Json.Options),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Posts <paramref name="body"/> as a PagerDuty V3 webhook subscription does, signed with <paramref name="signingSecret"/>.</summary>
+    public async Task<HttpResponseMessage> PostPagerDutyAsync(string signingSecret, string body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/pagerduty")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-PagerDuty-Signature", PagerDutyEvent.Sign(body, signingSecret));
         return await _http.SendAsync(request, cancellationToken);
     }
 
