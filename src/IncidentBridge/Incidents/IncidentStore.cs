@@ -365,6 +365,33 @@ internal sealed class IncidentStore(IDatabase database)
         return rows.ToList();
     }
 
+    /// <summary>
+    /// The incidents that started in [<paramref name="fromMs"/>, <paramref name="toMs"/>) counted by severity and status, with
+    /// their mean times to acknowledge and to resolve in milliseconds (null when none was): aggregates, not rows, so a
+    /// scrape costs the same however many incidents a storm opened.
+    /// </summary>
+    public async Task<WindowFigures> WindowFiguresAsync(long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var window = new { FromMs = fromMs, ToMs = toMs };
+        var counts = await connection.QueryAsync<(long Severity, string Status, long Count)>(new CommandDefinition(
+            "SELECT severity, status, COUNT(*) FROM incidents WHERE started_at >= @FromMs AND started_at < @ToMs GROUP BY severity, status",
+            window,
+            cancellationToken: cancellationToken));
+        var (mtta, mttr) = await connection.QuerySingleAsync<(double?, double?)>(new CommandDefinition(
+            """
+            SELECT CAST(AVG(CASE WHEN acknowledged_at IS NULL THEN NULL WHEN acknowledged_at > started_at THEN acknowledged_at - started_at ELSE 0 END) AS DOUBLE PRECISION),
+                   CAST(AVG(CASE WHEN resolved_at IS NULL THEN NULL WHEN resolved_at > started_at THEN resolved_at - started_at ELSE 0 END) AS DOUBLE PRECISION)
+            FROM incidents WHERE started_at >= @FromMs AND started_at < @ToMs
+            """,
+            window,
+            cancellationToken: cancellationToken));
+        return new WindowFigures([.. counts.Select(c => ((int)c.Severity, c.Status, c.Count))], mtta, mttr);
+    }
+
     private static DbConnection Connection(DbTransaction tx) =>
         tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
 }
+
+/// <summary>Incidents of a window: how many by severity and status, and the mean times to acknowledge and resolve (ms).</summary>
+internal sealed record WindowFigures(IReadOnlyList<(int Severity, string Status, long Count)> Counts, double? MttaMs, double? MttrMs);

@@ -1,4 +1,3 @@
-using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
 using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
@@ -8,13 +7,16 @@ namespace IncidentBridge.Reports;
 
 /// <summary>
 /// The report's incident figures over the last 30 days on <c>/metrics</c> (the Grafana dashboard's MTTA, MTTR,
-/// incidents by severity and completion rate), computed at scrape time from storage like the follow-up figures, so
-/// every replica reports the same truth and a restart resets nothing. One scrape reads the incidents that started in
-/// the window, as <c>GET /api/reports/metrics</c> does.
+/// incidents by severity and completion rate), computed from storage like the follow-up figures, so every replica
+/// reports the same truth and a restart resets nothing. Aggregate queries (<see cref="IncidentStore.WindowFiguresAsync"/>),
+/// recomputed at most every <see cref="FiguresFor"/>: a storm that opens thousands of incidents does not make every
+/// scrape read them, and MTTA and MTTR agree with <c>GET /api/reports/metrics</c> for the same window.
 /// </summary>
 internal sealed class ReportMetrics
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);
+
+    public static readonly TimeSpan FiguresFor = TimeSpan.FromSeconds(30);
 
     public ReportMetrics(MetricsRegistry metrics, IncidentStore incidents, PostmortemStore postmortems, TimeProvider time)
     {
@@ -24,23 +26,38 @@ internal sealed class ReportMetrics
         var mttr = factory.CreateGauge("incidentbridge_mttr_seconds_last_30d", "Mean time to resolve of the incidents that started in the last 30 days (NaN when none resolved).");
         var completion = factory.CreateGauge(
             "incidentbridge_action_item_completion_ratio_last_30d", "Done action items of the incidents that started in the last 30 days, over their action items (not-doing left out; 0 when there are none).");
+        DateTimeOffset? computedAt = null;
+        var computing = new SemaphoreSlim(1, 1);
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
             var to = time.GetUtcNow();
-            var (fromMs, toMs) = ((to - Window).ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
-            var rows = await incidents.StartedBetweenAsync(fromMs, toMs, cancellationToken);
-            var report = IncidentMetrics.Compute(to - Window, to, rows, FollowUpRates.From(await postmortems.CompletionAsync(fromMs, toMs, cancellationToken)), FollowUpFigures.Compute([], to));
-            foreach (var severity in Enumerable.Range(Severity.Sev1, 4))
+            await computing.WaitAsync(cancellationToken);
+            try
             {
-                foreach (var status in new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved })
+                if (computedAt is { } at && to - at < FiguresFor && to >= at)
                 {
-                    counts.WithLabels(Severity.Name(severity), status).Set(rows.Count(i => i.Severity == severity && i.Status == status));
+                    return;
                 }
-            }
 
-            mtta.Set(report.MttaSeconds ?? double.NaN);
-            mttr.Set(report.MttrSeconds ?? double.NaN);
-            completion.Set(report.ActionItemCompletionRate);
+                var (fromMs, toMs) = ((to - Window).ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+                var figures = await incidents.WindowFiguresAsync(fromMs, toMs, cancellationToken);
+                foreach (var severity in Enumerable.Range(Severity.Sev1, 4))
+                {
+                    foreach (var status in new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved })
+                    {
+                        counts.WithLabels(Severity.Name(severity), status).Set(figures.Counts.Where(c => c.Severity == severity && c.Status == status).Sum(c => c.Count));
+                    }
+                }
+
+                mtta.Set(figures.MttaMs / 1000.0 ?? double.NaN);
+                mttr.Set(figures.MttrMs / 1000.0 ?? double.NaN);
+                completion.Set(FollowUpRates.From(await postmortems.CompletionAsync(fromMs, toMs, cancellationToken)).ActionItemCompletionRate);
+                computedAt = to;
+            }
+            finally
+            {
+                computing.Release();
+            }
         });
     }
 }
