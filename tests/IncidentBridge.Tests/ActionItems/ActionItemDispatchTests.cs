@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Tests.Support;
 using IncidentBridge.Trackers;
 using static IncidentBridge.Tests.Support.TestAlert;
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using IncidentBridge.Tests.Support;
 using IncidentBridge.Tests.Trackers.GitHub;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp;

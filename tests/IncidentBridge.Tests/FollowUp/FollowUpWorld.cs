@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp;

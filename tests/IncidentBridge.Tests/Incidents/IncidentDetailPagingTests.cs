@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Incidents;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Ingest;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using IncidentBridge.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 

@@ -5,7 +5,6 @@ using Dapper;
 using IncidentBridge.ActionItems;
 using IncidentBridge.Storage;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Tests.Support;
 using IncidentBridge.Trackers;
 
 namespace IncidentBridge.Tests.Postmortems;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Reports;
