@@ -12,7 +12,6 @@ namespace IncidentBridge.ActionItems;
 internal static class ActionItemsApi
 {
     private const int DefaultLimit = 100;
-    private const int MaxLimit = 500;
 
     public static IEndpointRouteBuilder MapActionItemsApi(this IEndpointRouteBuilder app)
     {
@@ -39,20 +38,9 @@ internal static class ActionItemsApi
             onlyOverdue = flag;
         }
 
-        if (limit is < 1 or > MaxLimit)
+        if (Paging.Check<long>(limit, cursor, Paging.ReadSeq, out var after) is { } problem)
         {
-            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        long? after = null;
-        if (cursor is not null)
-        {
-            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-            {
-                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
-            }
-
-            after = seq;
+            return problem;
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace IncidentBridge.Api;
 
@@ -21,6 +22,26 @@ internal readonly record struct Parsed<T>(T? Value, PayloadError? Error)
         Ok ? Value : throw new InvalidDataException($"Stored {source} payload is invalid at {Error.Field}: {Error.Detail}");
 
     public static Parsed<T> Fail(string field, string detail) => new(null, new PayloadError(field, detail));
+
+    /// <summary>
+    /// <paramref name="body"/> read as one JSON object of <typeparamref name="T"/>; a body that is not JSON, not of that
+    /// shape, or JSON <c>null</c> (which <paramref name="whenNull"/> explains) is the problem a 400 answer names.
+    /// Every webhook and the postmortem JSON are read this way, so they explain a bad body alike.
+    /// </summary>
+    public static Parsed<T> FromJson(ReadOnlySpan<byte> body, JsonTypeInfo<T> info, string whenNull)
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(body, info);
+        }
+        catch (JsonException ex)
+        {
+            return FromJsonException(ex, body);
+        }
+
+        return value is null ? Fail("$", whenNull) : Success(value);
+    }
 
     /// <summary>Explains why <paramref name="body"/> could not be read: not JSON at all, or a value of the wrong type.</summary>
     public static Parsed<T> FromJsonException(JsonException exception, ReadOnlySpan<byte> body)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using IncidentBridge.Api;
 using IncidentBridge.Incidents;
@@ -85,22 +84,13 @@ internal static class AlertmanagerPayloadParser
 
     public static Parsed<AlertmanagerPayload> Parse(ReadOnlySpan<byte> body, AlertSender sender)
     {
-        AlertmanagerPayload? payload;
-        try
+        var read = Parsed<AlertmanagerPayload>.FromJson(body, AlertmanagerJsonContext.Default.AlertmanagerPayload, "The body must be a JSON object.");
+        if (!read.Ok)
         {
-            payload = JsonSerializer.Deserialize(body, AlertmanagerJsonContext.Default.AlertmanagerPayload);
-        }
-        catch (JsonException ex)
-        {
-            return Parsed<AlertmanagerPayload>.FromJsonException(ex, body);
+            return read;
         }
 
-        if (payload is null)
-        {
-            return Parsed<AlertmanagerPayload>.Fail("$", "The body must be a JSON object.");
-        }
-
-        return Validate(payload, sender) is { } error ? new(null, error) : Parsed<AlertmanagerPayload>.Success(payload);
+        return Validate(read.Value, sender) is { } error ? new(null, error) : read;
     }
 
     /// <summary>Alertmanager always sends a fingerprint; a hand-made payload may not, so derive one from the labels.</summary>

@@ -8,7 +8,6 @@ namespace IncidentBridge.Inbox;
 internal static class DeliveriesApi
 {
     private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
 
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
@@ -28,20 +27,10 @@ internal static class DeliveriesApi
             return Problems.InvalidField("state", $"state must be pending, done, dead or all (was '{state}').");
         }
 
-        if (limit is < 1 or > MaxLimit)
+        // This list's cursor has always been read as any integer (a sign or spaces too), unlike the later lists'.
+        if (Paging.Check<long>(limit, cursor, long.TryParse, out var before) is { } problem)
         {
-            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        long? before = null;
-        if (cursor is not null)
-        {
-            if (!long.TryParse(cursor, out var seq))
-            {
-                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
-            }
-
-            before = seq;
+            return problem;
         }
 
         var take = limit ?? DefaultLimit;

@@ -16,7 +16,6 @@ namespace IncidentBridge.Incidents;
 internal static class IncidentsApi
 {
     private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
 
     /// <summary>How many of its latest alerts and timeline entries an incident's detail lists; the links page the rest.</summary>
     public const int DetailLatest = 50;
@@ -57,20 +56,9 @@ internal static class IncidentsApi
             level = parsed;
         }
 
-        if (limit is < 1 or > MaxLimit)
+        if (Paging.Check<long>(limit, cursor, Paging.ReadSeq, out var before) is { } problem)
         {
-            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        long? before = null;
-        if (cursor is not null)
-        {
-            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-            {
-                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
-            }
-
-            before = seq;
+            return problem;
         }
 
         var take = limit ?? DefaultLimit;
@@ -96,23 +84,32 @@ internal static class IncidentsApi
         return TypedResults.Ok(IncidentView.From(detail, related));
     }
 
-    private static async Task<Results<Ok<Page<AlertView>>, ProblemHttpResult>> AlertsAsync(
-        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static Task<Results<Ok<Page<AlertView>>, ProblemHttpResult>> AlertsAsync(
+        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken) =>
+        PageAsync<(long, string), IncidentAlertRow, AlertView>(
+            store, id, limit, cursor, Cursor.TryRead, store.AlertsPageAsync, a => Cursor.Write(a.StartsAt, a.Fingerprint), AlertView.From, cancellationToken);
+
+    private static Task<Results<Ok<Page<TimelineEntry>>, ProblemHttpResult>> TimelineAsync(
+        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken) =>
+        PageAsync<(long, long), TimelineRow, TimelineEntry>(
+            store, id, limit, cursor, Cursor.TryRead, store.TimelinePageAsync, t => Cursor.Write(t.At, t.Seq.ToString(CultureInfo.InvariantCulture)), TimelineEntry.From, cancellationToken);
+
+    /// <summary>An incident's alerts or timeline, one page, latest first: the two are paged alike, each by its own key.</summary>
+    private static async Task<Results<Ok<Page<TView>>, ProblemHttpResult>> PageAsync<TKey, TRow, TView>(
+        IncidentStore store,
+        string id,
+        int? limit,
+        string? cursor,
+        Paging.CursorReader<TKey> readCursor,
+        Func<string, TKey?, int, CancellationToken, Task<IReadOnlyList<TRow>>> page,
+        Func<TRow, string> cursorOf,
+        Func<TRow, TView> view,
+        CancellationToken cancellationToken)
+        where TKey : struct
     {
-        if (limit is < 1 or > MaxLimit)
+        if (Paging.Check(limit, cursor, readCursor, out var before) is { } problem)
         {
-            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        (long, string)? before = null;
-        if (cursor is not null)
-        {
-            if (!Cursor.TryRead(cursor, out var startsAt, out var fingerprint))
-            {
-                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
-            }
-
-            before = (startsAt, fingerprint);
+            return problem;
         }
 
         if (await store.FindAsync(id, cancellationToken) is null)
@@ -121,40 +118,9 @@ internal static class IncidentsApi
         }
 
         var take = limit ?? DefaultLimit;
-        var rows = await store.AlertsPageAsync(id, before, take, cancellationToken);
-        var next = rows.Count == take ? Cursor.Write(rows[^1].StartsAt, rows[^1].Fingerprint) : null;
-        return TypedResults.Ok(new Page<AlertView>(rows.Select(AlertView.From).ToList(), next));
-    }
-
-    private static async Task<Results<Ok<Page<TimelineEntry>>, ProblemHttpResult>> TimelineAsync(
-        IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken)
-    {
-        if (limit is < 1 or > MaxLimit)
-        {
-            return Problems.InvalidField("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        (long, long)? before = null;
-        if (cursor is not null)
-        {
-            if (!Cursor.TryRead(cursor, out var at, out var seqText)
-                || !long.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-            {
-                return Problems.InvalidField("cursor", "cursor is not one this API gave out.");
-            }
-
-            before = (at, seq);
-        }
-
-        if (await store.FindAsync(id, cancellationToken) is null)
-        {
-            return Problems.NotFound($"No incident '{id}'.");
-        }
-
-        var take = limit ?? DefaultLimit;
-        var rows = await store.TimelinePageAsync(id, before, take, cancellationToken);
-        var next = rows.Count == take ? Cursor.Write(rows[^1].At, rows[^1].Seq.ToString(CultureInfo.InvariantCulture)) : null;
-        return TypedResults.Ok(new Page<TimelineEntry>(rows.Select(TimelineEntry.From).ToList(), next));
+        var rows = await page(id, before, take, cancellationToken);
+        var next = rows.Count == take ? cursorOf(rows[^1]) : null;
+        return TypedResults.Ok(new Page<TView>(rows.Select(view).ToList(), next));
     }
 
     /// <summary>A keyset cursor: a time in Unix milliseconds and a tie-break, as <c>&lt;ms&gt;_&lt;key&gt;</c>.</summary>
@@ -162,7 +128,28 @@ internal static class IncidentsApi
     {
         public static string Write(long ms, string key) => ms.ToString(CultureInfo.InvariantCulture) + "_" + key;
 
-        public static bool TryRead(string cursor, out long ms, out string key)
+        /// <summary>An alerts cursor: the alert's <c>startsAt</c> and fingerprint.</summary>
+        public static bool TryRead(string cursor, out (long StartsAt, string Fingerprint) key)
+        {
+            var ok = TryRead(cursor, out var ms, out var fingerprint);
+            key = (ms, fingerprint);
+            return ok;
+        }
+
+        /// <summary>A timeline cursor: the entry's time and its <c>seq</c>.</summary>
+        public static bool TryRead(string cursor, out (long At, long Seq) key)
+        {
+            key = default;
+            if (!TryRead(cursor, out var at, out var seqText) || !Paging.ReadSeq(seqText, out var seq))
+            {
+                return false;
+            }
+
+            key = (at, seq);
+            return true;
+        }
+
+        private static bool TryRead(string cursor, out long ms, out string key)
         {
             var separator = cursor.IndexOf('_', StringComparison.Ordinal);
             key = separator < 0 ? "" : cursor[(separator + 1)..];

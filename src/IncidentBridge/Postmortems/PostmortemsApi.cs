@@ -122,24 +122,9 @@ internal static class PostmortemsApi
 
     private static PostmortemReadResult ReadJson(byte[] body)
     {
-        PostmortemDocument? document;
-        try
-        {
-            document = JsonSerializer.Deserialize(body, PostmortemJsonContext.Default.PostmortemDocument);
-        }
-        catch (JsonException ex)
-        {
-            var error = Parsed<PostmortemDocument>.FromJsonException(ex, body).Error ?? new PayloadError("$", ex.Message);
-            return new PostmortemReadResult(null, error);
-        }
-
-        if (document is null)
-        {
-            return new PostmortemReadResult(null, new PayloadError("$", "The body must be a JSON object: the postmortem model."));
-        }
-
         // No Location on JSON items: without one, errors name the JSON path (actionItems[2].priority), not a table's
         // column. (A null item in the array stays null for the normalizer to name.)
-        return new PostmortemReadResult(document, null);
+        var read = Parsed<PostmortemDocument>.FromJson(body, PostmortemJsonContext.Default.PostmortemDocument, "The body must be a JSON object: the postmortem model.");
+        return new PostmortemReadResult(read.Value, read.Error);
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IncidentBridge.ActionItems;
-using IncidentBridge.Tests.Support;
 using IncidentBridge.Trackers;
 using static IncidentBridge.Tests.Support.TestAlert;
 
@@ -13,24 +12,8 @@ namespace IncidentBridge.Tests.ActionItems;
 /// Postmortems in, one tracker issue per action item out, whatever fails in between (docs/ARCHITECTURE.md, "Exactly one issue per action item"). On both providers:
 /// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>
-public abstract class ActionItemDispatchTests : IAsyncLifetime
+public abstract class ActionItemDispatchTests(PostgresServer? postgres) : JiraRoutedTests(postgres)
 {
-    private const string Incident = "INC-2026-0001";
-    private static readonly Dictionary<string, string?> JiraRoute = new()
-    {
-        ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
-        ["IncidentBridge:Routing:Default:Project"] = "PAY",
-    };
-
-    private readonly FakeTracker _jira = new();
-    private readonly WorkerFactory _worker;
-
-    private protected ActionItemDispatchTests(PostgresServer? postgres) => _worker = new WorkerFactory(postgres.Settings(JiraRoute), trackers: _jira);
-
-    public async Task InitializeAsync() => await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", T0));
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
-
     [Fact]
     public async Task Each_action_item_of_a_published_postmortem_becomes_one_issue()
     {
@@ -38,8 +21,8 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var items = await SyncedItemsAsync(2);
-        Assert.Equal(2, _jira.CreateCalls);
-        var issue = _jira.Issues.Single(i => i.Request.Content.Description == "Fix the connection leak").Request;
+        Assert.Equal(2, Jira.CreateCalls);
+        var issue = Jira.Issues.Single(i => i.Request.Content.Description == "Fix the connection leak").Request;
         Assert.Equal("[INC-2026-0001] Fix the connection leak", issue.Title);
         Assert.Equal(new DateOnly(2026, 12, 1), issue.DueDate);
         Assert.Equal("P0", issue.Priority);
@@ -48,54 +31,54 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         Assert.Contains("p0", issue.Labels);
         Assert.Contains(issue.Marker, issue.Labels);
         Assert.StartsWith("incidentbridge-", issue.Marker, StringComparison.Ordinal);
-        Assert.Equal("PAY", _jira.LastTarget?.Project);
+        Assert.Equal("PAY", Jira.LastTarget?.Project);
         Assert.All(items, i => Assert.StartsWith("https://jira.example/browse/PAY-", i.GetProperty("trackerUrl").GetString(), StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Lost_create_response_does_not_duplicate_the_issue()
     {
-        _jira.LoseNextCreateAnswer();
+        Jira.LoseNextCreateAnswer();
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
 
         var item = Assert.Single(await SyncedItemsAsync(1));
-        Assert.Single(_jira.Issues);
-        Assert.Equal(1, _jira.CreateCalls);
-        Assert.Equal(1, _jira.SearchCalls);
-        Assert.Equal(_jira.Issues.Single().Issue.Key, item.GetProperty("trackerKey").GetString());
+        Assert.Single(Jira.Issues);
+        Assert.Equal(1, Jira.CreateCalls);
+        Assert.Equal(1, Jira.SearchCalls);
+        Assert.Equal(Jira.Issues.Single().Issue.Key, item.GetProperty("trackerKey").GetString());
     }
 
     [Fact]
     public async Task Tracker_outage_keeps_the_item_pending_then_creates_it_once()
     {
-        _jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable"))
+        Jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable"))
             .FailNextCreate(new TrackerUnavailableException("503 Service Unavailable"));
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
 
         await SyncedItemsAsync(1);
-        Assert.Single(_jira.Issues);
-        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Single(Jira.Issues);
+        Assert.Equal(3, Jira.CreateCalls);
     }
 
     [Fact]
     public async Task Item_waiting_for_its_tracker_is_visible_as_pending_sync()
     {
-        _jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable", TimeSpan.FromHours(1)));
+        Jira.FailNextCreate(new TrackerUnavailableException("503 Service Unavailable", TimeSpan.FromHours(1)));
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
 
         var item = await Eventually.UntilAsync(ItemsAsync, items => items.Count == 1 && items[0].GetProperty("syncError").ValueKind == JsonValueKind.String, "the failed attempt is recorded");
         Assert.Equal("pending-sync", item[0].GetProperty("syncState").GetString());
         Assert.Contains("503", item[0].GetProperty("syncError").GetString(), StringComparison.Ordinal);
-        Assert.Empty(_jira.Issues);
+        Assert.Empty(Jira.Issues);
     }
 
     [Fact]
     public async Task Refused_issue_shows_the_trackers_error()
     {
-        _jira.FailNextCreate(new TrackerRejectedException("Field 'customfield_10020' is required."));
+        Jira.FailNextCreate(new TrackerRejectedException("Field 'customfield_10020' is required."));
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the connection leak", "Bob"));
 
@@ -114,8 +97,8 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         await SyncedItemsAsync(3);
-        Assert.Equal(3, _jira.CreateCalls);
-        Assert.Equal(0, _jira.UpdateCalls);
+        Assert.Equal(3, Jira.CreateCalls);
+        Assert.Equal(0, Jira.UpdateCalls);
     }
 
     [Fact]
@@ -126,10 +109,10 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-12-15").WithItem("2", "Add metrics", "Carol"));
 
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 1, "the changed item's issue is updated");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.UpdateCalls), calls => calls == 1, "the changed item's issue is updated");
         await SyncedItemsAsync(2);
-        Assert.Equal(2, _jira.CreateCalls);
-        Assert.Equal(new DateOnly(2026, 12, 15), _jira.Issues.Single(i => i.Request.Content.Description == "Fix the leak").Request.DueDate);
+        Assert.Equal(2, Jira.CreateCalls);
+        Assert.Equal(new DateOnly(2026, 12, 15), Jira.Issues.Single(i => i.Request.Content.Description == "Fix the leak").Request.DueDate);
     }
 
     [Fact]
@@ -140,10 +123,10 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         await PostAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob"));
 
-        var timeline = (await new IncidentsClient(_worker).GetAsync(Incident)).GetProperty("timeline").EnumerateArray();
+        var timeline = (await Incidents.GetAsync(Incident)).GetProperty("timeline").EnumerateArray();
         var removed = Assert.Single(timeline, t => t.GetProperty("kind").GetString() == "action_item_removed");
         Assert.Contains("Add metrics", removed.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, _jira.Issues.Count);
+        Assert.Equal(2, Jira.Issues.Count);
         Assert.Single(await ItemsAsync());
     }
 
@@ -157,7 +140,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         Assert.Equal("held", Assert.Single(held).GetProperty("syncState").GetString());
         await SyncedItemsAsync(1);
-        Assert.Equal(1, _jira.CreateCalls);
+        Assert.Equal(1, Jira.CreateCalls);
     }
 
     [Fact]
@@ -167,7 +150,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         await SyncedItemsAsync(1);
 
-        Assert.Equal("done", Assert.Single(_jira.Issues).Issue.Status);
+        Assert.Equal("done", Assert.Single(Jira.Issues).Issue.Status);
     }
 
     [Fact]
@@ -190,7 +173,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         await PostAsync(PostmortemJson.Published().WithItems(2));
         await SyncedItemsAsync(2);
 
-        var postmortem = await (await _worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync();
+        var postmortem = await (await Worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync();
 
         Assert.Equal(Incident, postmortem.GetProperty("incidentId").GetString());
         Assert.Equal("published", postmortem.GetProperty("status").GetString());
@@ -200,17 +183,17 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
     [Fact]
     public async Task Shutdown_finishes_the_item_in_flight_and_hands_back_the_rest_of_the_batch()
     {
-        var slowTracker = _jira.HoldCreates();
+        var slowTracker = Jira.HoldCreates();
         await PostAsync(PostmortemJson.Published().WithItems(4));
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.CreateCalls), calls => calls == 1, "the first create is in flight");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.CreateCalls), calls => calls == 1, "the first create is in flight");
 
-        var stopped = _worker.Service<ActionItemDispatcher>().StopAsync(CancellationToken.None);
+        var stopped = Worker.Service<ActionItemDispatcher>().StopAsync(CancellationToken.None);
         slowTracker.SetResult();
         await stopped;
 
-        Assert.Equal(1, _jira.CreateCalls);
-        Assert.Equal(1, await _worker.CountAsync("action_items", "sync_state = 'synced'"));
-        Assert.Equal(3, await _worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND in_doubt_since IS NULL"));
+        Assert.Equal(1, Jira.CreateCalls);
+        Assert.Equal(1, await Worker.CountAsync("action_items", "sync_state = 'synced'"));
+        Assert.Equal(3, await Worker.CountAsync("action_items", "sync_state = 'pending' AND lease_owner IS NULL AND attempts = 0 AND in_doubt_since IS NULL"));
     }
 
     [Fact]
@@ -222,7 +205,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            var page = await (await _worker.CreateApiClient().GetAsync($"/api/action-items?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await Worker.CreateApiClient().GetAsync($"/api/action-items?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString() ?? ""));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
@@ -231,8 +214,8 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
 
         Assert.Equal(3, pages);
         Assert.Equal(5, seen.Distinct().Count());
-        await (await _worker.CreateApiClient().GetAsync("/api/action-items?cursor=abc")).AssertProblemAsync(HttpStatusCode.BadRequest);
-        await (await _worker.CreateApiClient().GetAsync("/api/action-items?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await Worker.CreateApiClient().GetAsync("/api/action-items?cursor=abc")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await Worker.CreateApiClient().GetAsync("/api/action-items?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -253,7 +236,7 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
     {
         var markdown = "# Postmortem\n\n" + string.Concat(Enumerable.Repeat("> ", 300)) + "deep\n";
 
-        var response = await _worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(markdown, Encoding.UTF8, new MediaTypeHeaderValue("text/markdown")));
+        var response = await PostPostmortemAsync(markdown, "text/markdown");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("nested", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -264,12 +247,9 @@ public abstract class ActionItemDispatchTests : IAsyncLifetime
     [Collection(PostgresCollection.Name)]
     public sealed class OnPostgres(PostgresServer postgres) : ActionItemDispatchTests(postgres);
 
+    private protected override async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
+        (await (await Worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+
     private Task<HttpResponseMessage> PostAsync(PostmortemJson postmortem, string incident = Incident) =>
-        _worker.CreateApiClient().PostAsync($"/api/incidents/{incident}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
-
-    private async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
-        (await (await _worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
-
-    private Task<IReadOnlyList<JsonElement>> SyncedItemsAsync(int count) =>
-        Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), $"{count} items are synced");
+        PostPostmortemAsync(postmortem.ToString(), "application/json", incident);
 }

@@ -5,7 +5,6 @@ using IncidentBridge.ActionItems;
 using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Fault = IncidentBridge.Tests.Support.FakeTracker.Fault;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using IncidentBridge.Tests.Support;
+using System.Text.Json;
 using IncidentBridge.Tests.Trackers.GitHub;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -26,18 +26,11 @@ public sealed class GitHubEndToEndTests : IDisposable
         _github.Server.Given(Request.Create().WithPath(GitHubFake.IssuesPath).UsingPost()).InScenario("limit").WhenStateIs("open")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(GitHubFake.Issue(7).ToJsonString()));
         await using var worker = Worker();
-        await new IncidentsClient(worker).AlertsAsync("g", Firing("a1", T0));
 
-        await worker.CreateApiClient().PostAsync("/api/incidents/INC-2026-0001/postmortem", new StringContent(
-            PostmortemJson.Published().WithItem("1", "Add a disk-usage alert\nwith a runbook link", "Bob").ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        var item = await SyncedItemAsync(worker, PostmortemJson.Published().WithItem("1", "Add a disk-usage alert\nwith a runbook link", "Bob"));
 
-        var items = await Eventually.UntilAsync(
-            async () => (await (await worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList(),
-            list => list.Count == 1 && list[0].GetProperty("syncState").GetString() == "synced",
-            "the item is synced",
-            TimeSpan.FromSeconds(20));
-        Assert.Equal("acme/payments#7", items[0].GetProperty("trackerKey").GetString());
-        Assert.Equal("https://ghe.example.com/acme/payments/issues/7", items[0].GetProperty("trackerUrl").GetString());
+        Assert.Equal("acme/payments#7", item.GetProperty("trackerKey").GetString());
+        Assert.Equal("https://ghe.example.com/acme/payments/issues/7", item.GetProperty("trackerUrl").GetString());
         var creates = _github.Bodies("POST", GitHubFake.IssuesPath);
         Assert.Equal(2, creates.Count);
         var body = creates[1];
@@ -56,22 +49,30 @@ public sealed class GitHubEndToEndTests : IDisposable
         _github.RespondToGet(7, GitHubFake.Issue(7));
         _github.RespondToUpdate(7, GitHubFake.Issue(7, state: "closed", stateReason: "completed"));
         await using var worker = Worker();
-        await new IncidentsClient(worker).AlertsAsync("g", Firing("a1", T0));
 
+        var item = await SyncedItemAsync(worker, PostmortemJson.Published().WithItem("1", "Add a disk-usage alert", "Bob", status: "done"));
+
+        Assert.Equal("acme/payments#7", item.GetProperty("trackerKey").GetString());
+        var create = Assert.Single(_github.Bodies("POST", GitHubFake.IssuesPath));
+        Assert.False(create.TryGetProperty("state", out _), "a create only creates");
+        var close = Assert.Single(_github.Bodies("PATCH", $"{GitHubFake.IssuesPath}/7"));
+        Assert.Equal("closed", close.GetProperty("state").GetString());
+        Assert.Equal("completed", close.GetProperty("state_reason").GetString());
+    }
+
+    /// <summary>The postmortem's one item once it has its issue; the incident it is posted for is opened first.</summary>
+    private static async Task<JsonElement> SyncedItemAsync(WorkerFactory worker, PostmortemJson postmortem)
+    {
+        await new IncidentsClient(worker).AlertsAsync("g", Firing("a1", T0));
         await worker.CreateApiClient().PostAsync("/api/incidents/INC-2026-0001/postmortem", new StringContent(
-            PostmortemJson.Published().WithItem("1", "Add a disk-usage alert", "Bob", status: "done").ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+            postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
 
         var items = await Eventually.UntilAsync(
             async () => (await (await worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList(),
             list => list.Count == 1 && list[0].GetProperty("syncState").GetString() == "synced",
             "the item is synced",
             TimeSpan.FromSeconds(20));
-        Assert.Equal("acme/payments#7", items[0].GetProperty("trackerKey").GetString());
-        var create = Assert.Single(_github.Bodies("POST", GitHubFake.IssuesPath));
-        Assert.False(create.TryGetProperty("state", out _), "a create only creates");
-        var close = Assert.Single(_github.Bodies("PATCH", $"{GitHubFake.IssuesPath}/7"));
-        Assert.Equal("closed", close.GetProperty("state").GetString());
-        Assert.Equal("completed", close.GetProperty("state_reason").GetString());
+        return items[0];
     }
 
     private WorkerFactory Worker() => new(new Dictionary<string, string?>

@@ -4,7 +4,6 @@ using IncidentBridge.ActionItems;
 using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;

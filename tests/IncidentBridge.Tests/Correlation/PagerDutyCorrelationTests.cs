@@ -1,32 +1,21 @@
 using System.Text.Json;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;
 
 /// <summary>PagerDuty pages into incidents, on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
-public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : WorkerTests(new WorkerFactory(postgres.Settings()))
 {
-    private readonly WorkerFactory _worker = new(postgres.Settings());
-    private IncidentsClient _incidents = null!;
-
-    public Task InitializeAsync()
-    {
-        _incidents = new IncidentsClient(_worker);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
 
     [Fact]
     public async Task Triggered_acknowledged_resolved_follow_the_pagerduty_incident()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
-        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(3)).By("Alice On-call"));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(3)).By("Alice On-call"));
 
-        var acknowledged = await _incidents.SingleAsync();
-        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(40)));
-        var resolved = await _incidents.SingleAsync();
+        var acknowledged = await Incidents.SingleAsync();
+        await Incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(40)));
+        var resolved = await Incidents.SingleAsync();
 
         Assert.Equal("acknowledged", acknowledged.GetProperty("status").GetString());
         Assert.Equal("resolved", resolved.GetProperty("status").GetString());
@@ -42,12 +31,12 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Late_acknowledgement_after_resolve_does_not_reopen_but_counts_for_mtta()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
-        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(30)));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(30)));
 
-        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(2)));
+        await Incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(2)));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("resolved", incident.GetProperty("status").GetString());
         Assert.Equal(T0.AddMinutes(2), incident.GetProperty("acknowledgedAt").GetDateTimeOffset());
         Assert.Equal(
@@ -58,10 +47,10 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Resolve_arriving_before_trigger_still_ends_resolved()
     {
-        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)).CreatedAt(T0));
-        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)).CreatedAt(T0));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("resolved", incident.GetProperty("status").GetString());
         Assert.Equal(T0, incident.GetProperty("startedAt").GetDateTimeOffset());
     }
@@ -69,12 +58,12 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Reopened_incident_is_triggered_again()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
-        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(10)));
 
-        await _incidents.PageAsync(Event("incident.reopened", T0.AddMinutes(15)));
+        await Incidents.PageAsync(Event("incident.reopened", T0.AddMinutes(15)));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("triggered", incident.GetProperty("status").GetString());
         Assert.Contains(Timeline(incident), t => t.GetProperty("kind").GetString() == "reopened");
     }
@@ -82,23 +71,23 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Unacknowledged_incident_returns_to_triggered()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
-        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(1)));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(1)));
 
-        await _incidents.PageAsync(Event("incident.unacknowledged", T0.AddMinutes(31)));
+        await Incidents.PageAsync(Event("incident.unacknowledged", T0.AddMinutes(31)));
 
-        Assert.Equal("triggered", (await _incidents.SingleAsync()).GetProperty("status").GetString());
+        Assert.Equal("triggered", (await Incidents.SingleAsync()).GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task Duplicate_event_adds_nothing_to_the_timeline()
     {
         var triggered = Event("incident.triggered", T0);
-        await _incidents.PageAsync(triggered);
+        await Incidents.PageAsync(triggered);
 
-        await _worker.CreateClient().PostPagerDutyAsync(triggered.ToString());
+        await Worker.CreateClient().PostPagerDutyAsync(triggered.ToString());
 
-        Assert.Equal(2, Timeline(await _incidents.SingleAsync()).Count);
+        Assert.Equal(2, Timeline(await Incidents.SingleAsync()).Count);
     }
 
     [Theory]
@@ -108,11 +97,11 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [InlineData(null, "high", "SEV2")]
     public async Task Severity_comes_from_priority_or_urgency(string? priority, string urgency, string expected)
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0).WithPriority(null, "low"));
+        await Incidents.PageAsync(Event("incident.triggered", T0).WithPriority(null, "low"));
 
-        await _incidents.PageAsync(Event("incident.priority_updated", T0.AddMinutes(1)).WithPriority(priority, urgency));
+        await Incidents.PageAsync(Event("incident.priority_updated", T0.AddMinutes(1)).WithPriority(priority, urgency));
 
-        Assert.Equal(expected, (await _incidents.SingleAsync()).GetProperty("severity").GetString());
+        Assert.Equal(expected, (await Incidents.SingleAsync()).GetProperty("severity").GetString());
     }
 
     [Theory]
@@ -121,21 +110,21 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [InlineData("incident.priority_updated", "priority_updated")]
     public async Task Lifecycle_events_are_timeline_entries(string eventType, string kind)
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
 
-        await _incidents.PageAsync(Event(eventType, T0.AddMinutes(5)));
+        await Incidents.PageAsync(Event(eventType, T0.AddMinutes(5)));
 
-        Assert.Contains(Timeline(await _incidents.SingleAsync()), t => t.GetProperty("kind").GetString() == kind);
+        Assert.Contains(Timeline(await Incidents.SingleAsync()), t => t.GetProperty("kind").GetString() == kind);
     }
 
     [Fact]
     public async Task Note_is_added_to_the_timeline()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0));
+        await Incidents.PageAsync(Event("incident.triggered", T0));
 
-        await _incidents.PageAsync(Event("incident.annotated", T0.AddMinutes(4)).WithNote("Rolled back deploy 42"));
+        await Incidents.PageAsync(Event("incident.annotated", T0.AddMinutes(4)).WithNote("Rolled back deploy 42"));
 
-        var note = Timeline(await _incidents.SingleAsync()).Single(t => t.GetProperty("kind").GetString() == "annotated");
+        var note = Timeline(await Incidents.SingleAsync()).Single(t => t.GetProperty("kind").GetString() == "annotated");
         Assert.Contains("Rolled back deploy 42", note.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
@@ -143,12 +132,12 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     public async Task Page_with_the_group_key_as_incident_key_joins_the_alertmanager_incident()
     {
         const string groupKey = "{}:{alertname=\"HighErrorRate\"}";
-        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
+        await Incidents.AlertsAsync(groupKey, Firing("a1", T0));
 
-        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
-        await _incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(4)));
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
+        await Incidents.PageAsync(Event("incident.acknowledged", T0.AddMinutes(4)));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("acknowledged", incident.GetProperty("status").GetString());
         Assert.Equal(["alertmanager", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
         Assert.Contains(Timeline(incident), t => t.GetProperty("kind").GetString() == "linked");
@@ -160,35 +149,35 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
         // Alertmanager's PagerDuty receiver sends dedup_key = SHA-256 of the group key, lower-case hex (its notify/pagerduty).
         const string groupKey = "{}/{severity=\"critical\"}:{alertname=\"HighErrorRate\"}";
         var dedupKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupKey)));
-        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
+        await Incidents.AlertsAsync(groupKey, Firing("a1", T0));
 
-        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(dedupKey));
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(dedupKey));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal(["alertmanager", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
     }
 
     [Fact]
     public async Task Page_with_an_alert_fingerprint_as_incident_key_joins_that_incident()
     {
-        await _incidents.AlertsAsync("g", Firing("4f3c2a1b0e9d8c7b", T0));
+        await Incidents.AlertsAsync("g", Firing("4f3c2a1b0e9d8c7b", T0));
 
-        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("4f3c2a1b0e9d8c7b"));
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("4f3c2a1b0e9d8c7b"));
 
-        Assert.Equal(2, (await _incidents.SingleAsync()).GetProperty("sources").GetArrayLength());
+        Assert.Equal(2, (await Incidents.SingleAsync()).GetProperty("sources").GetArrayLength());
     }
 
     [Fact]
     public async Task Mixed_incident_resolves_when_both_alerts_and_page_are_resolved()
     {
         const string groupKey = "{}:{alertname=\"HighErrorRate\"}";
-        await _incidents.AlertsAsync(groupKey, Firing("a1", T0));
-        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
+        await Incidents.AlertsAsync(groupKey, Firing("a1", T0));
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(groupKey));
 
-        await _incidents.AlertsAsync(groupKey, Firing("a1", T0).Resolved(T0.AddMinutes(10)));
-        var afterAlerts = await _incidents.SingleAsync();
-        await _incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(12)));
-        var afterPage = await _incidents.SingleAsync();
+        await Incidents.AlertsAsync(groupKey, Firing("a1", T0).Resolved(T0.AddMinutes(10)));
+        var afterAlerts = await Incidents.SingleAsync();
+        await Incidents.PageAsync(Event("incident.resolved", T0.AddMinutes(12)));
+        var afterPage = await Incidents.SingleAsync();
 
         Assert.Equal("triggered", afterAlerts.GetProperty("status").GetString());
         Assert.Equal("resolved", afterPage.GetProperty("status").GetString());
@@ -198,11 +187,11 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Unrelated_page_opens_its_own_incident()
     {
-        await _incidents.AlertsAsync("g", Firing("a1", T0));
+        await Incidents.AlertsAsync("g", Firing("a1", T0));
 
-        await _incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("something-else").OnService("Payments"));
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey("something-else").OnService("Payments"));
 
-        var all = await _incidents.AllAsync();
+        var all = await Incidents.AllAsync();
         Assert.Equal(2, all.Count);
         Assert.Equal("Payments", all[1].GetProperty("service").GetString());
         Assert.Equal("A little bump in the road", all[1].GetProperty("title").GetString());
@@ -211,9 +200,9 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task PagerDuty_only_incident_is_routed_by_its_pagerduty_team()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this").OnService("Payments API").OfTeam("Payments SRE"));
+        await Incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this").OnService("Payments API").OfTeam("Payments SRE"));
 
-        var labels = (await _incidents.SingleAsync()).GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString() ?? "");
+        var labels = (await Incidents.SingleAsync()).GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString() ?? "");
         Assert.Equal("Payments SRE", labels["team"]);
         var router = new IncidentBridge.ActionItems.ActionItemRouter(Microsoft.Extensions.Options.Options.Create(new IncidentBridge.ActionItems.RoutingOptions
         {
@@ -226,9 +215,9 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : IAsy
     [Fact]
     public async Task Page_without_teams_adds_no_team_label()
     {
-        await _incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this"));
+        await Incidents.PageAsync(Event("incident.triggered", T0).WithIncidentKey("no-alert-has-this"));
 
-        Assert.False((await _incidents.SingleAsync()).GetProperty("labels").TryGetProperty("team", out _));
+        Assert.False((await Incidents.SingleAsync()).GetProperty("labels").TryGetProperty("team", out _));
     }
 
     public sealed class OnSqlite() : PagerDutyCorrelationTests(null);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IncidentBridge.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace IncidentBridge.Tests.Deployment;

@@ -1,5 +1,4 @@
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp;
@@ -9,27 +8,21 @@ namespace IncidentBridge.Tests.FollowUp;
 /// <c>POST /api/jobs/{name}/run</c> against a fake Jira and a real SMTP server, on SQLite (<see cref="OnSqlite"/>) and
 /// PostgreSQL (<see cref="OnPostgres"/>). The clock stands on Monday 2026-11-23 09:00 UTC unless a test moves it.
 /// </summary>
-public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class DigestSectionsTests(PostgresServer? postgres) : FollowUpWorldTests(postgres, Settings)
 {
-    private FollowUpWorld _world = null!;
-
-    public async Task InitializeAsync()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        _world = await FollowUpWorld.StartAsync(postgres, new Dictionary<string, string?>
-        {
-            ["IncidentBridge:Owners:Dave:Email"] = "dave@acme.example",
-            ["IncidentBridge:Owners:Dave:Lead"] = "Carol",
-            ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
-            ["IncidentBridge:Owners:Erin:Email"] = "erin@acme.example",
-            ["IncidentBridge:FollowUp:Policies:P3:RemindBeforeDays"] = "10",
-            ["IncidentBridge:FollowUp:PostmortemDue:Recipients:0"] = "carol",
-            ["IncidentBridge:FollowUp:PostmortemDue:Recipients:1"] = "ops@acme.example",
-        });
-        // INC-2026-0001: a SEV3 (warning) still firing, so it never has a postmortem due.
-        await _world.Incidents.AlertsAsync("g", Firing("a1", FollowUpWorld.Monday.AddHours(-2)));
-    }
+        ["IncidentBridge:Owners:Dave:Email"] = "dave@acme.example",
+        ["IncidentBridge:Owners:Dave:Lead"] = "Carol",
+        ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
+        ["IncidentBridge:Owners:Erin:Email"] = "erin@acme.example",
+        ["IncidentBridge:FollowUp:Policies:P3:RemindBeforeDays"] = "10",
+        ["IncidentBridge:FollowUp:PostmortemDue:Recipients:0"] = "carol",
+        ["IncidentBridge:FollowUp:PostmortemDue:Recipients:1"] = "ops@acme.example",
+    };
 
-    public async Task DisposeAsync() => await _world.DisposeAsync();
+    // INC-2026-0001: a SEV3 (warning) still firing, so it never has a postmortem due.
+    private protected override async Task StartedAsync() => await World.Incidents.AlertsAsync("g", Firing("a1", FollowUpWorld.Monday.AddHours(-2)));
 
     public sealed class OnSqlite() : DigestSectionsTests(null);
 
@@ -39,7 +32,7 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
     [Fact]
     public async Task Dave_dave_and_at_dave_get_one_digest()
     {
-        await _world.PublishAsync("INC-2026-0001", PostmortemJson.Published()
+        await World.PublishAsync("INC-2026-0001", PostmortemJson.Published()
             .WithItem("1", "Fix the leak", "Dave", dueDate: "2026-11-20")
             .WithItem("2", "Add pool metrics", "dave", dueDate: "2026-11-19")
             .WithItem("3", "Write runbook", "@dave", dueDate: "2026-11-18")
@@ -47,10 +40,10 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
             .WithItem("5", "Chaos drill", "Frank@acme.example", dueDate: "2026-11-20")
             .WithItem("6", "Load test", "frank@acme.example", dueDate: "2026-11-20"));
 
-        var run = await _world.RunAsync("overdue-digest");
-        var again = await _world.RunAsync("overdue-digest");
+        var run = await World.RunAsync("overdue-digest");
+        var again = await World.RunAsync("overdue-digest");
 
-        var mails = _world.NewMails();
+        var mails = World.NewMails();
         Assert.Equal(["dave@acme.example", "frank@acme.example"], mails.Select(m => m.To()).Order(StringComparer.Ordinal));
         var dave = mails.Single(m => m.To() == "dave@acme.example");
         // All four spellings in one digest, most overdue first.
@@ -67,7 +60,7 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
     [Fact]
     public async Task Open_item_due_within_its_reminder_window_is_due_soon()
     {
-        await _world.PublishAsync("INC-2026-0001", PostmortemJson.Published()
+        await World.PublishAsync("INC-2026-0001", PostmortemJson.Published()
             .WithItem("1", "Due today", "Erin", "P1", "2026-11-23")
             .WithItem("2", "Due in three days", "Erin", "P1", "2026-11-26")
             .WithItem("3", "Due in four days", "Erin", "P1", "2026-11-27")
@@ -75,16 +68,16 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
             .WithItem("5", "Done already", "Erin", "P1", "2026-11-24", status: "done")
             .WithItem("6", "Late", "Erin", "P1", "2026-11-20"));
 
-        await _world.RunAsync("overdue-digest");
+        await World.RunAsync("overdue-digest");
 
-        var erin = Assert.Single(_world.NewMails());
+        var erin = Assert.Single(World.NewMails());
         Assert.Equal("erin@acme.example", erin.To());
         Assert.Equal(
             [
-                ("Overdue", $"[P1] Late: due 2026-11-20, 3 days overdue, tracker {_world.Key("Late")}"),
-                ("Due soon", $"[P1] Due today: due 2026-11-23, due today, tracker {_world.Key("Due today")}"),
-                ("Due soon", $"[P1] Due in three days: due 2026-11-26, in 3 days, tracker {_world.Key("Due in three days")}"),
-                ("Due soon", $"[P3] Low priority due in ten days: due 2026-12-03, in 10 days, tracker {_world.Key("Low priority due in ten days")}"),
+                ("Overdue", $"[P1] Late: due 2026-11-20, 3 days overdue, tracker {World.Key("Late")}"),
+                ("Due soon", $"[P1] Due today: due 2026-11-23, due today, tracker {World.Key("Due today")}"),
+                ("Due soon", $"[P1] Due in three days: due 2026-11-26, in 3 days, tracker {World.Key("Due in three days")}"),
+                ("Due soon", $"[P3] Low priority due in ten days: due 2026-12-03, in 10 days, tracker {World.Key("Low priority due in ten days")}"),
             ],
             erin.Entries());
         Assert.Equal("IncidentBridge: 1 overdue action item, 3 action items due soon", erin.Message.Subject);
@@ -94,33 +87,33 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
     [Fact]
     public async Task Lead_gets_the_escalated_items_of_the_people_they_lead()
     {
-        await _world.PublishAsync("INC-2026-0001", PostmortemJson.Published()
+        await World.PublishAsync("INC-2026-0001", PostmortemJson.Published()
             .WithItem("1", "Rotate the keys", "@dave", "P0", "2026-11-18")
             .WithItem("2", "Add an alert", "Dave", "P2", "2026-11-20")
             .WithItem("3", "Fix the failover", "Erin", "P0", "2026-11-18"));
 
-        var review = await _world.RunAsync("follow-up-review");
-        await _world.RunAsync("overdue-digest");
+        var review = await World.RunAsync("follow-up-review");
+        await World.RunAsync("overdue-digest");
 
-        var mails = _world.NewMails();
+        var mails = World.NewMails();
         var carol = Assert.Single(mails, m => m.To() == "carol@acme.example");
         // Five days overdue is past P0's EscalateAfterDays (3); P2's is 14, and Erin has no lead.
-        Assert.Equal([("Escalated to you", $"[P0] Rotate the keys: owner Dave, due 2026-11-18, 5 days overdue, tracker {_world.Key("Rotate the keys")}")], carol.Entries());
+        Assert.Equal([("Escalated to you", $"[P0] Rotate the keys: owner Dave, due 2026-11-18, 5 days overdue, tracker {World.Key("Rotate the keys")}")], carol.Entries());
         Assert.Equal("IncidentBridge: 1 action item escalated to you", carol.Message.Subject);
         carol.AssertHtmlMatchesText();
         Assert.Equal(["Rotate the keys", "Add an alert"], Assert.Single(mails, m => m.To() == "dave@acme.example").Entries().Select(e => DescriptionOf(e.Entry)));
         Assert.Equal(["Fix the failover"], Assert.Single(mails, m => m.To() == "erin@acme.example").Entries().Select(e => DescriptionOf(e.Entry)));
         Assert.Equal(1, review.GetProperty("counts").GetProperty("escalated").GetInt64());
-        var escalation = Assert.Single(_world.Issue("Rotate the keys").Comments, c => c.Purpose == "escalation");
+        var escalation = Assert.Single(World.Issue("Rotate the keys").Comments, c => c.Purpose == "escalation");
         Assert.Contains("escalated to Carol, lead of @dave", escalation.Text, StringComparison.Ordinal);
 
         // Done in the tracker: the lead hears no more of it.
-        _world.Time.Advance(TimeSpan.FromDays(7));
-        _world.Jira.Change(_world.Issue("Rotate the keys").Marker ?? "", "done", _world.Time.GetUtcNow());
-        await _world.RunAsync("status-sync");
-        await _world.RunAsync("overdue-digest");
+        World.Time.Advance(TimeSpan.FromDays(7));
+        World.Jira.Change(World.Issue("Rotate the keys").Marker ?? "", "done", World.Time.GetUtcNow());
+        await World.RunAsync("status-sync");
+        await World.RunAsync("overdue-digest");
 
-        Assert.DoesNotContain(_world.NewMails(), m => m.To() == "carol@acme.example");
+        Assert.DoesNotContain(World.NewMails(), m => m.To() == "carol@acme.example");
     }
 
     [Fact]
@@ -134,12 +127,12 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
         await ResolvedAsync("cache", "error", monday.AddDays(-3));
         await ResolvedAsync("auth", "critical", monday.AddDays(-3).AddMinutes(1));
         await ResolvedAsync("queue", "error", monday.AddHours(-21));
-        await _world.PublishAsync("INC-2026-0004", PostmortemJson.Published().WithItem("1", "Add cache alerts", "Erin", dueDate: "2027-01-15"));
-        await _world.PublishAsync("INC-2026-0005", PostmortemJson.Draft().WithItem("1", "Rotate auth keys", "Erin", dueDate: "2027-01-15"));
-        var gauge = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
+        await World.PublishAsync("INC-2026-0004", PostmortemJson.Published().WithItem("1", "Add cache alerts", "Erin", dueDate: "2027-01-15"));
+        await World.PublishAsync("INC-2026-0005", PostmortemJson.Draft().WithItem("1", "Rotate auth keys", "Erin", dueDate: "2027-01-15"));
+        var gauge = await World.GaugeAsync("incidentbridge_postmortems_overdue");
 
-        var run = await _world.RunAsync("overdue-digest");
-        var forced = await _world.RunAsync("overdue-digest", force: true);
+        var run = await World.RunAsync("overdue-digest");
+        var forced = await World.RunAsync("overdue-digest", force: true);
 
         Assert.Equal(2, gauge);
         var expected = new[]
@@ -147,7 +140,7 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
             ("Postmortems overdue", $"[SEV1] INC-2026-0002 {await TitleAsync("INC-2026-0002")}: resolved 2026-11-20 09:00 UTC, postmortem due 2026-11-22 09:00 UTC; none written yet"),
             ("Postmortems overdue", $"[SEV1] INC-2026-0005 {await TitleAsync("INC-2026-0005")}: resolved 2026-11-20 09:01 UTC, postmortem due 2026-11-22 09:01 UTC; PM-2026-0005 is still draft"),
         };
-        var mails = _world.NewMails();
+        var mails = World.NewMails();
         Assert.Equal(["carol@acme.example", "carol@acme.example", "ops@acme.example", "ops@acme.example"], mails.Select(m => m.To()).Order(StringComparer.Ordinal));
         Assert.All(mails, m => Assert.Equal(expected, m.Entries()));
         Assert.All(mails, m => Assert.Equal("IncidentBridge: 2 postmortems overdue", m.Message.Subject));
@@ -156,19 +149,19 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
         Assert.Equal(2, forced.GetProperty("counts").GetProperty("postmortemsOverdue").GetInt64());
         foreach (var incident in new[] { "INC-2026-0002", "INC-2026-0005" })
         {
-            var entry = Assert.Single(await _world.TimelineAsync(incident), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
+            var entry = Assert.Single(await World.TimelineAsync(incident), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
             Assert.Equal("overdue", entry.GetProperty("kind").GetString());
         }
 
-        Assert.DoesNotContain(await _world.TimelineAsync("INC-2026-0006"), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(await World.TimelineAsync("INC-2026-0006"), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
 
         // Tuesday 13:00: the SEV2 of Sunday noon is overdue too, and publishing the first SEV1's postmortem takes it off.
-        _world.Time.Advance(TimeSpan.FromHours(28));
-        var tuesday = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
-        await _world.PublishAsync("INC-2026-0002", PostmortemJson.Published().WithItem("1", "Add db alerts", "Erin", dueDate: "2027-01-15"));
+        World.Time.Advance(TimeSpan.FromHours(28));
+        var tuesday = await World.GaugeAsync("incidentbridge_postmortems_overdue");
+        await World.PublishAsync("INC-2026-0002", PostmortemJson.Published().WithItem("1", "Add db alerts", "Erin", dueDate: "2027-01-15"));
 
         Assert.Equal(3, tuesday);
-        Assert.Equal(2, await _world.GaugeAsync("incidentbridge_postmortems_overdue"));
+        Assert.Equal(2, await World.GaugeAsync("incidentbridge_postmortems_overdue"));
     }
 
     private static string DescriptionOf(string entry) => entry[(entry.IndexOf("] ", StringComparison.Ordinal) + 2)..entry.IndexOf(':', StringComparison.Ordinal)];
@@ -177,9 +170,9 @@ public abstract class DigestSectionsTests(PostgresServer? postgres) : IAsyncLife
     private async Task ResolvedAsync(string service, string severity, DateTimeOffset resolvedAt)
     {
         var alert = Firing($"fp-{service}", resolvedAt.AddDays(-1)).Service(service).Severity(severity);
-        await _world.Incidents.AlertsAsync($"g-{service}", alert);
-        await _world.Incidents.AlertsAsync($"g-{service}", alert.Resolved(resolvedAt));
+        await World.Incidents.AlertsAsync($"g-{service}", alert);
+        await World.Incidents.AlertsAsync($"g-{service}", alert.Resolved(resolvedAt));
     }
 
-    private async Task<string> TitleAsync(string incidentId) => (await _world.Incidents.GetAsync(incidentId)).GetProperty("title").GetString() ?? "";
+    private async Task<string> TitleAsync(string incidentId) => (await World.Incidents.GetAsync(incidentId)).GetProperty("title").GetString() ?? "";
 }

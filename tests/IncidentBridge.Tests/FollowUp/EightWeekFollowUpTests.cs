@@ -1,6 +1,5 @@
 using System.Globalization;
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp;
@@ -22,7 +21,7 @@ namespace IncidentBridge.Tests.FollowUp;
 /// <item><term>D</term><description>dave, P3, due Mon 12-07: due soon, flagged 12-08, Won't Do (not-doing) on 12-09: never escalated.</description></item>
 /// </list>
 /// </remarks>
-public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : FollowUpWorldTests(postgres, Settings)
 {
     private const string A = "Add a connection pool alert";
     private const string B = "Fix the retry storm";
@@ -30,26 +29,23 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
     private const string D = "Rotate the database credentials";
     private static readonly string[] Items = [A, B, C, D];
 
-    private FollowUpWorld _world = null!;
-
-    public async Task InitializeAsync()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        _world = await FollowUpWorld.StartAsync(postgres, new Dictionary<string, string?>
-        {
-            ["IncidentBridge:Owners:Dave:Email"] = "dave@acme.example",
-            ["IncidentBridge:Owners:Dave:Aliases:0"] = "@dave",
-            ["IncidentBridge:Owners:Dave:Lead"] = "Carol",
-            ["IncidentBridge:Owners:Erin:Email"] = "erin@acme.example",
-            ["IncidentBridge:Owners:Erin:Lead"] = "Carol",
-            ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
-            ["IncidentBridge:FollowUp:PostmortemDue:Recipients:0"] = "Carol",
-        });
-        var alert = Firing("a1", FollowUpWorld.Monday.AddDays(-4)).Severity("error");
-        await _world.Incidents.AlertsAsync("g", alert);
-        await _world.Incidents.AlertsAsync("g", alert.Resolved(FollowUpWorld.Monday.AddDays(-3)));
-    }
+        ["IncidentBridge:Owners:Dave:Email"] = "dave@acme.example",
+        ["IncidentBridge:Owners:Dave:Aliases:0"] = "@dave",
+        ["IncidentBridge:Owners:Dave:Lead"] = "Carol",
+        ["IncidentBridge:Owners:Erin:Email"] = "erin@acme.example",
+        ["IncidentBridge:Owners:Erin:Lead"] = "Carol",
+        ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
+        ["IncidentBridge:FollowUp:PostmortemDue:Recipients:0"] = "Carol",
+    };
 
-    public async Task DisposeAsync() => await _world.DisposeAsync();
+    private protected override async Task StartedAsync()
+    {
+        var alert = Firing("a1", FollowUpWorld.Monday.AddDays(-4)).Severity("error");
+        await World.Incidents.AlertsAsync("g", alert);
+        await World.Incidents.AlertsAsync("g", alert.Resolved(FollowUpWorld.Monday.AddDays(-3)));
+    }
 
     public sealed class OnSqlite() : EightWeekFollowUpTests(null);
 
@@ -59,23 +55,23 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
     [Fact]
     public async Task Eight_weeks_of_follow_up_chase_each_item_until_it_is_done_or_not_doing()
     {
-        var title = (await _world.Incidents.GetAsync("INC-2026-0001")).GetProperty("title").GetString();
+        var title = (await World.Incidents.GetAsync("INC-2026-0001")).GetProperty("title").GetString();
 
         // Monday 11-23, before the postmortem: 72 hours after the SEV2 resolved, its postmortem is overdue.
-        var overdueBefore = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
-        await _world.RunAsync("overdue-digest");
+        var overdueBefore = await World.GaugeAsync("incidentbridge_postmortems_overdue");
+        await World.RunAsync("overdue-digest");
         AssertDigests(
             "2026-W48",
             ("carol", "Postmortems overdue", $"[SEV2] INC-2026-0001 {title}: resolved 2026-11-20 09:00 UTC, postmortem due 2026-11-22 09:00 UTC; none written yet"));
 
-        await _world.PublishAsync("INC-2026-0001", PostmortemJson.Published()
+        await World.PublishAsync("INC-2026-0001", PostmortemJson.Published()
             .WithItem("1", A, "Dave", "P1", "2026-11-30")
             .WithItem("2", B, "@dave", "P2", dueDate: null)
             .WithItem("3", C, "Erin", "P0", "2026-11-26")
             .WithItem("4", D, "dave", "P3", "2026-12-07"));
-        var overdueAfter = await _world.GaugeAsync("incidentbridge_postmortems_overdue");
-        var b = await _world.ItemAsync(B);
-        var (ka, kb, kc, kd) = (_world.Key(A), _world.Key(B), _world.Key(C), _world.Key(D));
+        var overdueAfter = await World.GaugeAsync("incidentbridge_postmortems_overdue");
+        var b = await World.ItemAsync(B);
+        var (ka, kb, kc, kd) = (World.Key(A), World.Key(B), World.Key(C), World.Key(D));
 
         Assert.Equal((1d, 0d), (overdueBefore, overdueAfter));
         Assert.Equal(("2026-12-23", "policy"), (b.GetProperty("dueDate").GetString(), b.GetProperty("dueDateSource").GetString()));
@@ -122,15 +118,15 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
         var reviewedOn = new List<DateOnly>();
         for (var day = 1; day <= 56; day++)
         {
-            _world.Time.Advance(TimeSpan.FromDays(1));
-            var today = _world.Today;
+            World.Time.Advance(TimeSpan.FromDays(1));
+            var today = World.Today;
             if (inJira.TryGetValue(today, out var change))
             {
-                _world.Jira.Change(_world.Issue(change.Item).Marker ?? "", change.Status, _world.Time.GetUtcNow());
+                World.Jira.Change(World.Issue(change.Item).Marker ?? "", change.Status, World.Time.GetUtcNow());
             }
 
-            await _world.RunAsync("status-sync");
-            var review = await _world.RunAsync("follow-up-review");
+            await World.RunAsync("status-sync");
+            var review = await World.RunAsync("follow-up-review");
             if (review.GetProperty("counts").TryGetProperty("reviewed", out _))
             {
                 reviewedOn.Add(today);
@@ -139,7 +135,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
             comments.AddRange(NewComments(comments).Select(c => (today, c.Item, c.Purpose)));
             if (today.DayOfWeek == DayOfWeek.Monday)
             {
-                await _world.RunAsync("overdue-digest");
+                await World.RunAsync("overdue-digest");
                 AssertDigests(Week(today), digests[today]);
             }
         }
@@ -160,19 +156,19 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
         AssertComments(B, ("overdue", "was due 2026-12-23 and is 1 day overdue. Owner: @dave."), ("escalation", "is 14 days overdue (due 2026-12-23) and is escalated to Carol, lead of @dave."));
         AssertComments(C, ("overdue", "was due 2026-11-26 and is 1 day overdue. Owner: Erin."), ("escalation", "is 3 days overdue (due 2026-11-26) and is escalated to Carol, lead of Erin."));
         AssertComments(D, ("overdue", "was due 2026-12-07 and is 1 day overdue. Owner: dave."));
-        Assert.All(Items, item => Assert.Contains("overdue", _world.Issue(item).Labels));
+        Assert.All(Items, item => Assert.Contains("overdue", World.Issue(item).Labels));
 
         // Where it ended: every item done or not-doing, the week-4 milestone recorded once, one timeline entry for the late postmortem.
-        var items = await _world.ItemsAsync();
+        var items = await World.ItemsAsync();
         Assert.Equal(
             [(A, "done", true), (B, "done", true), (C, "done", true), (D, "not-doing", false)],
             items.Select(i => (Item: i.GetProperty("description").GetString(), Status: i.GetProperty("status").GetString(), Escalated: i.GetProperty("escalated").GetBoolean()))
                 .OrderBy(i => Array.IndexOf(Items, i.Item)));
         Assert.Equal([new DateOnly(2026, 12, 21)], reviewedOn);
-        var milestone = (await (await _world.Api.GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("review");
+        var milestone = (await (await World.Api.GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("review");
         Assert.Equal((2, 1, 0), (milestone.GetProperty("done").GetInt32(), milestone.GetProperty("open").GetInt32(), milestone.GetProperty("overdue").GetInt32()));
-        Assert.Single(await _world.TimelineAsync("INC-2026-0001"), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
-        Assert.Equal(13, _world.Smtp.Received().Count);
+        Assert.Single(await World.TimelineAsync("INC-2026-0001"), t => t.GetProperty("message").GetString()?.StartsWith("Postmortem overdue", StringComparison.Ordinal) == true);
+        Assert.Equal(13, World.Smtp.Received().Count);
     }
 
     /// <summary>
@@ -181,7 +177,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
     /// </summary>
     private void AssertDigests(string week, params (string To, string Section, string Entry)[] expected)
     {
-        var mails = _world.NewMails().OrderBy(m => m.To(), StringComparer.Ordinal).ToList();
+        var mails = World.NewMails().OrderBy(m => m.To(), StringComparer.Ordinal).ToList();
         var got = mails.SelectMany(m => m.Entries().Select(e => $"{m.To()} | {e.Section} | {e.Entry}"));
         Assert.Equal(
             $"{week}\n{string.Join("\n", expected.Select(e => $"{e.To}@acme.example | {e.Section} | {e.Entry}"))}",
@@ -193,7 +189,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
     /// <summary>The item's issue has these comments, in this order, each containing its text; and nothing else.</summary>
     private void AssertComments(string item, params (string Purpose, string Text)[] expected)
     {
-        var comments = _world.Issue(item).Comments;
+        var comments = World.Issue(item).Comments;
         Assert.Equal(expected.Select(e => e.Purpose), comments.Select(c => c.Purpose));
         foreach (var ((_, text), comment) in expected.Zip(comments))
         {
@@ -204,7 +200,7 @@ public abstract class EightWeekFollowUpTests(PostgresServer? postgres) : IAsyncL
     /// <summary>The comments written on the items' issues that <paramref name="seen"/> does not hold yet.</summary>
     private IEnumerable<(string Item, string Purpose)> NewComments(List<(DateOnly Day, string Item, string Purpose)> seen) =>
         [.. Items
-            .SelectMany(item => _world.Issue(item).Comments.Select(c => (Item: item, c.Purpose)))
+            .SelectMany(item => World.Issue(item).Comments.Select(c => (Item: item, c.Purpose)))
             .Where(c => !seen.Any(s => s.Item == c.Item && s.Purpose == c.Purpose))];
 
     private static string Week(DateOnly day)

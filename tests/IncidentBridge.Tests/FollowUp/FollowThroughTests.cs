@@ -1,7 +1,6 @@
 using IncidentBridge.ActionItems;
 using IncidentBridge.FollowUp;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.FollowUp;
 

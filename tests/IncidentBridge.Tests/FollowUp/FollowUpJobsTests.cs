@@ -1,53 +1,25 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp;
 
 /// <summary>
-/// The three follow-up jobs run through <c>POST /api/jobs/{name}/run</c> on a worker whose clock is a
-/// <see cref="FakeTimeProvider"/>, against a fake tracker and a real SMTP server. On both providers:
+/// The three follow-up jobs run through <c>POST /api/jobs/{name}/run</c> in a <see cref="FollowUpWorld"/>: a worker whose
+/// clock is a fake, against a fake tracker and a real SMTP server. On both providers:
 /// <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>
-public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class FollowUpJobsTests(PostgresServer? postgres) : FollowUpWorldTests(postgres, Settings)
 {
-    private static readonly DateTimeOffset Published = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Published);
-    private FakeTracker _jira = null!;
-    private SmtpServerProcess _smtp = null!;
-    private WorkerFactory _worker = null!;
+    private const string Incident = "INC-2026-0001";
+    private static readonly DateTimeOffset Published = FollowUpWorld.Monday;
 
-    public async Task InitializeAsync()
+    private static readonly Dictionary<string, string?> Settings = new()
     {
-        _jira = new FakeTracker("Jira", _time);
-        _smtp = await SmtpServerProcess.StartAsync();
-        _worker = new WorkerFactory(
-            postgres.Settings(new Dictionary<string, string?>
-            {
-                ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
-                ["IncidentBridge:Routing:Default:Project"] = "PAY",
-                ["IncidentBridge:Email:Smtp:Host"] = "127.0.0.1",
-                ["IncidentBridge:Email:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["IncidentBridge:Email:Smtp:UseStartTls"] = "false",
-                ["IncidentBridge:Email:Smtp:From"] = "incidentbridge@acme.example",
-                ["IncidentBridge:Owners:Bob:Email"] = "bob@acme.example",
-                ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
-            }),
-            _time,
-            trackers: _jira);
-        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddHours(-2)));
-    }
+        ["IncidentBridge:Owners:Bob:Email"] = "bob@acme.example",
+        ["IncidentBridge:Owners:Carol:Email"] = "carol@acme.example",
+    };
 
-    public async Task DisposeAsync()
-    {
-        await _worker.DisposeAsync();
-        await _smtp.DisposeAsync();
-    }
+    private protected override async Task StartedAsync() => await World.Incidents.AlertsAsync("g", Firing("a1", Published.AddHours(-2)));
 
     public sealed class OnSqlite() : FollowUpJobsTests(null);
 
@@ -57,69 +29,69 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Status_sync_brings_back_tracker_states_and_asks_only_for_changes()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob").WithItem("2", "Add metrics", "Carol"));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob").WithItem("2", "Add metrics", "Carol"));
         var (marker, _) = MarkerOf("Fix the leak");
-        _jira.Change(marker, "done", Published.AddDays(1));
-        _time.Advance(TimeSpan.FromDays(2));
+        World.Jira.Change(marker, "done", Published.AddDays(1));
+        World.Time.Advance(TimeSpan.FromDays(2));
 
-        var first = await RunAsync("status-sync");
-        var afterFirst = _jira.LastSince;
-        var second = await RunAsync("status-sync");
+        var first = await World.RunAsync("status-sync");
+        var afterFirst = World.Jira.LastSince;
+        var second = await World.RunAsync("status-sync");
 
-        Assert.Equal("done", (await ItemAsync("Fix the leak")).GetProperty("status").GetString());
-        Assert.Equal("open", (await ItemAsync("Add metrics")).GetProperty("status").GetString());
+        Assert.Equal("done", (await World.ItemAsync("Fix the leak")).GetProperty("status").GetString());
+        Assert.Equal("open", (await World.ItemAsync("Add metrics")).GetProperty("status").GetString());
         Assert.Equal(1, first.GetProperty("counts").GetProperty("updated").GetInt64());
         Assert.Null(afterFirst);
-        Assert.Equal(Published.AddDays(1), _jira.LastSince);
+        Assert.Equal(Published.AddDays(1), World.Jira.LastSince);
         Assert.False(second.GetProperty("counts").TryGetProperty("updated", out _));
-        var timeline = (await new IncidentsClient(_worker).GetAsync("INC-2026-0001")).GetProperty("timeline").EnumerateArray();
+        var timeline = (await World.Incidents.GetAsync("INC-2026-0001")).GetProperty("timeline").EnumerateArray();
         Assert.Contains(timeline, t => t.GetProperty("kind").GetString() == "action_item_status");
     }
 
     [Fact]
     public async Task Week_four_review_flags_exactly_the_overdue_items_once()
     {
-        await PublishAsync(PostmortemJson.Published()
+        await World.PublishAsync(Incident, PostmortemJson.Published()
             .WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-30")
             .WithItem("2", "Add metrics", "Carol", dueDate: "2027-03-01")
             .WithItem("3", "Write runbook", "Carol", dueDate: "2026-11-25"));
         var (_, doneKey) = MarkerOf("Write runbook");
-        _jira.Change(MarkerOf("Write runbook").Marker, "done", Published.AddDays(1));
-        await RunAsync("status-sync");
+        World.Jira.Change(MarkerOf("Write runbook").Marker, "done", Published.AddDays(1));
+        await World.RunAsync("status-sync");
 
-        var early = await RunAsync("follow-up-review");
-        _time.Advance(TimeSpan.FromDays(28));
-        var review = await RunAsync("follow-up-review");
-        var again = await RunAsync("follow-up-review");
+        var early = await World.RunAsync("follow-up-review");
+        World.Time.Advance(TimeSpan.FromDays(28));
+        var review = await World.RunAsync("follow-up-review");
+        var again = await World.RunAsync("follow-up-review");
 
         Assert.False(early.GetProperty("counts").TryGetProperty("reviewed", out _));
         Assert.Equal(1, review.GetProperty("counts").GetProperty("flagged").GetInt64());
-        var flagged = Assert.Single(_jira.Flagged);
+        var flagged = Assert.Single(World.Jira.Flagged);
         Assert.Equal(MarkerOf("Fix the leak").Key, flagged.Key);
         Assert.NotEqual(doneKey, flagged.Key);
         Assert.Contains("overdue", flagged.Comment, StringComparison.Ordinal);
         Assert.False(again.GetProperty("counts").TryGetProperty("flagged", out _));
-        var stored = (await (await _worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("review");
+        var stored = (await (await World.Api.GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("review");
         Assert.Equal(1, stored.GetProperty("done").GetInt32());
         Assert.Equal(2, stored.GetProperty("open").GetInt32());
         Assert.Equal(1, stored.GetProperty("overdue").GetInt32());
-        Assert.True((await ItemAsync("Fix the leak")).GetProperty("overdue").GetBoolean());
+        Assert.True((await World.ItemAsync("Fix the leak")).GetProperty("overdue").GetBoolean());
     }
 
     [Fact]
     public async Task Digest_sends_one_email_per_owner_with_overdue_items_and_none_to_others()
     {
-        await PublishAsync(PostmortemJson.Published()
+        await World.PublishAsync(Incident, PostmortemJson.Published()
             .WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25")
             .WithItem("2", "Add pool metrics", "Bob", dueDate: "2026-11-27")
             .WithItem("3", "Write runbook", "Carol", dueDate: "2026-11-26")
             .WithItem("4", "Chaos drill", "Dave@acme.example", dueDate: "2027-03-01"));
-        _time.Advance(TimeSpan.FromDays(7));
+        World.Time.Advance(TimeSpan.FromDays(7));
 
-        var run = await RunAsync("overdue-digest");
+        var run = await World.RunAsync("overdue-digest");
 
         Assert.Equal(2, run.GetProperty("counts").GetProperty("sent").GetInt64());
-        var mails = _smtp.Received();
+        var mails = World.Smtp.Received();
         Assert.Equal(2, mails.Count);
         var bob = mails.Single(m => m.Recipients.Contains("bob@acme.example"));
         Assert.Contains("Fix the leak", bob.Text, StringComparison.Ordinal);
@@ -133,41 +105,41 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Digest_is_sent_once_a_week_unless_forced()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25"));
-        _time.Advance(TimeSpan.FromDays(7));
-        await RunAsync("overdue-digest");
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25"));
+        World.Time.Advance(TimeSpan.FromDays(7));
+        await World.RunAsync("overdue-digest");
 
-        var again = await RunAsync("overdue-digest");
-        var forced = await RunAsync("overdue-digest", force: true);
+        var again = await World.RunAsync("overdue-digest");
+        var forced = await World.RunAsync("overdue-digest", force: true);
 
         Assert.Equal(1, again.GetProperty("counts").GetProperty("skipped").GetInt64());
         Assert.Equal(1, forced.GetProperty("counts").GetProperty("sent").GetInt64());
-        Assert.Equal(2, _smtp.Received().Count);
+        Assert.Equal(2, World.Smtp.Received().Count);
     }
 
     [Fact]
     public async Task Owner_without_an_email_address_is_reported_not_skipped()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Eve", dueDate: "2026-11-25"));
-        _time.Advance(TimeSpan.FromDays(7));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Eve", dueDate: "2026-11-25"));
+        World.Time.Advance(TimeSpan.FromDays(7));
 
-        var run = await RunAsync("overdue-digest");
+        var run = await World.RunAsync("overdue-digest");
 
         Assert.Equal(1, run.GetProperty("counts").GetProperty("failed").GetInt64());
         Assert.Contains(run.GetProperty("problems").EnumerateArray(), p => p.GetString()?.Contains("'Eve'", StringComparison.Ordinal) == true);
-        Assert.Empty(_smtp.Received());
+        Assert.Empty(World.Smtp.Received());
     }
 
     [Fact]
     public async Task Repeat_incident_says_which_earlier_incident_still_has_open_follow_ups()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25").WithItem("2", "Add metrics", "Carol", dueDate: "2027-01-01"));
-        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddHours(-2)).Resolved(Published.AddHours(-1)));
-        _time.Advance(TimeSpan.FromDays(7));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", dueDate: "2026-11-25").WithItem("2", "Add metrics", "Carol", dueDate: "2027-01-01"));
+        await World.Incidents.AlertsAsync("g", Firing("a1", Published.AddHours(-2)).Resolved(Published.AddHours(-1)));
+        World.Time.Advance(TimeSpan.FromDays(7));
 
-        await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", Published.AddDays(7)));
+        await World.Incidents.AlertsAsync("g", Firing("a1", Published.AddDays(7)));
 
-        var repeat = await new IncidentsClient(_worker).GetAsync("INC-2026-0002");
+        var repeat = await World.Incidents.GetAsync("INC-2026-0002");
         var related = repeat.GetProperty("relatedTo");
         Assert.Equal("INC-2026-0001", related.GetProperty("incidentId").GetString());
         Assert.Equal(2, related.GetProperty("openItems").GetInt64());
@@ -179,11 +151,11 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Follow_up_figures_are_on_metrics_and_in_the_report()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2026-11-25").WithItem("2", "Add metrics", "Carol", "P2", "2027-03-01"));
-        _time.Advance(TimeSpan.FromDays(7));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2026-11-25").WithItem("2", "Add metrics", "Carol", "P2", "2027-03-01"));
+        World.Time.Advance(TimeSpan.FromDays(7));
 
-        var metrics = await _worker.CreateClient().GetStringAsync("/metrics");
-        var report = await (await _worker.CreateApiClient().GetAsync("/api/reports/metrics?from=2026-11-01&to=2026-12-31")).JsonAsync();
+        var metrics = await World.Worker.CreateClient().GetStringAsync("/metrics");
+        var report = await (await World.Api.GetAsync("/api/reports/metrics?from=2026-11-01&to=2026-12-31")).JsonAsync();
 
         Assert.Contains("incidentbridge_action_items{state=\"overdue\",team=\"none\",priority=\"P1\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("incidentbridge_action_items{state=\"open\",team=\"none\",priority=\"P2\"} 1", metrics, StringComparison.Ordinal);
@@ -196,17 +168,17 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Metrics_carry_no_owner_and_one_series_per_state_team_and_priority_however_many_owners()
     {
-        await new IncidentsClient(_worker).AlertsAsync("g2", Firing("b1", Published.AddHours(-1)).Service("payments").With("team", "payments"));
+        await World.Incidents.AlertsAsync("g2", Firing("b1", Published.AddHours(-1)).Service("payments").With("team", "payments"));
         var postmortem = PostmortemJson.Published();
         for (var i = 1; i <= 40; i++)
         {
             postmortem.WithItem($"{i}", $"Action {i}", i % 2 == 0 ? $"Owner {i}" : $"owner{i}@acme.example", i <= 10 ? "P1" : "P2", i <= 4 ? "2026-11-25" : "2027-03-01");
         }
 
-        await PublishAsync(postmortem, "INC-2026-0002");
-        _time.Advance(TimeSpan.FromDays(7));
+        await World.PublishAsync("INC-2026-0002", postmortem);
+        World.Time.Advance(TimeSpan.FromDays(7));
 
-        var exposition = await _worker.CreateClient().GetStringAsync("/metrics");
+        var exposition = await World.Worker.CreateClient().GetStringAsync("/metrics");
 
         Assert.DoesNotContain("owner=", exposition, StringComparison.Ordinal);
         Assert.DoesNotContain("acme.example", exposition, StringComparison.Ordinal);
@@ -223,12 +195,12 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Item_gauges_are_counted_again_only_once_their_cache_has_run_out()
     {
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01"));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01"));
         var first = await OpenItemsOnMetricsAsync();
-        await PublishAsync(PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01").WithItem("2", "Add metrics", "Carol", "P1", "2027-01-01"));
+        await World.PublishAsync(Incident, PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob", "P1", "2027-01-01").WithItem("2", "Add metrics", "Carol", "P1", "2027-01-01"));
 
         var cached = await OpenItemsOnMetricsAsync();
-        _time.Advance(IncidentBridge.FollowUp.FollowUpMetrics.ItemGaugesFor);
+        World.Time.Advance(IncidentBridge.FollowUp.FollowUpMetrics.ItemGaugesFor);
         var recounted = await OpenItemsOnMetricsAsync();
 
         Assert.Equal((1d, 1d, 2d), (first, cached, recounted));
@@ -236,35 +208,14 @@ public abstract class FollowUpJobsTests(PostgresServer? postgres) : IAsyncLifeti
 
     [Fact]
     public async Task Unknown_job_is_404() =>
-        await (await _worker.CreateApiClient().PostAsync("/api/jobs/cleanup/run", null)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await World.Api.PostAsync("/api/jobs/cleanup/run", null)).AssertProblemAsync(HttpStatusCode.NotFound);
 
     private async Task<double> OpenItemsOnMetricsAsync() =>
-        PrometheusText.Parse(await _worker.CreateClient().GetStringAsync("/metrics")).Sum("incidentbridge_action_items", ("state", "open"));
-
-    private async Task PublishAsync(PostmortemJson postmortem, string incidentId = "INC-2026-0001")
-    {
-        var response = await _worker.CreateApiClient().PostAsync($"/api/incidents/{incidentId}/postmortem", new StringContent(postmortem.ToString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var count = JsonDocument.Parse(postmortem.ToString()).RootElement.GetProperty("actionItems").GetArrayLength();
-        await Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), "the items have issues");
-    }
-
-    private async Task<JsonElement> RunAsync(string job, bool force = false)
-    {
-        var response = await _worker.CreateApiClient().PostAsync($"/api/jobs/{job}/run{(force ? "?force=true" : "")}", null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.JsonAsync();
-    }
-
-    private async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
-        (await (await _worker.CreateApiClient().GetAsync("/api/action-items")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
-
-    private async Task<JsonElement> ItemAsync(string description) =>
-        (await ItemsAsync()).Single(i => i.GetProperty("description").GetString() == description);
+        PrometheusText.Parse(await World.Worker.CreateClient().GetStringAsync("/metrics")).Sum("incidentbridge_action_items", ("state", "open"));
 
     private (string Marker, string Key) MarkerOf(string description)
     {
-        var issue = _jira.Issues.Single(i => i.Request.Content.Description == description);
+        var issue = World.Jira.Issues.Single(i => i.Request.Content.Description == description);
         return (issue.Request.Marker, issue.Issue.Key);
     }
 }

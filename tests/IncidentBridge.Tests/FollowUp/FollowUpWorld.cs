@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp;
@@ -133,4 +132,24 @@ internal sealed class FollowUpWorld : IAsyncDisposable
         await Worker.DisposeAsync();
         await Smtp.DisposeAsync();
     }
+}
+
+/// <summary>
+/// A test class whose every test runs in a <see cref="FollowUpWorld"/> of its own, started with the class's
+/// <c>settings</c> on SQLite or on PostgreSQL, and disposed after the test.
+/// </summary>
+public abstract class FollowUpWorldTests(PostgresServer? postgres, IReadOnlyDictionary<string, string?> settings) : IAsyncLifetime
+{
+    private protected FollowUpWorld World { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        World = await FollowUpWorld.StartAsync(postgres, settings);
+        await StartedAsync();
+    }
+
+    public async Task DisposeAsync() => await World.DisposeAsync();
+
+    /// <summary>What every test of the class starts from (its incidents), once the world is up.</summary>
+    private protected abstract Task StartedAsync();
 }

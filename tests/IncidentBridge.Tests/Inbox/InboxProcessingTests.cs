@@ -1,5 +1,4 @@
 using System.Net;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Inbox;
 

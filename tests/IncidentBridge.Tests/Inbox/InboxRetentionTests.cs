@@ -1,7 +1,6 @@
 using Dapper;
 using IncidentBridge.Inbox;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using IncidentBridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBridge.Tests.Inbox;

@@ -1,6 +1,5 @@
 using System.Net;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Inbox;
 

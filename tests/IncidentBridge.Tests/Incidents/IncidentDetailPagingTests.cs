@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Incidents;
@@ -11,20 +10,12 @@ namespace IncidentBridge.Tests.Incidents;
 /// An incident's detail is bounded however many alerts and timeline entries it has: the latest few, how many there
 /// are, and links to page through them all. On both providers.
 /// </summary>
-public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : WorkerTests(new WorkerFactory(postgres.Settings()))
 {
     private const string Incident = "INC-2026-0001";
     private const int Many = 100_000;
-    private readonly WorkerFactory _worker = new(postgres.Settings());
-    private IncidentsClient _incidents = null!;
 
-    public async Task InitializeAsync()
-    {
-        _incidents = new IncidentsClient(_worker);
-        await _incidents.AlertsAsync("g1", Firing("a0", T0));
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
+    public override async Task InitializeAsync() => await Incidents.AlertsAsync("g1", Firing("a0", T0));
 
     public sealed class OnSqlite() : IncidentDetailPagingTests(null);
 
@@ -37,7 +28,7 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
         await AddAlertsAsync(Many);
         await AddTimelineAsync(Many);
 
-        var detail = await _incidents.GetAsync(Incident);
+        var detail = await Incidents.GetAsync(Incident);
 
         var alerts = detail.GetProperty("alerts").EnumerateArray().ToList();
         var timeline = detail.GetProperty("timeline").EnumerateArray().ToList();
@@ -67,7 +58,7 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
     public async Task Timeline_pages_latest_first_through_every_entry_once()
     {
         await AddTimelineAsync(5);
-        var total = await _worker.CountAsync("incident_timeline", "incident_id = @Id", new { Id = Incident });
+        var total = await Worker.CountAsync("incident_timeline", "incident_id = @Id", new { Id = Incident });
 
         var pages = await PagesAsync($"/api/incidents/{Incident}/timeline", limit: 2);
 
@@ -81,14 +72,14 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
     [InlineData("alerts")]
     [InlineData("timeline")]
     public async Task Paging_an_unknown_incident_is_404(string list) =>
-        await (await _incidents.Api.GetAsync($"/api/incidents/INC-1999-0001/{list}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Incidents.Api.GetAsync($"/api/incidents/INC-1999-0001/{list}")).AssertProblemAsync(HttpStatusCode.NotFound);
 
     [Theory]
     [InlineData("alerts", "?cursor=nonsense", "cursor")]
     [InlineData("timeline", "?cursor=12_x", "cursor")]
     [InlineData("timeline", "?limit=0", "limit")]
     public async Task Bad_paging_query_is_400_naming_the_parameter(string list, string query, string field) =>
-        await (await _incidents.Api.GetAsync($"/api/incidents/{Incident}/{list}{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        await (await Incidents.Api.GetAsync($"/api/incidents/{Incident}/{list}{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
 
     private async Task<List<List<JsonElement>>> PagesAsync(string path, int limit)
     {
@@ -96,7 +87,7 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
         string? cursor = null;
         do
         {
-            var page = await (await _incidents.Api.GetAsync($"{path}?limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"))).JsonAsync();
+            var page = await (await Incidents.Api.GetAsync($"{path}?limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"))).JsonAsync();
             pages.Add([.. page.GetProperty("items").EnumerateArray()]);
             cursor = page.GetProperty("nextCursor").GetString();
         }
@@ -108,7 +99,7 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
     // Inserted directly: 100,000 deliveries through the webhook would test the inbox, not the detail.
     private async Task AddAlertsAsync(int count)
     {
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await Worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @Count)
@@ -120,7 +111,7 @@ public abstract class IncidentDetailPagingTests(PostgresServer? postgres) : IAsy
 
     private async Task AddTimelineAsync(int count)
     {
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await Worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @Count)

@@ -1,7 +1,6 @@
 using Dapper;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Incidents;
 

@@ -1,25 +1,18 @@
 using System.Net;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Incidents;
 
 /// <summary>The incidents API on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>
-public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifetime
+public abstract class IncidentsApiTests(PostgresServer? postgres) : WorkerTests(new WorkerFactory(postgres.Settings()))
 {
-    private readonly WorkerFactory _worker = new(postgres.Settings());
-    private IncidentsClient _incidents = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _incidents = new IncidentsClient(_worker);
-        await _incidents.AlertsAsync("g1", Firing("a1", T0).Severity("critical"));
-        await _incidents.AlertsAsync("g2", Firing("b1", T0.AddMinutes(1)).Service("billing"));
-        await _incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search"));
-        await _incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search").Resolved(T0.AddMinutes(9)));
+        await Incidents.AlertsAsync("g1", Firing("a1", T0).Severity("critical"));
+        await Incidents.AlertsAsync("g2", Firing("b1", T0.AddMinutes(1)).Service("billing"));
+        await Incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search"));
+        await Incidents.AlertsAsync("g3", Firing("c1", T0.AddMinutes(2)).Service("search").Resolved(T0.AddMinutes(9)));
     }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
 
     public sealed class OnSqlite() : IncidentsApiTests(null);
 
@@ -34,7 +27,7 @@ public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifeti
     [InlineData("?severity=SEV1", new[] { "INC-2026-0001" })]
     public async Task List_is_newest_first_and_filtered(string query, string[] expected)
     {
-        var page = await (await _incidents.Api.GetAsync($"/api/incidents{query}")).JsonAsync();
+        var page = await (await Incidents.Api.GetAsync($"/api/incidents{query}")).JsonAsync();
 
         Assert.Equal(expected, page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
     }
@@ -42,9 +35,9 @@ public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task List_pages_with_a_cursor()
     {
-        var first = await (await _incidents.Api.GetAsync("/api/incidents?limit=2")).JsonAsync();
+        var first = await (await Incidents.Api.GetAsync("/api/incidents?limit=2")).JsonAsync();
         var cursor = first.GetProperty("nextCursor").GetString();
-        var second = await (await _incidents.Api.GetAsync($"/api/incidents?limit=2&cursor={cursor}")).JsonAsync();
+        var second = await (await Incidents.Api.GetAsync($"/api/incidents?limit=2&cursor={cursor}")).JsonAsync();
 
         Assert.Equal(2, first.GetProperty("items").GetArrayLength());
         Assert.Equal("INC-2026-0001", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
@@ -54,7 +47,7 @@ public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifeti
     [Fact]
     public async Task Incident_shows_its_alerts_with_labels_and_links()
     {
-        var incident = await _incidents.GetAsync("INC-2026-0001");
+        var incident = await Incidents.GetAsync("INC-2026-0001");
 
         var alert = Assert.Single(incident.GetProperty("alerts").EnumerateArray());
         Assert.Equal("critical", alert.GetProperty("labels").GetProperty("severity").GetString());
@@ -65,7 +58,7 @@ public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifeti
 
     [Fact]
     public async Task Unknown_incident_is_404() =>
-        await (await _incidents.Api.GetAsync("/api/incidents/INC-1999-0001")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Incidents.Api.GetAsync("/api/incidents/INC-1999-0001")).AssertProblemAsync(HttpStatusCode.NotFound);
 
     [Theory]
     [InlineData("?status=closed", "status")]
@@ -73,5 +66,5 @@ public abstract class IncidentsApiTests(PostgresServer? postgres) : IAsyncLifeti
     [InlineData("?limit=1000", "limit")]
     [InlineData("?cursor=-1", "cursor")]
     public async Task Bad_query_is_400_naming_the_parameter(string query, string field) =>
-        await (await _incidents.Api.GetAsync($"/api/incidents{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        await (await Incidents.Api.GetAsync($"/api/incidents{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
 }

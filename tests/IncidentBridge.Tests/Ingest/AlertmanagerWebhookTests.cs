@@ -2,38 +2,27 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Ingest;
 
-public sealed class AlertmanagerWebhookTests : IAsyncLifetime
+public sealed class AlertmanagerWebhookTests() : WorkerTests(new WorkerFactory(Settings))
 {
-    private readonly WorkerFactory _worker = new(new Dictionary<string, string?>
+    private static readonly Dictionary<string, string?> Settings = new()
     {
         ["IncidentBridge:Sources:Alertmanager:BearerTokens:1"] = "am-token-next",
         ["IncidentBridge:Ingest:MaxBodyBytes"] = "4096",
-    });
-
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _worker.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
+    };
 
     [Fact]
     public async Task Firing_notification_is_answered_202_with_a_delivery_id_and_processed()
     {
-        var response = await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").WithAlerts(3).ToString());
+        var response = await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").WithAlerts(3).ToString());
 
         var deliveryId = await response.DeliveryIdAsync();
         Assert.Equal($"/api/deliveries/{deliveryId}", response.Headers.Location?.OriginalString);
-        var delivery = await Deliveries.ProcessedAsync(_worker.CreateApiClient(), deliveryId);
+        var delivery = await Deliveries.ProcessedAsync(Worker.CreateApiClient(), deliveryId);
         Assert.Equal("alertmanager", delivery.GetProperty("source").GetString());
-        Assert.Equal(3, await _worker.CountAsync("alert_events", "delivery_id = @deliveryId", new { deliveryId }));
+        Assert.Equal(3, await Worker.CountAsync("alert_events", "delivery_id = @deliveryId", new { deliveryId }));
     }
 
     [Fact]
@@ -41,9 +30,9 @@ public sealed class AlertmanagerWebhookTests : IAsyncLifetime
     {
         var body = AlertmanagerWebhook.Firing("checkout").ToString().Replace(",", ",  ", StringComparison.Ordinal);
 
-        var deliveryId = await (await _client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
+        var deliveryId = await (await Client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
 
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await Worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         var stored = await connection.ExecuteScalarAsync<byte[]>("SELECT body FROM deliveries WHERE id = @deliveryId", new { deliveryId });
         Assert.Equal(body, System.Text.Encoding.UTF8.GetString(stored ?? []));
     }
@@ -53,8 +42,8 @@ public sealed class AlertmanagerWebhookTests : IAsyncLifetime
     {
         var body = AlertmanagerWebhook.Firing("checkout").ToString();
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAlertmanagerAsync(body, WorkerFactory.AlertmanagerToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAlertmanagerAsync(body, "am-token-next")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostAlertmanagerAsync(body, WorkerFactory.AlertmanagerToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostAlertmanagerAsync(body, "am-token-next")).StatusCode);
     }
 
     [Theory]
@@ -62,16 +51,16 @@ public sealed class AlertmanagerWebhookTests : IAsyncLifetime
     [InlineData("wrong-token")]
     public async Task Missing_or_wrong_token_is_401_and_nothing_is_stored(string? token)
     {
-        var response = await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), token);
+        var response = await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), token);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
     public async Task Body_that_is_not_json_is_400()
     {
-        var response = await _client.PostAlertmanagerAsync("{\"version\": \"4\", oops");
+        var response = await Client.PostAlertmanagerAsync("{\"version\": \"4\", oops");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "$");
         Assert.StartsWith("The body is not valid JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -79,20 +68,20 @@ public sealed class AlertmanagerWebhookTests : IAsyncLifetime
 
     [Fact]
     public async Task Json_that_is_not_an_object_is_400() =>
-        await (await _client.PostAlertmanagerAsync("[1, 2]")).AssertProblemAsync(HttpStatusCode.BadRequest, "$");
+        await (await Client.PostAlertmanagerAsync("[1, 2]")).AssertProblemAsync(HttpStatusCode.BadRequest, "$");
 
     [Fact]
     public async Task Non_json_content_type_is_415() =>
-        await (await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), contentType: "text/plain"))
+        await (await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), contentType: "text/plain"))
             .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "Content-Type");
 
     [Fact]
     public async Task Body_over_the_limit_is_413_and_nothing_is_stored()
     {
-        var response = await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").WithAlerts(40).ToString());
+        var response = await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").WithAlerts(40).ToString());
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     public static TheoryData<string, string> Malformed => new()
@@ -114,36 +103,36 @@ public sealed class AlertmanagerWebhookTests : IAsyncLifetime
     {
         var body = AlertmanagerWebhook.Firing("checkout").With(json => Break(json, mistake));
 
-        var response = await _client.PostAlertmanagerAsync(body);
+        var response = await Client.PostAlertmanagerAsync(body);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
     public async Task Repeated_notifications_change_nothing_twice()
     {
         var body = AlertmanagerWebhook.Firing("checkout").WithAlerts(2).ToString();
-        var api = _worker.CreateApiClient();
+        var api = Worker.CreateApiClient();
 
-        var first = await (await _client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
-        var repeat = await (await _client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
+        var first = await (await Client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
+        var repeat = await (await Client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
         await Deliveries.ProcessedAsync(api, first);
         await Deliveries.ProcessedAsync(api, repeat);
 
-        Assert.Equal(2, await _worker.CountAsync("alert_events"));
+        Assert.Equal(2, await Worker.CountAsync("alert_events"));
     }
 
     [Fact]
     public async Task Resolved_notification_is_recorded_beside_the_firing_one()
     {
-        var api = _worker.CreateApiClient();
-        await Deliveries.ProcessedAsync(api, await (await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString())).DeliveryIdAsync());
+        var api = Worker.CreateApiClient();
+        await Deliveries.ProcessedAsync(api, await (await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString())).DeliveryIdAsync());
 
-        await Deliveries.ProcessedAsync(api, await (await _client.PostAlertmanagerAsync(AlertmanagerWebhook.Resolved("checkout").ToString())).DeliveryIdAsync());
+        await Deliveries.ProcessedAsync(api, await (await Client.PostAlertmanagerAsync(AlertmanagerWebhook.Resolved("checkout").ToString())).DeliveryIdAsync());
 
-        Assert.Equal(1, await _worker.CountAsync("alert_events", "status = 'firing'"));
-        Assert.Equal(1, await _worker.CountAsync("alert_events", "status = 'resolved' AND ends_at IS NOT NULL"));
+        Assert.Equal(1, await Worker.CountAsync("alert_events", "status = 'firing'"));
+        Assert.Equal(1, await Worker.CountAsync("alert_events", "status = 'resolved' AND ends_at IS NOT NULL"));
     }
 
     private static void Break(JsonObject json, string mistake)

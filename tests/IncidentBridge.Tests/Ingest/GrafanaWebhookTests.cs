@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Ingest;
 
@@ -12,38 +11,26 @@ namespace IncidentBridge.Tests.Ingest;
 /// Grafana's documentation (<see cref="GrafanaWebhook"/>, source URL there). Answered and correlated exactly as
 /// Alertmanager's notifications are; its group keys show in the incident's sources as <c>grafana</c>.
 /// </summary>
-public sealed class GrafanaWebhookTests : IAsyncLifetime
+public sealed class GrafanaWebhookTests() : WorkerTests(new WorkerFactory(Settings))
 {
-    private readonly WorkerFactory _worker = new(new Dictionary<string, string?>
+    private static readonly Dictionary<string, string?> Settings = new()
     {
         ["IncidentBridge:Sources:Grafana:BearerTokens:1"] = "grafana-token-next",
         ["IncidentBridge:Ingest:MaxBodyBytes"] = "4096",
-    });
-
-    private HttpClient _client = null!;
-    private IncidentsClient _incidents = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _worker.CreateClient();
-        _incidents = new IncidentsClient(_worker);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
+    };
 
     [Fact]
     public async Task Grafana_alert_opens_an_incident_like_alertmanager()
     {
         var notification = GrafanaWebhook.Firing("checkout");
 
-        var response = await _client.PostGrafanaAsync(notification.ToString());
+        var response = await Client.PostGrafanaAsync(notification.ToString());
 
         var deliveryId = await response.DeliveryIdAsync();
         Assert.Equal($"/api/deliveries/{deliveryId}", response.Headers.Location?.OriginalString);
-        var delivery = await Deliveries.ProcessedAsync(_incidents.Api, deliveryId);
+        var delivery = await Deliveries.ProcessedAsync(Incidents.Api, deliveryId);
         Assert.Equal("grafana", delivery.GetProperty("source").GetString());
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("High latency on checkout in eu-1", incident.GetProperty("title").GetString());
         Assert.Equal("SEV1", incident.GetProperty("severity").GetString());
         Assert.Equal("checkout", incident.GetProperty("service").GetString());
@@ -57,11 +44,11 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
     [Fact]
     public async Task Grafana_alert_joins_the_alertmanager_incident_of_the_same_service()
     {
-        await _incidents.AlertsAsync("{}:{alertname=\"HighErrorRate\"}", TestAlert.Firing("am-1", new DateTimeOffset(2026, 11, 23, 7, 45, 0, TimeSpan.Zero)));
+        await Incidents.AlertsAsync("{}:{alertname=\"HighErrorRate\"}", TestAlert.Firing("am-1", new DateTimeOffset(2026, 11, 23, 7, 45, 0, TimeSpan.Zero)));
 
         await PostAndProcessAsync(GrafanaWebhook.Firing("checkout").ToString());
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal(["alertmanager", "grafana"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
         Assert.Equal(3, incident.GetProperty("alerts").GetArrayLength());
     }
@@ -74,8 +61,8 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
         await PostAndProcessAsync(body);
         await PostAndProcessAsync(body);
 
-        Assert.Equal(2, await _worker.CountAsync("alert_events"));
-        var incident = await _incidents.SingleAsync();
+        Assert.Equal(2, await Worker.CountAsync("alert_events"));
+        var incident = await Incidents.SingleAsync();
         Assert.Equal(2, incident.GetProperty("timeline").EnumerateArray().Count(t => t.GetProperty("kind").GetString() == "alert_firing"));
     }
 
@@ -86,7 +73,7 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
 
         await PostAndProcessAsync(GrafanaWebhook.Resolved("checkout").ToString());
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal("resolved", incident.GetProperty("status").GetString());
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 8, 3, 3, TimeSpan.Zero), incident.GetProperty("resolvedAt").GetDateTimeOffset());
     }
@@ -99,9 +86,9 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
 
         // Grafana's PagerDuty integration sends dedup_key = SHA-256 of the group key, lower-case hex, as Alertmanager's does.
         var dedupKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notification.GroupKey)));
-        await _incidents.PageAsync(PagerDutyEvent.Of("incident.triggered").At(new DateTimeOffset(2026, 11, 23, 7, 52, 0, TimeSpan.Zero)).WithIncidentKey(dedupKey));
+        await Incidents.PageAsync(PagerDutyEvent.Of("incident.triggered").At(new DateTimeOffset(2026, 11, 23, 7, 52, 0, TimeSpan.Zero)).WithIncidentKey(dedupKey));
 
-        var incident = await _incidents.SingleAsync();
+        var incident = await Incidents.SingleAsync();
         Assert.Equal(["grafana", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
     }
 
@@ -110,8 +97,8 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
     {
         var body = GrafanaWebhook.Firing("checkout").ToString();
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostGrafanaAsync(body, WorkerFactory.GrafanaToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostGrafanaAsync(body, "grafana-token-next")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostGrafanaAsync(body, WorkerFactory.GrafanaToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostGrafanaAsync(body, "grafana-token-next")).StatusCode);
     }
 
     [Theory]
@@ -120,20 +107,20 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
     [InlineData(WorkerFactory.AlertmanagerToken)]
     public async Task Missing_wrong_or_alertmanagers_token_is_401_and_nothing_is_stored(string? token)
     {
-        var response = await _client.PostGrafanaAsync(GrafanaWebhook.Firing("checkout").ToString(), token);
+        var response = await Client.PostGrafanaAsync(GrafanaWebhook.Firing("checkout").ToString(), token);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
     public async Task Alertmanager_body_on_the_grafana_endpoint_is_400_naming_the_version()
     {
-        var response = await _client.PostGrafanaAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+        var response = await Client.PostGrafanaAsync(AlertmanagerWebhook.Firing("checkout").ToString());
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "version");
         Assert.Contains("Grafana", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Theory]
@@ -152,12 +139,12 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
             }
         });
 
-        await (await _client.PostGrafanaAsync(body)).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        await (await Client.PostGrafanaAsync(body)).AssertProblemAsync(HttpStatusCode.BadRequest, field);
     }
 
     [Fact]
     public async Task Non_json_content_type_is_415() =>
-        await (await _client.PostGrafanaAsync(GrafanaWebhook.Firing("checkout").ToString(), contentType: "text/plain"))
+        await (await Client.PostGrafanaAsync(GrafanaWebhook.Firing("checkout").ToString(), contentType: "text/plain"))
             .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "Content-Type");
 
     [Fact]
@@ -165,8 +152,8 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
     {
         var body = GrafanaWebhook.Firing("checkout").With(json => json["message"] = new string('x', 5000));
 
-        await (await _client.PostGrafanaAsync(body)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        await (await Client.PostGrafanaAsync(body)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
@@ -179,7 +166,7 @@ public sealed class GrafanaWebhookTests : IAsyncLifetime
     }
 
     private async Task PostAndProcessAsync(string body) =>
-        await Deliveries.ProcessedAsync(_incidents.Api, await (await _client.PostGrafanaAsync(body)).DeliveryIdAsync());
+        await Deliveries.ProcessedAsync(Incidents.Api, await (await Client.PostGrafanaAsync(body)).DeliveryIdAsync());
 
     private static IEnumerable<string?> Fingerprints(JsonElement incident) =>
         incident.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("fingerprint").GetString());

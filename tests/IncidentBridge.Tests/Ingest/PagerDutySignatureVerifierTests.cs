@@ -1,6 +1,5 @@
 using System.Text;
 using IncidentBridge.Ingest;
-using IncidentBridge.Tests.Support;
 using PagerDutyEvent = IncidentBridge.Tests.Support.PagerDutyEvent;
 
 namespace IncidentBridge.Tests.Ingest;

@@ -1,34 +1,23 @@
 using System.Net;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Ingest;
 
-public sealed class PagerDutyWebhookTests : IAsyncLifetime
+public sealed class PagerDutyWebhookTests() : WorkerTests(new WorkerFactory(Settings))
 {
-    private readonly WorkerFactory _worker = new(new Dictionary<string, string?>
+    private static readonly Dictionary<string, string?> Settings = new()
     {
         ["IncidentBridge:Sources:PagerDuty:SigningSecrets:1"] = "pd-secret-next",
-    });
-
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _worker.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
+    };
 
     [Fact]
     public async Task Signed_incident_event_is_answered_202_and_recorded()
     {
         var evt = PagerDutyEvent.Of("incident.triggered").ForIncident("PINC001");
 
-        var deliveryId = await (await _client.PostPagerDutyAsync(evt.ToString())).DeliveryIdAsync();
+        var deliveryId = await (await Client.PostPagerDutyAsync(evt.ToString())).DeliveryIdAsync();
 
-        await Deliveries.ProcessedAsync(_worker.CreateApiClient(), deliveryId);
-        Assert.Equal(1, await _worker.CountAsync("pagerduty_events", "event_id = @Id AND incident_id = 'PINC001' AND event_type = 'incident.triggered'", new { evt.Id }));
+        await Deliveries.ProcessedAsync(Worker.CreateApiClient(), deliveryId);
+        Assert.Equal(1, await Worker.CountAsync("pagerduty_events", "event_id = @Id AND incident_id = 'PINC001' AND event_type = 'incident.triggered'", new { evt.Id }));
     }
 
     [Fact]
@@ -36,15 +25,15 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
     {
         var body = PagerDutyEvent.Of("incident.acknowledged").ToString();
 
-        var first = await (await _client.PostPagerDutyAsync(body)).JsonAsync();
-        var again = await _client.PostPagerDutyAsync(body);
+        var first = await (await Client.PostPagerDutyAsync(body)).JsonAsync();
+        var again = await Client.PostPagerDutyAsync(body);
 
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         var repeat = await again.JsonAsync();
         Assert.True(repeat.GetProperty("duplicate").GetBoolean());
         Assert.False(first.GetProperty("duplicate").GetBoolean());
         Assert.Equal(first.GetProperty("deliveryId").GetString(), repeat.GetProperty("deliveryId").GetString());
-        Assert.Equal(1, await _worker.CountAsync("deliveries"));
+        Assert.Equal(1, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
@@ -53,11 +42,11 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
         var first = PagerDutyEvent.Of("incident.resolved").ToString();
         var second = PagerDutyEvent.Of("incident.resolved").ToString();
 
-        await _client.PostPagerDutyAsync(first, PagerDutyEvent.Sign(first, WorkerFactory.PagerDutySecret), webhookId: "wh-1");
-        var retry = await _client.PostPagerDutyAsync(second, PagerDutyEvent.Sign(second, WorkerFactory.PagerDutySecret), webhookId: "wh-1");
+        await Client.PostPagerDutyAsync(first, PagerDutyEvent.Sign(first, WorkerFactory.PagerDutySecret), webhookId: "wh-1");
+        var retry = await Client.PostPagerDutyAsync(second, PagerDutyEvent.Sign(second, WorkerFactory.PagerDutySecret), webhookId: "wh-1");
 
         Assert.True((await retry.JsonAsync()).GetProperty("duplicate").GetBoolean());
-        Assert.Equal(1, await _worker.CountAsync("deliveries"));
+        Assert.Equal(1, await Worker.CountAsync("deliveries"));
     }
 
     [Theory]
@@ -66,9 +55,9 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
     [InlineData("service.updated")]
     public async Task Signed_event_of_another_type_is_stored_and_answered_202(string eventType)
     {
-        var deliveryId = await (await _client.PostPagerDutyAsync(PagerDutyEvent.Of(eventType).ToString())).DeliveryIdAsync();
+        var deliveryId = await (await Client.PostPagerDutyAsync(PagerDutyEvent.Of(eventType).ToString())).DeliveryIdAsync();
 
-        await Deliveries.ProcessedAsync(_worker.CreateApiClient(), deliveryId);
+        await Deliveries.ProcessedAsync(Worker.CreateApiClient(), deliveryId);
     }
 
     [Fact]
@@ -76,7 +65,7 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
     {
         var body = PagerDutyEvent.Of("incident.triggered").ToString();
 
-        var response = await _client.PostPagerDutyAsync(body, PagerDutyEvent.Sign(body, "retired-on-their-side", "pd-secret-next"));
+        var response = await Client.PostPagerDutyAsync(body, PagerDutyEvent.Sign(body, "retired-on-their-side", "pd-secret-next"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
@@ -87,21 +76,21 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
         var body = PagerDutyEvent.Of("incident.triggered").ToString();
         var signature = PagerDutyEvent.Sign(body, WorkerFactory.PagerDutySecret);
 
-        var response = await _client.PostPagerDutyAsync(body.Replace("triggered", "resolved", StringComparison.Ordinal), signature);
+        var response = await Client.PostPagerDutyAsync(body.Replace("triggered", "resolved", StringComparison.Ordinal), signature);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await _worker.CountAsync("deliveries"));
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
     }
 
     [Fact]
     public async Task Missing_signature_is_401() =>
-        await (await _client.PostPagerDutyAsync(PagerDutyEvent.Of("incident.triggered").ToString(), signature: null))
+        await (await Client.PostPagerDutyAsync(PagerDutyEvent.Of("incident.triggered").ToString(), signature: null))
             .AssertProblemAsync(HttpStatusCode.Unauthorized);
 
     [Fact]
     public async Task Legacy_v2_body_is_400_saying_v3_is_required()
     {
-        var response = await _client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""");
+        var response = await Client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "messages");
         Assert.Contains("V3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -111,7 +100,7 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
     public async Task Unsigned_legacy_v2_body_is_400_saying_v3_is_required_not_401()
     {
         // V2 webhooks were never signed: a 401 would send the operator after the wrong problem.
-        var response = await _client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""", signature: null);
+        var response = await Client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""", signature: null);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "messages");
         Assert.Contains("V3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -124,10 +113,10 @@ public sealed class PagerDutyWebhookTests : IAsyncLifetime
     [InlineData("""{"event":{"id":"E1","event_type":"incident.triggered","occurred_at":"soon"}}""", "event.occurred_at")]
     [InlineData("""{"something":"else"}""", "event")]
     public async Task Signed_body_of_the_wrong_shape_is_400_naming_the_field(string body, string field) =>
-        await (await _client.PostPagerDutyAsync(body)).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        await (await Client.PostPagerDutyAsync(body)).AssertProblemAsync(HttpStatusCode.BadRequest, field);
 
     [Fact]
     public async Task Non_json_content_type_is_415() =>
-        await (await _client.PostPagerDutyAsync("event=x", PagerDutyEvent.Sign("event=x", WorkerFactory.PagerDutySecret), contentType: "application/x-www-form-urlencoded"))
+        await (await Client.PostPagerDutyAsync("event=x", PagerDutyEvent.Sign("event=x", WorkerFactory.PagerDutySecret), contentType: "application/x-www-form-urlencoded"))
             .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
 }

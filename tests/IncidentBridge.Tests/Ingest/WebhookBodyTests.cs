@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using IncidentBridge.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,47 +16,29 @@ public sealed class WebhookBodyTests
     [Fact]
     public async Task Unauthenticated_bodies_over_the_sources_budget_answer_503_with_retry_after()
     {
-        await using var worker = new WorkerFactory(new Dictionary<string, string?>
-        {
-            ["IncidentBridge:Ingest:MaxBodyBytes"] = $"{Budget}",
-            ["IncidentBridge:Ingest:UnauthenticatedBodyBudgetBytes"] = $"{Budget}",
-        });
-        var client = StreamingClient(worker);
-        var holding = new DribbledContent(new byte[Budget - 1024]);
-        var held = client.SendAsync(PagerDutyRequest(holding, length: null));
-        await holding.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var budget = await HeldBudget.StartAsync();
 
         var refused = await Eventually.UntilAsync(
-            () => client.SendAsync(PagerDutyRequest(new ByteArrayContent(new byte[2048]), 2048)),
+            () => budget.Client.SendAsync(PagerDutyRequest(new ByteArrayContent(new byte[2048]), 2048)),
             response => response.StatusCode != HttpStatusCode.Unauthorized,
             "the held body counts against PagerDuty's budget");
 
         await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(refused.Headers.RetryAfter);
-        holding.Finish();
-        (await held).Dispose();
+        await budget.ReleaseAsync();
         var body = PagerDutyEvent.Of("pagey.ping").ToString();
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostPagerDutyAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await budget.Client.PostPagerDutyAsync(body)).StatusCode);
     }
 
     [Fact]
     public async Task Bearer_sources_are_not_held_to_the_unauthenticated_budget()
     {
-        await using var worker = new WorkerFactory(new Dictionary<string, string?>
-        {
-            ["IncidentBridge:Ingest:MaxBodyBytes"] = $"{Budget}",
-            ["IncidentBridge:Ingest:UnauthenticatedBodyBudgetBytes"] = $"{Budget}",
-        });
-        var client = StreamingClient(worker);
-        var holding = new DribbledContent(new byte[Budget - 1024]);
-        var held = client.SendAsync(PagerDutyRequest(holding, length: null));
-        await holding.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var budget = await HeldBudget.StartAsync();
 
-        var response = await client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+        var response = await budget.Client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        holding.Finish();
-        (await held).Dispose();
+        await budget.ReleaseAsync();
     }
 
     [Fact]
@@ -116,6 +97,47 @@ public sealed class WebhookBodyTests
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/alertmanager") { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", WorkerFactory.AlertmanagerToken);
         return request;
+    }
+
+    /// <summary>
+    /// A worker whose sources may hold <see cref="Budget"/> bytes of unauthenticated bodies, with all but 1 KiB of it held
+    /// by one PagerDuty body still arriving (its signature is checked only once it has all arrived).
+    /// </summary>
+    private sealed class HeldBudget(WorkerFactory worker, HttpClient client, DribbledContent holding, Task<HttpResponseMessage> held) : IAsyncDisposable
+    {
+        public HttpClient Client => client;
+
+        public static async Task<HeldBudget> StartAsync()
+        {
+            var worker = new WorkerFactory(new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Ingest:MaxBodyBytes"] = $"{Budget}",
+                ["IncidentBridge:Ingest:UnauthenticatedBodyBudgetBytes"] = $"{Budget}",
+            });
+            var client = StreamingClient(worker);
+            var holding = new DribbledContent(new byte[Budget - 1024]);
+            var held = client.SendAsync(PagerDutyRequest(holding, length: null));
+            try
+            {
+                await holding.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch
+            {
+                await worker.DisposeAsync();
+                throw;
+            }
+
+            return new HeldBudget(worker, client, holding, held);
+        }
+
+        /// <summary>The held body arrives in full and is answered: the budget is free again.</summary>
+        public async Task ReleaseAsync()
+        {
+            holding.Finish();
+            (await held).Dispose();
+        }
+
+        public ValueTask DisposeAsync() => worker.DisposeAsync();
     }
 
     /// <summary>A body sent in parts: the first at once, the rest only after <see cref="Finish"/>.</summary>

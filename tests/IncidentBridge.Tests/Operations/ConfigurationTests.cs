@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,14 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using IncidentBridge.ActionItems;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
+using IncidentBridge.Tests.ActionItems;
 using IncidentBridge.Trackers;
-using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Postmortems;
 
@@ -17,24 +14,8 @@ namespace IncidentBridge.Tests.Postmortems;
 /// number is not an identity, an item without an id is known by its text, and an item naming its ticket adopts it.
 /// The whole worker runs, with the in-memory tracker; <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.
 /// </summary>
-public abstract class ActionItemIdentityTests : IAsyncLifetime
+public abstract class ActionItemIdentityTests(PostgresServer? postgres) : JiraRoutedTests(postgres)
 {
-    private const string Incident = "INC-2026-0001";
-    private static readonly Dictionary<string, string?> JiraRoute = new()
-    {
-        ["IncidentBridge:Routing:Default:Tracker"] = "Jira",
-        ["IncidentBridge:Routing:Default:Project"] = "PAY",
-    };
-
-    private readonly FakeTracker _jira = new();
-    private readonly WorkerFactory _worker;
-
-    private protected ActionItemIdentityTests(PostgresServer? postgres) => _worker = new WorkerFactory(postgres.Settings(JiraRoute), trackers: _jira);
-
-    public async Task InitializeAsync() => await new IncidentsClient(_worker).AlertsAsync("g", Firing("a1", T0));
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
-
     [Fact]
     public async Task Inserting_a_markdown_row_and_renumbering_keeps_each_issue_on_its_action()
     {
@@ -59,8 +40,8 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         var added = Assert.Single(after, row => before.All(old => old.Id != row.Id));
         Assert.Equal("Add a canary stage", added.Description);
         Assert.DoesNotContain(added.ItemKey, before.Select(old => old.ItemKey));
-        Assert.Equal(4, _jira.CreateCalls);
-        Assert.Equal(0, _jira.UpdateCalls);
+        Assert.Equal(4, Jira.CreateCalls);
+        Assert.Equal(0, Jira.UpdateCalls);
         Assert.Equal(["Fix the connection leak", "Add a canary stage", "Add pool metrics", "Write a runbook"], (await ItemsAsync()).Select(i => i.GetProperty("description").GetString()));
     }
 
@@ -78,7 +59,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         Assert.Equal(
             before.Where(row => row.Description != "Add pool metrics").Select(row => row.TrackerKey),
             items.Select(i => i.GetProperty("trackerKey").GetString()));
-        Assert.Equal((3, 0), (_jira.CreateCalls, _jira.UpdateCalls));
+        Assert.Equal((3, 0), (Jira.CreateCalls, Jira.UpdateCalls));
         var removed = Assert.Single(await TimelineAsync("action_item_removed"));
         Assert.Contains("Add pool metrics", removed, StringComparison.Ordinal);
     }
@@ -92,10 +73,10 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
 
         await PostJsonAsync(Item("Fix the connection leak", "Bob"), Item("Add pool metrics", "Carol"));
 
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 1, "the reworded item's issue is updated");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.UpdateCalls), calls => calls == 1, "the reworded item's issue is updated");
         var items = await SyncedItemsAsync(2);
-        Assert.Equal(2, _jira.CreateCalls);
-        Assert.Equal(2, _jira.Issues.Count);
+        Assert.Equal(2, Jira.CreateCalls);
+        Assert.Equal(2, Jira.Issues.Count);
         var fixedItem = before.Single(row => row.Description == "Fix the conection leak");
         Assert.Equal("Fix the connection leak", Issue(fixedItem.TrackerKey).Request.Content.Description);
         Assert.Equal(synced.Select(i => i.GetProperty("key").GetString()), items.Select(i => i.GetProperty("key").GetString()));
@@ -113,9 +94,9 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         // item, the second his second.
         await PostJsonAsync(Item("  ADD POOL   metrics ", "Carol"), Item("Fix the connection leak in the error handler", "Bob"), Item("Write the pool runbook", "Bob"));
 
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 3, "each edited item's issue is updated");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.UpdateCalls), calls => calls == 3, "each edited item's issue is updated");
         await SyncedItemsAsync(3);
-        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Equal(3, Jira.CreateCalls);
         Assert.Empty(await TimelineAsync("action_item_removed"));
         var after = await StoredAsync();
         Assert.Equal("Fix the connection leak in the error handler", after.Single(row => row.Id == before.Single(old => old.Description == "Fix the leak").Id).Description);
@@ -132,9 +113,9 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         // Reordered, and AI-2 now reads like AI-1 did: the id decides, not the text or the place.
         await PostJsonAsync(Item("Write a runbook", "Dave", id: "AI-3"), Item("Fix the leak", "Carol", id: "AI-2"), Item("Fix the leak for good", "Bob", id: "AI-1"));
 
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 2, "the two changed items' issues are updated");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.UpdateCalls), calls => calls == 2, "the two changed items' issues are updated");
         await SyncedItemsAsync(3);
-        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Equal(3, Jira.CreateCalls);
         var after = await StoredAsync();
         Assert.Equal(before.Select(row => (row.Id, row.ItemKey, row.Marker, row.TrackerKey)), before.Select(row => after.Single(now => now.Id == row.Id)).Select(row => (row.Id, row.ItemKey, row.Marker, row.TrackerKey)));
         Assert.Equal(("Fix the leak", "Carol"), Owned(after.Single(row => row.ItemKey == "AI-2")));
@@ -149,7 +130,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var items = await SyncedItemsAsync(3);
-        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Equal(3, Jira.CreateCalls);
         Assert.Equal(3, items.Select(i => i.GetProperty("key").GetString()).Distinct().Count());
         var before = await StoredAsync();
 
@@ -157,11 +138,11 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         await PostMarkdownAsync(Table(("", "Write a runbook", "Carol"), ("", "Fix the leak", "Dave"), ("", "Write a runbook", "Eve"), ("", "Write a runbook", "Bob")));
 
         await SyncedItemsAsync(4);
-        Assert.Equal((4, 0), (_jira.CreateCalls, _jira.UpdateCalls));
+        Assert.Equal((4, 0), (Jira.CreateCalls, Jira.UpdateCalls));
         var after = await StoredAsync();
         Assert.All(before, old => Assert.Equal(old.Owner, after.Single(row => row.Id == old.Id).Owner));
         Assert.Equal(4, after.Select(row => row.Marker).Distinct().Count());
-        Assert.Equal(["Bob", "Carol", "Dave", "Eve"], _jira.Issues.Select(i => i.Request.Content.Owner).Order());
+        Assert.Equal(["Bob", "Carol", "Dave", "Eve"], Jira.Issues.Select(i => i.Request.Content.Owner).Order());
     }
 
     [Fact]
@@ -175,13 +156,13 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Item_naming_its_ticket_adopts_it_instead_of_creating()
     {
-        var leak = _jira.AddByHand("by-hand", Existing("Fix the leak"));
-        var metrics = _jira.AddByHand("by-hand", Existing("Pool metrics"));
+        var leak = Jira.AddByHand("by-hand", Existing("Fix the leak"));
+        var metrics = Jira.AddByHand("by-hand", Existing("Pool metrics"));
 
         await PostJsonAsync(Item("Fix the connection leak", "Bob", trackerKey: leak.Key), Item("Add pool metrics", "Carol", jiraTicket: metrics.Key), Item("Write a runbook", "Dave"));
 
         var items = await SyncedItemsAsync(3);
-        Assert.Equal(1, _jira.CreateCalls);
+        Assert.Equal(1, Jira.CreateCalls);
         var stored = await StoredAsync();
         Assert.Equal([leak.Key, metrics.Key, null], stored.Select(row => row.AdoptKey));
         Assert.Equal([leak.Key, metrics.Key], items.Take(2).Select(i => i.GetProperty("trackerKey").GetString()));
@@ -194,7 +175,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Markdown_ticket_column_adopts_its_issue_instead_of_creating()
     {
-        var leak = _jira.AddByHand("by-hand", Existing("Fix the leak"));
+        var leak = Jira.AddByHand("by-hand", Existing("Fix the leak"));
 
         await PostMarkdownAsync($"""
             # Checkout outage
@@ -211,7 +192,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
             """);
 
         var items = await SyncedItemsAsync(2);
-        Assert.Equal(1, _jira.CreateCalls);
+        Assert.Equal(1, Jira.CreateCalls);
         Assert.Equal(leak.Key, items[0].GetProperty("trackerKey").GetString());
         Assert.Equal([leak.Key, null], (await StoredAsync()).Select(row => row.AdoptKey));
         Assert.Equal("Fix the connection leak", leak.Request.Content.Description);
@@ -220,14 +201,14 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Ticket_named_on_a_later_post_is_adopted_while_the_item_has_no_issue()
     {
-        var leak = _jira.AddByHand("by-hand", Existing("Fix the leak"));
+        var leak = Jira.AddByHand("by-hand", Existing("Fix the leak"));
         await PostJsonAsync("draft", Item("Fix the connection leak", "Bob"));
 
         await PostJsonAsync(Item("Fix the connection leak", "Bob", trackerKey: $"https://jira.example/browse/{leak.Key}"));
 
         var item = Assert.Single(await SyncedItemsAsync(1));
         Assert.Equal(leak.Key, item.GetProperty("trackerKey").GetString());
-        Assert.Equal(0, _jira.CreateCalls);
+        Assert.Equal(0, Jira.CreateCalls);
     }
 
     [Theory]
@@ -240,7 +221,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "actionItems[1].trackerKey");
         Assert.Contains(trackerKey, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, await _worker.CountAsync("action_items"));
+        Assert.Equal(0, await Worker.CountAsync("action_items"));
     }
 
     [Fact]
@@ -248,7 +229,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
     {
         var body = new JsonObject { ["title"] = "Checkout outage", ["status"] = "published", ["actionItems"] = new JsonArray(Item("Fix the leak", "Bob"), null) };
 
-        var response = await _worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        var response = await PostPostmortemAsync(body.ToJsonString(), "application/json");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "actionItems[1]");
     }
@@ -280,10 +261,10 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         await PostJsonAsync(Item("Fix the leak for good", "Bob", id: "AI-1"), Item("Add pool metrics", "Carol", id: "AI-2"), Item("Write a runbook", "Dave"));
 
         await SyncedItemsAsync(3);
-        await Eventually.UntilAsync(() => Task.FromResult(_jira.UpdateCalls), calls => calls == 1, "the reworded item's issue is updated");
+        await Eventually.UntilAsync(() => Task.FromResult(Jira.UpdateCalls), calls => calls == 1, "the reworded item's issue is updated");
         Assert.Equal(["AI-1", "AI-2"], rekeyed.Select(row => row.ItemKey));
         Assert.Equal(before.Select(row => (row.Id, row.Marker, row.TrackerKey)), rekeyed.Select(row => (row.Id, row.Marker, row.TrackerKey)));
-        Assert.Equal(3, _jira.CreateCalls);
+        Assert.Equal(3, Jira.CreateCalls);
         var after = await StoredAsync();
         Assert.Equal(3, after.Select(row => row.Marker).Distinct().Count());
         Assert.Equal(3, after.Select(row => row.ItemKey).Distinct().Count());
@@ -300,7 +281,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
         await PostMarkdownAsync(Table(("1", "Add a canary stage", "Eve"), ("2", "Fix the connection leak", "Bob"), ("3", "Add pool metrics", "Carol"), ("4", "Write a runbook", "Dave")));
 
         await SyncedItemsAsync(4);
-        Assert.Equal((4, 0), (_jira.CreateCalls, _jira.UpdateCalls));
+        Assert.Equal((4, 0), (Jira.CreateCalls, Jira.UpdateCalls));
         var after = await StoredAsync();
         Assert.All(before, old => Assert.Equal((old.ItemKey, old.Description), (after.Single(row => row.Id == old.Id).ItemKey, after.Single(row => row.Id == old.Id).Description)));
     }
@@ -353,7 +334,7 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
 
     private static (string Description, string Owner) Owned(ActionItemRow row) => (row.Description, row.Owner);
 
-    private FakeTracker.FakeIssue Issue(string? key) => _jira.All.Single(issue => issue.Key == key);
+    private FakeTracker.FakeIssue Issue(string? key) => Jira.All.Single(issue => issue.Key == key);
 
     private Task<HttpResponseMessage> PostJsonAsync(params JsonObject[] items) => PostJsonAsync("published", items);
 
@@ -367,28 +348,24 @@ public abstract class ActionItemIdentityTests : IAsyncLifetime
             ["status"] = status,
             ["actionItems"] = new JsonArray([.. items]),
         };
-        return _worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+        return PostPostmortemAsync(body.ToJsonString(), "application/json");
     }
 
-    private Task<HttpResponseMessage> PostMarkdownAsync(string markdown) =>
-        _worker.CreateApiClient().PostAsync($"/api/incidents/{Incident}/postmortem", new StringContent(markdown, Encoding.UTF8, new MediaTypeHeaderValue("text/markdown")));
+    private Task<HttpResponseMessage> PostMarkdownAsync(string markdown) => PostPostmortemAsync(markdown, "text/markdown");
 
     /// <summary>The items as stored, removed ones included, in postmortem order: what the API does not show (markers, adopt keys).</summary>
     private async Task<IReadOnlyList<ActionItemRow>> StoredAsync()
     {
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await Worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         return (await connection.QueryAsync<ActionItemRow>($"SELECT {ActionItemStore.Columns} FROM action_items ORDER BY position, seq")).ToList();
     }
 
     private async Task<IReadOnlyList<string?>> TimelineAsync(string kind) =>
-        (await new IncidentsClient(_worker).GetAsync(Incident)).GetProperty("timeline").EnumerateArray()
+        (await Incidents.GetAsync(Incident)).GetProperty("timeline").EnumerateArray()
             .Where(entry => entry.GetProperty("kind").GetString() == kind)
             .Select(entry => entry.GetProperty("message").GetString())
             .ToList();
 
-    private async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
-        (await (await _worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("actionItems").EnumerateArray().ToList();
-
-    private Task<IReadOnlyList<JsonElement>> SyncedItemsAsync(int count) =>
-        Eventually.UntilAsync(ItemsAsync, items => items.Count == count && items.All(i => i.GetProperty("syncState").GetString() == "synced"), $"{count} items are synced");
+    private protected override async Task<IReadOnlyList<JsonElement>> ItemsAsync() =>
+        (await (await Worker.CreateApiClient().GetAsync("/api/postmortems/PM-2026-0001")).JsonAsync()).GetProperty("actionItems").EnumerateArray().ToList();
 }

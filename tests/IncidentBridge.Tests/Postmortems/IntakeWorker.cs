@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Postmortems;

@@ -1,22 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Reports;
 
-public sealed class MetricsReportTests : IAsyncLifetime
+public sealed class MetricsReportTests() : WorkerTests(new WorkerFactory())
 {
-    private readonly WorkerFactory _worker = new();
-    private IncidentsClient _incidents = null!;
-
-    public Task InitializeAsync()
-    {
-        _incidents = new IncidentsClient(_worker);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
 
     [Fact]
     public async Task Metrics_are_computed_from_the_incidents_of_the_period()
@@ -32,7 +21,7 @@ public sealed class MetricsReportTests : IAsyncLifetime
         await Page("PB", b, "incident.acknowledged", b.AddMinutes(1), "P2");
         await Page("PB", b, "incident.resolved", b.AddMinutes(60), "P2");
         // checkout: started 18:00 from an alert, still open (warning -> SEV3)
-        await _incidents.AlertsAsync("g", Firing("a1", T0.AddHours(10)));
+        await Incidents.AlertsAsync("g", Firing("a1", T0.AddHours(10)));
         // outside the period
         await Page("PC", T0.AddDays(3), "incident.triggered", T0.AddDays(3), "P1");
 
@@ -65,14 +54,14 @@ public sealed class MetricsReportTests : IAsyncLifetime
     [InlineData("?to=soon", "to")]
     [InlineData("?from=2026-02-01&to=2026-01-01", "from")]
     public async Task Bad_period_is_400_naming_the_parameter(string query, string field) =>
-        await (await _incidents.Api.GetAsync($"/api/reports/metrics{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
+        await (await Incidents.Api.GetAsync($"/api/reports/metrics{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
 
     private Task Page(string incident, DateTimeOffset createdAt, string type, DateTimeOffset at, string priority) =>
-        _incidents.PageAsync(PagerDutyEvent.Of(type).ForIncident(incident).CreatedAt(createdAt).At(at).WithIncidentKey(null).OnService("payments").WithPriority(priority));
+        Incidents.PageAsync(PagerDutyEvent.Of(type).ForIncident(incident).CreatedAt(createdAt).At(at).WithIncidentKey(null).OnService("payments").WithPriority(priority));
 
     private async Task<JsonElement> ReportAsync(string query)
     {
-        var response = await _incidents.Api.GetAsync($"/api/reports/metrics{query}");
+        var response = await Incidents.Api.GetAsync($"/api/reports/metrics{query}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.JsonAsync();
     }

@@ -1,6 +1,5 @@
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBridge.Tests.Storage;

@@ -1,6 +1,5 @@
 using Dapper;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.Storage;
 

@@ -8,30 +8,12 @@ namespace IncidentBridge.Tests.Support;
 internal static class WebhookClient
 {
     public static Task<HttpResponseMessage> PostAlertmanagerAsync(
-        this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json", CancellationToken cancellationToken = default)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/alertmanager") { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client.SendAsync(request, cancellationToken);
-    }
+        this HttpClient client, string body, string? token = WorkerFactory.AlertmanagerToken, string contentType = "application/json", CancellationToken cancellationToken = default) =>
+        client.PostWithBearerAsync("/webhooks/alertmanager", body, token, contentType, cancellationToken);
 
     public static Task<HttpResponseMessage> PostGrafanaAsync(
-        this HttpClient client, string body, string? token = WorkerFactory.GrafanaToken, string contentType = "application/json")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/grafana") { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client.SendAsync(request);
-    }
+        this HttpClient client, string body, string? token = WorkerFactory.GrafanaToken, string contentType = "application/json") =>
+        client.PostWithBearerAsync("/webhooks/grafana", body, token, contentType, CancellationToken.None);
 
     public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body, string? signature, string? webhookId = null, string contentType = "application/json")
     {
@@ -52,6 +34,19 @@ internal static class WebhookClient
 
     public static Task<HttpResponseMessage> PostPagerDutyAsync(this HttpClient client, string body) =>
         client.PostPagerDutyAsync(body, PagerDutyEvent.Sign(body, WorkerFactory.PagerDutySecret));
+
+    /// <summary>A body posted to one of the bearer-token webhooks; a null <paramref name="token"/> sends no Authorization header.</summary>
+    private static Task<HttpResponseMessage> PostWithBearerAsync(this HttpClient client, string path, string body, string? token, string contentType, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client.SendAsync(request, cancellationToken);
+    }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();

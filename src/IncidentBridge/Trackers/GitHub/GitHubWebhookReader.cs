@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using IncidentBridge.Api;
 using IncidentBridge.Incidents;
@@ -25,20 +24,13 @@ internal sealed class GitHubWebhookReader : ITrackerWebhookReader
             return Parsed<TrackerWebhook>.Fail(EventHeader, $"GitHub names the event in the {EventHeader} header (issues, ping, …); it is missing.");
         }
 
-        GitHubHookBody? hook;
-        try
+        var read = Parsed<GitHubHookBody>.FromJson(body, GitHubHookJsonContext.Default.GitHubHookBody, "The body is JSON null; a GitHub webhook sends an object.");
+        if (!read.Ok)
         {
-            hook = JsonSerializer.Deserialize(body, GitHubHookJsonContext.Default.GitHubHookBody);
-        }
-        catch (JsonException ex)
-        {
-            return Parsed<TrackerWebhook>.FromJsonException(ex, body);
+            return new(null, read.Error);
         }
 
-        if (hook is null)
-        {
-            return Parsed<TrackerWebhook>.Fail("$", "The body is JSON null; a GitHub webhook sends an object.");
-        }
+        var hook = read.Value;
 
         if (eventType != "issues")
         {

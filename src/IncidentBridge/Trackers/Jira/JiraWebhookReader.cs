@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IncidentBridge.Api;
 using IncidentBridge.Incidents;
 using Microsoft.Extensions.Options;
@@ -17,20 +16,13 @@ internal sealed class JiraWebhookReader(IOptions<JiraOptions> options) : ITracke
 
     public Parsed<TrackerWebhook> Read(ReadOnlySpan<byte> body, string? eventType)
     {
-        JiraWebhookBody? hook;
-        try
+        var read = Parsed<JiraWebhookBody>.FromJson(body, JiraJsonContext.Wire.JiraWebhookBody, "The body is JSON null; a Jira webhook sends an object.");
+        if (!read.Ok)
         {
-            hook = JsonSerializer.Deserialize(body, JiraJsonContext.Wire.JiraWebhookBody);
-        }
-        catch (JsonException ex)
-        {
-            return Parsed<TrackerWebhook>.FromJsonException(ex, body);
+            return new(null, read.Error);
         }
 
-        if (hook is null)
-        {
-            return Parsed<TrackerWebhook>.Fail("$", "The body is JSON null; a Jira webhook sends an object.");
-        }
+        var hook = read.Value;
 
         if (string.IsNullOrWhiteSpace(hook.WebhookEvent))
         {

@@ -1,5 +1,4 @@
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.Tests.FollowUp.Digest;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.Digest;

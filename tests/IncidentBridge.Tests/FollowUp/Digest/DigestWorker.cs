@@ -7,7 +7,6 @@ using Dapper;
 using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
 using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;

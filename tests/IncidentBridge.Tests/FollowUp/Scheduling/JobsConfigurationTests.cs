@@ -1,5 +1,4 @@
 using System.Net;
-using IncidentBridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

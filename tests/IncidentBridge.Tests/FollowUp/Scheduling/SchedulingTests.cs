@@ -1,6 +1,5 @@
 using Dapper;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Quartz;
 

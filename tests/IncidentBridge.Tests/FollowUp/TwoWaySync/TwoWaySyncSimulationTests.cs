@@ -4,7 +4,6 @@ using IncidentBridge.FollowUp;
 using IncidentBridge.Inbox;
 using IncidentBridge.Storage;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Tests.Support;
 using IncidentBridge.Trackers;
 using Microsoft.Extensions.DependencyInjection;
 
