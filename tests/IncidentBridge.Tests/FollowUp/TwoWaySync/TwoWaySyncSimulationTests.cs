@@ -30,19 +30,24 @@ namespace IncidentBridge.Tests.FollowUp.TwoWaySync;
 /// </list>
 /// A failure names the seed and the schedule's log.
 /// </summary>
-public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int schedules) : IAsyncLifetime
+public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : IAsyncLifetime
 {
     private static readonly string[] Owners = ["Bob", "Carol", "Dave"];
-    private static readonly string?[] Assignees = [TrackerWebhooks.BobJira, TrackerWebhooks.CarolJira, "712020:0e99a2fa-1a1b-4b5c-9d0e-6f7a8b9c0d1e", "557058:stranger", ""];
+    private static readonly string?[] JiraAssignees = [TrackerWebhooks.BobJira, TrackerWebhooks.CarolJira, "712020:0e99a2fa-1a1b-4b5c-9d0e-6f7a8b9c0d1e", "557058:stranger", ""];
+    private static readonly string?[] GitHubAssignees = ["bob-gh", "Carol-GH", "dave-gh", "stranger", ""];
     private static readonly string[] Statuses = ["open", "in-progress", "done", "not-doing"];
 
     private Replicas _replicas = null!;
-    private IDeliveryHandler _jira = null!;
+    private IDeliveryHandler _handler = null!;
+
+    private bool IsGitHub => tracker == "GitHub";
+
+    private string?[] Assignees => IsGitHub ? GitHubAssignees : JiraAssignees;
 
     public async Task InitializeAsync()
     {
-        _replicas = await Replicas.StartAsync(postgres, dispatchers: 1, settings: TrackerWebhooks.Settings());
-        _jira = _replicas.Worker.Services.GetServices<IDeliveryHandler>().Single(h => h.Source == "jira");
+        _replicas = await Replicas.StartAsync(postgres, dispatchers: 1, tracker: tracker, settings: TrackerWebhooks.Settings());
+        _handler = _replicas.Worker.Services.GetServices<IDeliveryHandler>().Single(h => h.Source == tracker.ToLowerInvariant());
     }
 
     public async Task DisposeAsync() => await _replicas.DisposeAsync();
@@ -60,7 +65,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
     {
         var random = new Random(seed);
         var log = new List<string>();
-        var tracker = _replicas.Tracker;
+        var fake = _replicas.Tracker;
         var incident = await _replicas.NewIncidentAsync(10_000 + seed);
         var posted = Enumerable.Range(1, random.Next(1, 4))
             .Select(i => new Posted($"w{seed}-{i}", $"Action {i} of schedule {seed}", Owners[random.Next(3)], $"2027-01-{random.Next(1, 29):D2}"))
@@ -88,15 +93,19 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
                     if (Live() is { Count: > 0 } live)
                     {
                         var issue = live[random.Next(live.Count)];
-                        var change = tracker.Edit(
+                        var change = fake.Edit(
                             issue.Key,
                             _replicas.Time.GetUtcNow(),
                             status: random.Next(2) == 0 ? Statuses[random.Next(Statuses.Length)] : null,
                             assignee: random.Next(2) == 0 ? Assignees[random.Next(Assignees.Length)] : null,
-                            due: random.Next(3) == 0 ? new DateOnly(2027, 2, random.Next(1, 28)) : null);
+                            // GitHub issues have no due date.
+                            due: !IsGitHub && random.Next(3) == 0 ? new DateOnly(2027, 2, random.Next(1, 28)) : null);
                         log.Add($"{Now()} person: {issue.Key} → {change.Status}, {change.Assignee ?? "nobody"}, due {change.DueDate}");
                         ownerTouched.Add(keyOf[issue.Marker!]);
-                        dueTouched.Add(keyOf[issue.Marker!]);
+                        if (!IsGitHub)
+                        {
+                            dueTouched.Add(keyOf[issue.Marker!]);
+                        }
                     }
 
                     break;
@@ -139,10 +148,10 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
                     if (random.Next(4) == 0 && Live() is { Count: > 0 } doomed)
                     {
                         var gone = doomed[random.Next(doomed.Count)];
-                        tracker.Delete(gone.Key);
+                        fake.Delete(gone.Key);
                         deleted.Add(gone.Key);
                         log.Add($"{Now()} person: deleted {gone.Key}");
-                        network.Add(TrackerWebhooks.Jira("jira:issue_deleted", gone.ToChange("Jira")));
+                        network.Add(Webhook(gone.ToChange(tracker), deleted: true));
                     }
 
                     break;
@@ -185,14 +194,14 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
         await _replicas.RunAsync<StatusSyncJob>();
         await CheckAsync($"after one poll ({lost} webhooks lost)");
 
-        List<FakeTracker.FakeIssue> Live() => [.. tracker.All.Where(i => markers.Contains(i.Marker!) && !deleted.Contains(i.Key))];
+        List<FakeTracker.FakeIssue> Live() => [.. fake.All.Where(i => markers.Contains(i.Marker!) && !deleted.Contains(i.Key))];
 
         string Now() => _replicas.Time.GetUtcNow().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
         // Every issue changed since its last webhook sends one now; the network may lose it.
         void Emit()
         {
-            foreach (var issue in tracker.All.Where(i => markers.Contains(i.Marker!) && !deleted.Contains(i.Key)))
+            foreach (var issue in fake.All.Where(i => markers.Contains(i.Marker!) && !deleted.Contains(i.Key)))
             {
                 if (seen.TryGetValue(issue.Key, out var last) && last >= issue.ChangedAt)
                 {
@@ -207,7 +216,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
                     continue;
                 }
 
-                network.Add(TrackerWebhooks.Jira("jira:issue_updated", issue.ToChange("Jira")));
+                network.Add(Webhook(issue.ToChange(tracker)));
             }
         }
 
@@ -228,8 +237,8 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
             var context = $"seed {seed}, {when}:\n  {string.Join("\n  ", log)}\n  items: {string.Join("; ", items.Select(i => $"{i.Id} {i.TrackerKey} {i.SyncState} {i.Status} {i.Owner} {i.DueDate}"))}";
             foreach (var item in items)
             {
-                Assert.True(tracker.All.Count(i => i.Marker == item.Marker) == 1, $"Item {item.Id} has one issue, {context}");
-                var issue = tracker.All.Single(i => i.Marker == item.Marker);
+                Assert.True(fake.All.Count(i => i.Marker == item.Marker) == 1, $"Item {item.Id} has one issue, {context}");
+                var issue = fake.All.Single(i => i.Marker == item.Marker);
                 if (issue.Deleted)
                 {
                     Assert.True(item.SyncState == SyncState.Lost, $"Item {item.Id} whose issue was deleted is lost, {context}");
@@ -238,7 +247,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
                 Assert.True(item.Status == issue.Status, $"Item {item.Id} is {item.Status}, its issue {issue.Status}, {context}");
                 Assert.True(item.DueDate == issue.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"Item {item.Id} is due {item.DueDate}, its issue {issue.DueDate}, {context}");
-                if (issue.Assignee is { } assignee && directory.OwnerOf("Jira", assignee) is { } owner)
+                if (issue.Assignee is { } assignee && directory.OwnerOf(tracker, assignee) is { } owner)
                 {
                     Assert.True(directory.PersonOf(item.Owner) == directory.PersonOf(owner), $"Item {item.Id} is {item.Owner}'s, its issue {owner}'s, {context}");
                 }
@@ -257,9 +266,14 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
         var now = _replicas.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _jira.HandleAsync(new ClaimedDelivery(0, Guid.NewGuid().ToString("N"), "jira", now, Encoding.UTF8.GetBytes(body), 1), tx, CancellationToken.None);
+        await _handler.HandleAsync(new ClaimedDelivery(0, Guid.NewGuid().ToString("N"), _handler.Source, now, Encoding.UTF8.GetBytes(body), 1, IsGitHub ? "issues" : null), tx, CancellationToken.None);
         await tx.CommitAsync();
     }
+
+    /// <summary>The delivery the tracker sends for an issue as it is now (or for its deletion).</summary>
+    private string Webhook(TrackerIssueChange issue, bool deleted = false) => IsGitHub
+        ? TrackerWebhooks.GitHub(deleted ? "deleted" : issue.Status is "done" or "not-doing" ? "closed" : "edited", issue)
+        : TrackerWebhooks.Jira(deleted ? "jira:issue_deleted" : "jira:issue_updated", issue);
 
     private async Task DispatchUntilIdleAsync(string incident)
     {
@@ -284,6 +298,9 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
     private sealed record Posted(string Id, string Description, string Owner, string Due);
 
     public sealed class OnSqlite() : TwoWaySyncSimulationTests(null, 300);
+
+    /// <summary>The same schedules with GitHub's webhooks (its reader, its keys, no due dates).</summary>
+    public sealed class OnSqliteWithGitHub() : TwoWaySyncSimulationTests(null, 200, "GitHub");
 
     [Collection(PostgresCollection.Name)]
     public sealed class OnPostgres(PostgresServer postgres) : TwoWaySyncSimulationTests(postgres, 80);
