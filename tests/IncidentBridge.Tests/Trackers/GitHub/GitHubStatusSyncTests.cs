@@ -64,6 +64,20 @@ public sealed class GitHubStatusSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task Listing_carries_the_assignee_and_no_due_date()
+    {
+        var assigned = GitHubFake.Changed(7, "2025-03-01T12:00:01Z", labels: ["action-item"]);
+        assigned["assignee"] = new System.Text.Json.Nodes.JsonObject { ["login"] = "carol-gh" };
+        assigned["assignees"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["login"] = "carol-gh" });
+        _github.RespondToListing([assigned, GitHubFake.Changed(8, "2025-03-01T12:00:02Z", labels: ["action-item"])]);
+
+        var changes = await _github.Tracker().GetChangedSinceAsync(GitHubFake.Target, Since, [], CancellationToken.None);
+
+        Assert.Equal([("acme/payments#7", "carol-gh"), ("acme/payments#8", null)], changes.Issues.Select(i => (i.Key, i.Assignee)));
+        Assert.All(changes.Issues, i => Assert.False(i.HasDueDate));
+    }
+
+    [Fact]
     public async Task Listing_skips_pull_requests()
     {
         _github.RespondToListing([GitHubFake.PullRequest(5, ["action-item"]), GitHubFake.Changed(6, "2025-03-01T12:00:01Z", labels: ["action-item"])]);
