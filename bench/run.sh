@@ -7,6 +7,9 @@
 #   BENCH_SOURCE=worktree bench/run.sh the working tree as it is, uncommitted changes included
 #   bench/run.sh --measure 5 --warmup 2 --open-alerts 20000 --tracker-incidents 10 --results /tmp/RESULTS.md
 #                                      a quick one (options: bench/IncidentBridge.Bench/BenchOptions.cs)
+#   bench/run.sh --soak [--soak-minutes 30]
+#                                      the soak instead: mixed traffic for 30 min, RSS, open descriptors and database size
+#                                      sampled every 30 s, written to its own section of bench/RESULTS.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -35,6 +35,15 @@ internal sealed record BenchOptions
 
     public double ChangedFraction { get; init; } = 0.01;
 
+    /// <summary><c>--soak</c>: how long the soak's traffic runs.</summary>
+    public double SoakMinutes { get; init; } = 30;
+
+    /// <summary><c>--soak</c>: how often memory, descriptors and the database size are sampled.</summary>
+    public double SoakSampleSeconds { get; init; } = 30;
+
+    /// <summary><c>--soak</c>: webhooks a second, Alertmanager and PagerDuty in turn (steady, well under the ingest ceiling).</summary>
+    public int SoakRate { get; init; } = 20;
+
     /// <summary>Parses <c>--name value</c> pairs; unknown names are an error, so a typo does not silently run the defaults.</summary>
     public static BenchOptions Parse(string[] args)
     {
@@ -72,6 +81,9 @@ internal sealed record BenchOptions
             OpenAlerts = Optional("open-alerts", options.OpenAlerts, Integer),
             TrackerIncidents = Optional("tracker-incidents", options.TrackerIncidents, Integer),
             ItemsPerPostmortem = Optional("items-per-postmortem", options.ItemsPerPostmortem, Integer),
+            SoakMinutes = Optional("soak-minutes", options.SoakMinutes, value => double.Parse(value, CultureInfo.InvariantCulture)),
+            SoakSampleSeconds = Optional("soak-sample-seconds", options.SoakSampleSeconds, value => double.Parse(value, CultureInfo.InvariantCulture)),
+            SoakRate = Optional("soak-rate", options.SoakRate, Integer),
         };
         if (values.Count > 0)
         {

@@ -28,7 +28,8 @@ internal static class PagerDutyEvents
         }
     }
 
-    private static string Body(int run, int n, DateTimeOffset occurredAt)
+    /// <summary>Event <paramref name="n"/> of run <paramref name="run"/>: incident n / 3, step n % 3 of its lifecycle.</summary>
+    public static string Body(int run, int n, DateTimeOffset occurredAt)
     {
         var type = Lifecycle[n % Lifecycle.Length];
         var status = type[(type.IndexOf('.', StringComparison.Ordinal) + 1)..];

@@ -6,6 +6,7 @@ using IncidentBridge.Bench;
 //   dotnet IncidentBridge.Bench.dll --worker <IncidentBridge.dll> --wrk bench/wrk --out bench/out --results bench/RESULTS.md [--commit <sha>]
 // Optional: --measure 15 --warmup 5 --after 10 --open-alerts 100000 --tracker-incidents 100 --items-per-postmortem 100.
 // Or: --render bench/out/results.json bench/RESULTS.md, to rewrite the report from a run's saved figures.
+// Or: --soak [--soak-minutes 30 --soak-sample-seconds 30 --soak-rate 20], the soak (SoakRun).
 var commit = "unknown";
 var arguments = args.ToList();
 var at = arguments.IndexOf("--commit");
@@ -26,6 +27,8 @@ if (render >= 0 && render + 2 < arguments.Count)
     return 0;
 }
 
+// --soak: the long run instead (SoakRun), which writes only its own section of RESULTS.md.
+var soak = arguments.Remove("--soak");
 var options = BenchOptions.Parse([.. arguments]);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -33,6 +36,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+
+if (soak)
+{
+    await new SoakRun(options, commit).RunAsync(cancel.Token);
+    return 0;
+}
 
 var results = await new BenchRun(options, commit).RunAsync(cancel.Token);
 await File.WriteAllTextAsync(options.ResultsFile, Report.Render(results), cancel.Token);

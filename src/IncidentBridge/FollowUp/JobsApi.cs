@@ -56,6 +56,10 @@ internal static class JobsApi
                 Detail = $"The job '{name}' is running on another replica sharing this database; this run was not started. Ask again once it has finished.",
             });
         }
+        catch (JobLockLostException)
+        {
+            return Problems.Unavailable($"The job '{name}' stopped before it finished: it lost its database lock (its database session ended), so another replica may run it now. What it did is recorded; the rest is done by its next run.");
+        }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Only the worker's stopping cancels a run (see remarks); what the job did before it stopped is recorded.

@@ -30,7 +30,7 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// at once under READ COMMITTED would each open an incident for one problem. Taken before the claim, so batches
     /// also keep the order of arrival, as with one SQLite writer. Ingest and the tracker outbox stay parallel.
     /// </summary>
-    private const string CorrelationTurn = "inbox-correlation";
+    internal const string CorrelationTurn = "inbox-correlation";
 
     public InboxProcessor(
         IDatabase database,
@@ -120,7 +120,14 @@ internal sealed partial class InboxProcessor : BackgroundService
         var next = 0;
         while (next < claimed.Count)
         {
-            next += await ProcessSomeAsync(connection, claimed, next, cancellationToken);
+            var taken = await ProcessSomeAsync(connection, turn, claimed, next, cancellationToken);
+            if (taken == 0)
+            {
+                LogTurnLost(claimed.Count - next);
+                return next;
+            }
+
+            next += taken;
         }
 
         return claimed.Count;
@@ -131,8 +138,11 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and a writer (a webhook's group commit) waits
     /// for its turn; returns how many it took. So a 202 waits for at most one budget, and with nobody waiting the whole
     /// claim commits at once, writing each page it touches once. The rest of the claim stays leased for the next call.
+    /// Commits only while the correlation turn is still ours: with it lost, another replica may be correlating the same
+    /// alerts, so the transaction is rolled back and 0 returned (the deliveries stay leased, and are processed again
+    /// when the lease ends).
     /// </summary>
-    private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, CancellationToken cancellationToken)
+    private async Task<int> ProcessSomeAsync(DbConnection connection, IDatabaseLock turn, IReadOnlyList<ClaimedDelivery> claimed, int first, CancellationToken cancellationToken)
     {
         var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>();
         using (await _database.WaitWriteTurnAsync(cancellationToken))
@@ -144,6 +154,12 @@ internal sealed partial class InboxProcessor : BackgroundService
                 outcomes.Add(await ProcessOneAsync(transaction, claimed[first + outcomes.Count], cancellationToken));
             }
             while (first + outcomes.Count < claimed.Count && !(_database.WriteTurnWanted && _time.GetElapsedTime(started) >= _options.TransactionBudget));
+
+            if (!await turn.IsHeldAsync(cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return 0;
+            }
 
             await transaction.CommitAsync(cancellationToken);
         }
@@ -222,6 +238,9 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Lost the correlation turn mid-batch: its open transaction is rolled back; {Deliveries} deliveries are processed again when their lease ends")]
+    private partial void LogTurnLost(int deliveries);
 }
 
 /// <summary>Part of <c>/readyz</c>: a worker whose processor keeps failing stores deliveries but correlates none.</summary>

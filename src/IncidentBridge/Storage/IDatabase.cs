@@ -71,8 +71,20 @@ internal interface IDatabase
 
     /// <summary>
     /// Takes the lock called <paramref name="name"/> for every process on this database, without waiting: null
-    /// when another holder has it. Held until the handle is disposed, or until this process dies (the session
-    /// ends with it). On SQLite, whose file belongs to one process, it is always granted.
+    /// when another holder has it. Held until the handle is disposed, or until this process dies or loses its
+    /// database session (the lock ends with it): a holder asks <see cref="IDatabaseLock.IsHeldAsync"/> before each
+    /// effect or commit it makes under the lock. On SQLite, whose file belongs to one process, it is always granted.
     /// </summary>
-    Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken);
+    Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken);
+}
+
+/// <summary>A lock from <see cref="IDatabase.TryLockAsync"/>; disposing it releases the lock.</summary>
+internal interface IDatabaseLock : IAsyncDisposable
+{
+    /// <summary>
+    /// False once the lock is no longer certainly ours (on PostgreSQL: the session holding it ended or did not
+    /// answer in time), and from then on: another holder may have it, so nothing more may be done or committed
+    /// under it. One round trip on PostgreSQL; free on SQLite.
+    /// </summary>
+    ValueTask<bool> IsHeldAsync(CancellationToken cancellationToken);
 }

@@ -10,7 +10,9 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// holds the job's database lock (<see cref="IDatabase.TryLockAsync"/>): a run asked for while another replica's is
 /// under way does not start, and says so (<see cref="JobRunningElsewhereException"/>), so a job triggered on every
 /// replica at once runs once. The clustered Quartz store already fires each trigger on one replica; the lock is what
-/// keeps a manual run and a scheduled one on different replicas apart.
+/// keeps a manual run and a scheduled one on different replicas apart. A run checks every <see cref="LockCheckInterval"/>
+/// that it still holds the lock (its database session can end under it) and is cancelled when it does not
+/// (<see cref="JobLockLostException"/>): the jobs stop at their next step, as they do when the worker stops.
 /// Records each job's last run for <c>GET /api/jobs</c>, and counts every run.
 /// A run has its own cancellation: it stops when the worker stops (<see cref="IHostApplicationLifetime.ApplicationStopping"/>)
 /// or when its starter's token says (Quartz's, at scheduler shutdown), never because an HTTP caller went away; the API
@@ -18,6 +20,9 @@ namespace IncidentBridge.FollowUp.Scheduling;
 /// </summary>
 internal sealed class JobRunner
 {
+    /// <summary>How often a run checks its job's database lock: a lost lock stops the run within this, plus the step under way.</summary>
+    public static readonly TimeSpan LockCheckInterval = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, IFollowUpJob> _jobs;
     private readonly Dictionary<string, SemaphoreSlim> _gates;
     private readonly ConcurrentDictionary<string, JobRunRecord> _lastRuns = new(StringComparer.Ordinal);
@@ -85,7 +90,8 @@ internal sealed class JobRunner
                 throw new JobRunningElsewhereException(name);
             }
 
-            return await RunAsync(job, options, cancellationToken);
+            await using var watch = new LockWatch(clusterWide, _time, cancellationToken);
+            return await RunAsync(job, options, watch);
         }
         finally
         {
@@ -93,8 +99,9 @@ internal sealed class JobRunner
         }
     }
 
-    private async Task<JobResult> RunAsync(IFollowUpJob job, JobRunOptions options, CancellationToken cancellationToken)
+    private async Task<JobResult> RunAsync(IFollowUpJob job, JobRunOptions options, LockWatch watch)
     {
+        var cancellationToken = watch.Token;
         var name = job.Name;
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
@@ -111,6 +118,12 @@ internal sealed class JobRunner
             }
 
             return result;
+        }
+        catch (OperationCanceledException) when (watch.Lost)
+        {
+            Record(name, JobOutcome.Failed, Ended(name, startedAt, "stopped: it lost its database lock", ["the job's database lock was lost (its session ended); what it did is kept, its next run does the rest"]), started);
+            JobsLog.LockLost(_logger, name, Milliseconds(started));
+            throw new JobLockLostException(name);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -137,6 +150,66 @@ internal sealed class JobRunner
     }
 
     private long Milliseconds(long started) => (long)_time.GetElapsedTime(started).TotalMilliseconds;
+}
+
+/// <summary>
+/// Watches a run's database lock: checks it every <see cref="JobRunner.LockCheckInterval"/> and cancels
+/// <see cref="Token"/> (the run's) as soon as it is lost. Disposing stops the watch before the lock is released.
+/// </summary>
+internal sealed class LockWatch : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _run;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _watching;
+    private volatile bool _lost;
+
+    public LockWatch(IDatabaseLock held, TimeProvider time, CancellationToken cancellationToken)
+    {
+        _run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _watching = WatchAsync(held, time);
+    }
+
+    /// <summary>Cancelled when the lock is lost or the run's own token is.</summary>
+    public CancellationToken Token => _run.Token;
+
+    public bool Lost => _lost;
+
+    private async Task WatchAsync(IDatabaseLock held, TimeProvider time)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(JobRunner.LockCheckInterval, time, _stop.Token);
+                // Not cancelled by the stop: a check cut off mid-query could break the session the lock is released on.
+                if (!await held.IsHeldAsync(CancellationToken.None))
+                {
+                    _lost = true;
+                    await _run.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // The run is over.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _watching;
+        _stop.Dispose();
+        _run.Dispose();
+    }
+}
+
+/// <summary>A run lost its job's database lock (its session ended) and was stopped: another replica may run the job now.</summary>
+internal sealed class JobLockLostException(string job)
+    : Exception($"The job '{job}' lost its database lock and was stopped; what it did is kept, its next run does the rest.")
+{
+    public string Job { get; } = job;
 }
 
 /// <summary>A run was asked for while another replica on the same database runs the job: it was not started here.</summary>

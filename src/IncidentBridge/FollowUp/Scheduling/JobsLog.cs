@@ -26,6 +26,9 @@ internal static partial class JobsLog
     [LoggerMessage(EventId = 7057, Level = LogLevel.Information, Message = "Job {Job} is running on another replica: this run is not started")]
     public static partial void RunningElsewhere(ILogger logger, string job);
 
+    [LoggerMessage(EventId = 7058, Level = LogLevel.Warning, Message = "Job {Job} stopped after {DurationMs} ms: it lost its database lock, so another replica may run it now")]
+    public static partial void LockLost(ILogger logger, string job, long durationMs);
+
     [LoggerMessage(EventId = 7060, Level = LogLevel.Error, Message = "Trigger {Trigger} fired job {Job}, which no IFollowUpJob implements; nothing ran")]
     public static partial void NoSuchJob(ILogger logger, TriggerKey trigger, string job);
 

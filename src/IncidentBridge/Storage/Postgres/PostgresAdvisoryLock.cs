@@ -7,16 +7,52 @@ using Npgsql;
 namespace IncidentBridge.Storage.Postgres;
 
 /// <summary>
-/// A session-level advisory lock and the connection that holds it. Disposing unlocks before the connection goes
-/// back to the pool: a pooled session keeps its advisory locks until it is reset, which Npgsql does only when the
-/// connection is next used.
+/// A session-level advisory lock and the connection that holds it, a connection of its own outside the pool
+/// (<see cref="PostgresDatabase"/>'s lock data source). The lock lives exactly as long as that session: if the
+/// session ends under us (the server restarts, <c>pg_terminate_backend</c>, a dropped network path), PostgreSQL
+/// releases the lock and another replica may take it at once, while nothing here would notice. So the holder asks
+/// <see cref="IsHeldAsync"/> before each effect or commit: a round trip on the holding session, which fails once the
+/// session is gone. A pooled connection would not do: the pool could hand the holding session to other work, and
+/// replace a broken one silently.
 /// </summary>
-internal sealed class PostgresAdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+internal sealed partial class PostgresAdvisoryLock(NpgsqlConnection connection, string name, long key, ILogger logger) : IDatabaseLock
 {
+    /// <summary>How long the check waits for the holding session to answer before it counts the lock as lost.</summary>
+    private const int CheckTimeoutSeconds = 5;
+
+    private bool _lost;
+
+    /// <summary>The server process of the holding session, which a test (or an operator) can terminate.</summary>
+    public int BackendProcessId => connection.ProcessID;
+
+    public async ValueTask<bool> IsHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_lost)
+        {
+            return false;
+        }
+
+        try
+        {
+            // A session-level advisory lock is released only by an unlock (we send none while holding it) or by the
+            // session's end, so "the session still answers" is "the lock is still ours".
+            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", commandTimeout: CheckTimeoutSeconds, cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            _lost = true;
+            LogLost(name, ex);
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
+            // Closing the session would release the lock too, but the server may finish ending it only after we
+            // return: an explicit unlock frees it before the next holder asks.
             await UnlockAsync(connection, key);
         }
         finally
@@ -33,10 +69,12 @@ internal sealed class PostgresAdvisoryLock(NpgsqlConnection connection, long key
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // The session is broken (and with it the lock is gone); make sure it is not pooled as a healthy one.
-            NpgsqlConnection.ClearPool(connection);
+            // The session is broken, and the lock went with it; the connection is not pooled, so it is simply closed.
         }
     }
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Lost the database lock {Lock}: its session ended or stopped answering; the work under it stops")]
+    private partial void LogLost(string @lock, Exception exception);
 }
 
 /// <summary>

@@ -7,7 +7,8 @@ namespace IncidentBridge.Storage.Postgres;
 
 /// <summary>
 /// Shared storage: one PostgreSQL database for every replica. Connections come from one pooled
-/// <see cref="NpgsqlDataSource"/>, disposed with the host. The database itself is the operator's to create;
+/// <see cref="NpgsqlDataSource"/>, disposed with the host; the advisory locks are held on connections of their own,
+/// outside the pool (<see cref="PostgresAdvisoryLock"/>). The database itself is the operator's to create;
 /// the schema is ours, migrated on start under an advisory lock so replicas starting together apply each
 /// migration once.
 /// </summary>
@@ -16,12 +17,14 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
     private const string MigrationLock = "migrations";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _lockDataSource;
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresDatabase> _logger;
 
     public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
     {
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString);
+        _lockDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Pooling = false });
         _time = time;
         _logger = logger;
     }
@@ -38,7 +41,7 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _lockDataSource.OpenConnectionAsync(cancellationToken);
         // A session lock, not a transaction one: each migration commits in a transaction of its own, and the
         // replica that waited here must see them all applied before it reads schema_migrations.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Key)", new { Key = AdvisoryLockKey.For(MigrationLock) }, cancellationToken: cancellationToken));
@@ -63,15 +66,15 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public bool WriteTurnWanted => false;
 
-    public async Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken)
+    public async Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken)
     {
         var key = AdvisoryLockKey.For(name);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await _lockDataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = key }, cancellationToken: cancellationToken)))
             {
-                return new PostgresAdvisoryLock(connection, key);
+                return new PostgresAdvisoryLock(connection, name, key, _logger);
             }
         }
         catch
@@ -84,9 +87,17 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
         return null;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _lockDataSource.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _lockDataSource.Dispose();
+        _dataSource.Dispose();
+    }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "PostgreSQL storage {Host}/{Database} ready (server {ServerVersion}, {Applied} migrations applied)")]
     private partial void LogReady(string host, string database, string serverVersion, int applied);

@@ -102,21 +102,23 @@ internal sealed partial class SqliteDatabase : IDatabase
     }
 
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
-    public Task<IAsyncDisposable?> TryLockAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult<IAsyncDisposable?>(NoLock.Instance);
+    public Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IDatabaseLock?>(NoLock.Instance);
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)")]
     private partial void LogReady(string dataSource, string? journalMode, int applied);
 }
 
 /// <summary>The lock of a database that only one process uses: there is nobody to keep out.</summary>
-internal sealed class NoLock : IAsyncDisposable
+internal sealed class NoLock : IDatabaseLock
 {
     public static NoLock Instance { get; } = new();
 
     private NoLock()
     {
     }
+
+    public ValueTask<bool> IsHeldAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

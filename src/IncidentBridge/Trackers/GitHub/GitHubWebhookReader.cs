@@ -79,7 +79,8 @@ internal sealed class GitHubWebhookReader : ITrackerWebhookReader
         Assignee = issue.Assignee?.Login ?? issue.Assignees?.FirstOrDefault()?.Login,
     };
 
-    private static IEnumerable<string> LabelsOf(GitHubHookIssue issue) => (issue.Labels ?? []).Select(l => l.Name ?? "");
+    /// <remarks>A webhook's body is the sender's to get wrong: a null among the labels reads as no label, not as a crash.</remarks>
+    private static IEnumerable<string> LabelsOf(GitHubHookIssue issue) => (issue.Labels ?? []).Select(l => l?.Name ?? "");
 
     /// <summary>The key this tracker hands out for the issue (<see cref="GitHubIssueKey"/>).</summary>
     private static string Key(string repository, long number) => $"{repository}#{number.ToString(CultureInfo.InvariantCulture)}";
@@ -95,9 +96,9 @@ internal sealed record GitHubHookIssue(
     [property: JsonPropertyName("html_url")] string? HtmlUrl = null,
     string? State = null,
     [property: JsonPropertyName("state_reason")] string? StateReason = null,
-    IReadOnlyList<GitHubHookLabel>? Labels = null,
+    IReadOnlyList<GitHubHookLabel?>? Labels = null,
     GitHubHookUser? Assignee = null,
-    IReadOnlyList<GitHubHookUser>? Assignees = null,
+    IReadOnlyList<GitHubHookUser?>? Assignees = null,
     [property: JsonPropertyName("updated_at")] DateTimeOffset? UpdatedAt = null);
 
 internal sealed record GitHubHookLabel(string? Name = null);

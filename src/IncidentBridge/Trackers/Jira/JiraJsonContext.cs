@@ -208,7 +208,7 @@ internal sealed record JiraPropertyValue(string? Key = null, JsonElement? Value 
 /// </summary>
 internal sealed record JiraWebhookBody(string? WebhookEvent = null, long? Timestamp = null, JiraFoundIssue? Issue = null, JiraChangelog? Changelog = null);
 
-internal sealed record JiraChangelog(IReadOnlyList<JiraChangeItem>? Items = null);
+internal sealed record JiraChangelog(IReadOnlyList<JiraChangeItem?>? Items = null);
 
 internal sealed record JiraChangeItem(
     string? Field = null,
@@ -289,8 +289,9 @@ internal static class JiraIssueReadings
         };
     }
 
+    /// <remarks>A webhook's body is the sender's to get wrong: a null among the labels is skipped, not dereferenced.</remarks>
     public static string? Marker(IEnumerable<string>? labels) =>
-        labels?.FirstOrDefault(label => label.StartsWith(ActionItemMarker.Prefix, StringComparison.Ordinal));
+        labels?.FirstOrDefault(label => label is not null && label.StartsWith(ActionItemMarker.Prefix, StringComparison.Ordinal));
 }
 
 internal static class JiraTimestamp

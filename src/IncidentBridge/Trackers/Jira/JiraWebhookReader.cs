@@ -45,6 +45,11 @@ internal sealed class JiraWebhookReader(IOptions<JiraOptions> options) : ITracke
             return Parsed<TrackerWebhook>.Fail("issue", $"A {hook.WebhookEvent} event carries the issue it is about.");
         }
 
+        if (string.IsNullOrWhiteSpace(issue.Key))
+        {
+            return Parsed<TrackerWebhook>.Fail("issue.key", $"A {hook.WebhookEvent} event names its issue's key (PAY-12).");
+        }
+
         var raised = hook.Timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         if (JiraIssueReadings.Of(issue, options.Value.BrowseUrl(issue.Key), raised) is not { } reading)
         {
@@ -53,7 +58,7 @@ internal sealed class JiraWebhookReader(IOptions<JiraOptions> options) : ITracke
 
         var project = issue.Fields?.Project?.Key ?? ProjectOf(issue.Key);
         var previousKey = hook.Changelog?.Items?
-            .FirstOrDefault(i => string.Equals(i.Field, "Key", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(i.From) && i.From != issue.Key)?.From;
+            .FirstOrDefault(i => i is not null && string.Equals(i.Field, "Key", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(i.From) && i.From != issue.Key)?.From;
         var evt = known == TrackerEventKind.Changed && previousKey is not null
             ? new TrackerEvent(TrackerNames.Jira, TrackerEventKind.Moved, project, reading, previousKey, ProjectOf(previousKey))
             : new TrackerEvent(TrackerNames.Jira, known, project, reading);
