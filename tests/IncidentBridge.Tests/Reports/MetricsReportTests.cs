@@ -10,20 +10,9 @@ public sealed class MetricsReportTests() : WorkerTests(new WorkerFactory())
     [Fact]
     public async Task Metrics_are_computed_from_the_incidents_of_the_period()
     {
-        // payments: started 10:00, acked after 5 min, resolved after 30 min (P1 -> SEV1)
-        var a = T0.AddHours(2);
-        await Page("PA", a, "incident.triggered", a, "P1");
-        await Page("PA", a, "incident.acknowledged", a.AddMinutes(5), "P1");
-        await Page("PA", a, "incident.resolved", a.AddMinutes(30), "P1");
-        // payments: started 12:00, acked after 1 min, resolved after 60 min (P2 -> SEV2)
-        var b = T0.AddHours(4);
-        await Page("PB", b, "incident.triggered", b, "P2");
-        await Page("PB", b, "incident.acknowledged", b.AddMinutes(1), "P2");
-        await Page("PB", b, "incident.resolved", b.AddMinutes(60), "P2");
-        // checkout: started 18:00 from an alert, still open (warning -> SEV3)
-        await Incidents.AlertsAsync("g", Firing("a1", T0.AddHours(10)));
+        await ReportScenario.PostAsync(Incidents);
         // outside the period
-        await Page("PC", T0.AddDays(3), "incident.triggered", T0.AddDays(3), "P1");
+        await ReportScenario.PageAsync(Incidents, "PC", T0.AddDays(3), "incident.triggered", T0.AddDays(3), "P1");
 
         var report = await ReportAsync("?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z");
 
@@ -55,9 +44,6 @@ public sealed class MetricsReportTests() : WorkerTests(new WorkerFactory())
     [InlineData("?from=2026-02-01&to=2026-01-01", "from")]
     public async Task Bad_period_is_400_naming_the_parameter(string query, string field) =>
         await (await Incidents.Api.GetAsync($"/api/reports/metrics{query}")).AssertProblemAsync(HttpStatusCode.BadRequest, field);
-
-    private Task Page(string incident, DateTimeOffset createdAt, string type, DateTimeOffset at, string priority) =>
-        Incidents.PageAsync(PagerDutyEvent.Of(type).ForIncident(incident).CreatedAt(createdAt).At(at).WithIncidentKey(null).OnService("payments").WithPriority(priority));
 
     private async Task<JsonElement> ReportAsync(string query)
     {
