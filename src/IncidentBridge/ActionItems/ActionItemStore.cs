@@ -280,12 +280,16 @@ internal sealed class ActionItemStore(IDatabase database)
             "SELECT COUNT(*) FROM action_items WHERE sync_state IN ('pending', 'rejected')", cancellationToken: cancellationToken));
     }
 
-    /// <summary>Every tracker target that holds at least one of our issues.</summary>
-    public async Task<IReadOnlyList<(string Tracker, string Target)>> SyncTargetsAsync(CancellationToken cancellationToken)
+    /// <summary>Every tracker target that holds at least one of our issues, with when its first item was taken in (Unix ms).</summary>
+    public async Task<IReadOnlyList<(string Tracker, string Target, long FirstItemAt)>> SyncTargetsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            "SELECT DISTINCT tracker, tracker_target FROM action_items WHERE tracker_key IS NOT NULL AND tracker IS NOT NULL AND tracker_target IS NOT NULL",
+        return (await connection.QueryAsync<(string, string, long)>(new CommandDefinition(
+            """
+            SELECT tracker, tracker_target, MIN(created_at) FROM action_items
+            WHERE tracker_key IS NOT NULL AND tracker IS NOT NULL AND tracker_target IS NOT NULL
+            GROUP BY tracker, tracker_target
+            """,
             cancellationToken: cancellationToken))).ToList();
     }
 

@@ -29,6 +29,9 @@ internal sealed partial class StatusSyncJob(
 {
     public const string JobName = "status-sync";
 
+    /// <summary>How much earlier than a target's first item its first sync starts: our clock and the tracker's may disagree.</summary>
+    private static readonly TimeSpan FirstSyncMargin = TimeSpan.FromHours(1);
+
     /// <summary>How far back a webhook's issue is passed as <c>reconcileIssues</c>: over two default sync intervals.</summary>
     private static readonly TimeSpan ReconcileWindow = TimeSpan.FromMinutes(15);
 
@@ -38,7 +41,7 @@ internal sealed partial class StatusSyncJob(
     {
         var result = new JobResultBuilder(JobName, time.GetUtcNow());
         var byName = trackers.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
-        foreach (var (trackerName, target) in await items.SyncTargetsAsync(cancellationToken))
+        foreach (var (trackerName, target, firstItemAt) in await items.SyncTargetsAsync(cancellationToken))
         {
             result.Add("targets");
             if (!byName.TryGetValue(trackerName, out var tracker))
@@ -47,15 +50,19 @@ internal sealed partial class StatusSyncJob(
                 continue;
             }
 
-            await SyncTargetAsync(tracker, target, result, cancellationToken);
+            await SyncTargetAsync(tracker, target, DateTimeOffset.FromUnixTimeMilliseconds(firstItemAt), result, cancellationToken);
         }
 
         return result.Build(time.GetUtcNow(), $"{result["targets"]} targets, {result["changes"]} changed issues, {result["updated"]} items updated, {result["requests"]} requests");
     }
 
-    private async Task SyncTargetAsync(ITracker tracker, string target, JobResultBuilder result, CancellationToken cancellationToken)
+    private async Task SyncTargetAsync(ITracker tracker, string target, DateTimeOffset firstItemAt, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        var since = await store.SyncedFromAsync(tracker.Name, target, cancellationToken) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        // The first sync of a target asks for what changed since our first item there (less an hour for clocks that
+        // disagree), not for every action-item issue the project ever had: its memory is bounded by our own era.
+        var since = await store.SyncedFromAsync(tracker.Name, target, cancellationToken) is { } ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : firstItemAt - FirstSyncMargin;
         // Issues a webhook told us about lately: Jira Cloud's search may not show their newest state yet unless asked to.
         var touchedSince = time.GetUtcNow() - ReconcileWindow;
         var reconcile = await items.TouchedIssueIdsAsync(tracker.Name, target, touchedSince.ToUnixTimeMilliseconds(), TrackerChanges.MaxReconcile, cancellationToken);
@@ -106,7 +113,7 @@ internal sealed partial class StatusSyncJob(
                 from = deferred.Value;
             }
 
-            if (since is null || from > since)
+            if (from > since)
             {
                 await store.SetSyncedFromAsync(tracker.Name, target, from.ToUnixTimeMilliseconds(), cancellationToken);
             }
