@@ -14,6 +14,10 @@ internal sealed class OwnerDirectory
     private readonly OwnersOptions _owners;
     private readonly Dictionary<string, string> _personBySpelling = new(StringComparer.OrdinalIgnoreCase);
 
+    // Jira account ids are case-sensitive; GitHub logins are not.
+    private readonly Dictionary<string, string> _ownerByJiraAccount = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _ownerByGitHubLogin = new(StringComparer.OrdinalIgnoreCase);
+
     public OwnerDirectory(IOptions<OwnersOptions> options)
     {
         _owners = options.Value;
@@ -25,6 +29,16 @@ internal sealed class OwnerDirectory
                 {
                     _personBySpelling.TryAdd(Bare(spelling), name);
                 }
+            }
+
+            if (!string.IsNullOrWhiteSpace(contact.JiraAccountId))
+            {
+                _ownerByJiraAccount.TryAdd(Bare(contact.JiraAccountId), name);
+            }
+
+            if (!string.IsNullOrWhiteSpace(contact.GitHubLogin))
+            {
+                _ownerByGitHubLogin.TryAdd(Bare(contact.GitHubLogin), name);
             }
         }
     }
@@ -58,27 +72,18 @@ internal sealed class OwnerDirectory
     /// The owner a tracker names <paramref name="assignee"/> (Jira: an accountId, or a name on Data Center; GitHub: a
     /// login): the <c>Owners</c> entry whose <c>JiraAccountId</c> or <c>GitHubLogin</c> it is, else null.
     /// </summary>
-    public string? OwnerOf(string tracker, string assignee)
-    {
-        foreach (var (name, contact) in _owners)
-        {
-            var id = tracker == TrackerNames.GitHub ? contact.GitHubLogin : contact.JiraAccountId;
-            if (id is not null && string.Equals(Bare(id), Bare(assignee), tracker == TrackerNames.GitHub ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
-            {
-                return name;
-            }
-        }
-
-        return null;
-    }
+    public string? OwnerOf(string tracker, string assignee) =>
+        IdsOf(tracker).TryGetValue(Bare(assignee), out var name) ? name : null;
 
     /// <summary>Whether <paramref name="owner"/> is the person the tracker names <paramref name="assignee"/>.</summary>
     public bool IsAssignee(string owner, string tracker, string assignee)
     {
         var resolved = Resolve(owner);
         var id = tracker == TrackerNames.GitHub ? resolved.GitHubLogin : resolved.JiraAccountId;
-        return id is not null && string.Equals(Bare(id), Bare(assignee), tracker == TrackerNames.GitHub ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        return id is not null && IdsOf(tracker).Comparer.Equals(Bare(id), Bare(assignee));
     }
+
+    private Dictionary<string, string> IdsOf(string tracker) => tracker == TrackerNames.GitHub ? _ownerByGitHubLogin : _ownerByJiraAccount;
 
     /// <summary>Where the owner's digest goes, if anywhere.</summary>
     public string? EmailOf(string owner) => Resolve(owner).Email;

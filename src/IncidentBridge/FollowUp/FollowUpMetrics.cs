@@ -23,27 +23,9 @@ internal sealed class FollowUpMetrics
         var week4 = factory.CreateGauge("incidentbridge_action_items_week4_completion_ratio", "Of the items whose postmortem was published 28+ days ago, the share done within 28 days.");
         var postmortemsOverdue = factory.CreateGauge(
             "incidentbridge_postmortems_overdue", "Resolved incidents of the FollowUp:PostmortemDue severities without a published postmortem FollowUp:PostmortemDue:Hours after they resolved.");
-        DateTimeOffset? itemsComputedAt = null;
-        var computing = new SemaphoreSlim(1, 1);
+        metrics.AddCachedCollect(ItemGaugesFor, time, async (now, cancellationToken) => Set(items, ages, week4, await store.FollowUpGaugesAsync(now, cancellationToken)));
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
-        {
-            var now = time.GetUtcNow();
-            await computing.WaitAsync(cancellationToken);
-            try
-            {
-                if (itemsComputedAt is not { } at || now - at >= ItemGaugesFor || now < at)
-                {
-                    Set(items, ages, week4, await store.FollowUpGaugesAsync(now, cancellationToken));
-                    itemsComputedAt = now;
-                }
-            }
-            finally
-            {
-                computing.Release();
-            }
-
-            postmortemsOverdue.Set(await store.CountPostmortemsOverdueAsync(followUp.Value.PostmortemDue, now, cancellationToken));
-        });
+            postmortemsOverdue.Set(await store.CountPostmortemsOverdueAsync(followUp.Value.PostmortemDue, time.GetUtcNow(), cancellationToken)));
     }
 
     private static void Set(Gauge items, Gauge ages, Gauge week4, FollowUpGauges gauges)

@@ -26,38 +26,21 @@ internal sealed class ReportMetrics
         var mttr = factory.CreateGauge("incidentbridge_mttr_seconds_last_30d", "Mean time to resolve of the incidents that started in the last 30 days (NaN when none resolved).");
         var completion = factory.CreateGauge(
             "incidentbridge_action_item_completion_ratio_last_30d", "Done action items of the incidents that started in the last 30 days, over their action items (not-doing left out; 0 when there are none).");
-        DateTimeOffset? computedAt = null;
-        var computing = new SemaphoreSlim(1, 1);
-        metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
+        metrics.AddCachedCollect(FiguresFor, time, async (to, cancellationToken) =>
         {
-            var to = time.GetUtcNow();
-            await computing.WaitAsync(cancellationToken);
-            try
+            var (fromMs, toMs) = ((to - Window).ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+            var figures = await incidents.WindowFiguresAsync(fromMs, toMs, cancellationToken);
+            foreach (var severity in Enumerable.Range(Severity.Sev1, 4))
             {
-                if (computedAt is { } at && to - at < FiguresFor && to >= at)
+                foreach (var status in new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved })
                 {
-                    return;
+                    counts.WithLabels(Severity.Name(severity), status).Set(figures.Counts.Where(c => c.Severity == severity && c.Status == status).Sum(c => c.Count));
                 }
-
-                var (fromMs, toMs) = ((to - Window).ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
-                var figures = await incidents.WindowFiguresAsync(fromMs, toMs, cancellationToken);
-                foreach (var severity in Enumerable.Range(Severity.Sev1, 4))
-                {
-                    foreach (var status in new[] { IncidentStatus.Triggered, IncidentStatus.Acknowledged, IncidentStatus.Resolved })
-                    {
-                        counts.WithLabels(Severity.Name(severity), status).Set(figures.Counts.Where(c => c.Severity == severity && c.Status == status).Sum(c => c.Count));
-                    }
-                }
-
-                mtta.Set(figures.MttaMs / 1000.0 ?? double.NaN);
-                mttr.Set(figures.MttrMs / 1000.0 ?? double.NaN);
-                completion.Set(FollowUpRates.From(await postmortems.CompletionAsync(fromMs, toMs, cancellationToken)).ActionItemCompletionRate);
-                computedAt = to;
             }
-            finally
-            {
-                computing.Release();
-            }
+
+            mtta.Set(figures.MttaMs / 1000.0 ?? double.NaN);
+            mttr.Set(figures.MttrMs / 1000.0 ?? double.NaN);
+            completion.Set(FollowUpRates.From(await postmortems.CompletionAsync(fromMs, toMs, cancellationToken)).ActionItemCompletionRate);
         });
     }
 }
