@@ -39,10 +39,21 @@ summary() {
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    root = ET.parse(path).getroot()
+    counters = root.find(".//{*}Counters")
     if counters is not None:
         passed += int(counters.get("passed", 0))
         failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    # The console log is long; name each failure again here, where the tail of the output shows it.
+    for result in root.findall(".//{*}UnitTestResult"):
+        if result.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+            message = result.find(".//{*}ErrorInfo/{*}Message")
+            stack = result.find(".//{*}ErrorInfo/{*}StackTrace")
+            print(f"FAILED {result.get('testName')} ({result.get('duration')})")
+            for text in (message, stack):
+                if text is not None and text.text:
+                    for line in text.text.strip().splitlines()[:12]:
+                        print(f"    {line}")
 print(f"tests: {passed} passed, {failed} failed")
 PY
 }
