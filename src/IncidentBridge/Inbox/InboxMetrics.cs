@@ -9,6 +9,7 @@ internal sealed class InboxMetrics
     private readonly Histogram _lag;
     private readonly Histogram _commitBatch;
     private readonly Histogram _processTransaction;
+    private readonly Gauge _waitingForCommit;
 
     public InboxMetrics(MetricsRegistry metrics, InboxStore store, TimeProvider time)
     {
@@ -24,6 +25,8 @@ internal sealed class InboxMetrics
         _processTransaction = factory.CreateHistogram(
             "incidentbridge_inbox_process_transaction_size", "Deliveries processed together by one processing transaction (it commits early, after Inbox:TransactionBudget, when a webhook waits).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 8) });
+        _waitingForCommit = factory.CreateGauge(
+            "incidentbridge_inbox_waiting_for_commit", "Webhook requests whose delivery waits for its commit (queued or being written); each gets its 2xx after the commit.");
         var depth = factory.CreateGauge("incidentbridge_inbox_depth", "Deliveries stored and not yet processed.");
         var dead = factory.CreateGauge("incidentbridge_inbox_dead_letters", "Deliveries parked after failing every attempt.");
         var oldest = factory.CreateGauge("incidentbridge_inbox_oldest_pending_age_seconds", "Age of the oldest unprocessed delivery (0 when the inbox is empty).");
@@ -38,6 +41,9 @@ internal sealed class InboxMetrics
             oldest.Set(oldestMs is { } ms ? Math.Max(0, (time.GetUtcNow().ToUnixTimeMilliseconds() - ms) / 1000.0) : 0);
         });
     }
+
+    /// <summary>Counts a request as waiting for its commit until the returned scope ends.</summary>
+    public IDisposable WaitingForCommit() => _waitingForCommit.TrackInProgress();
 
     public void Committed(int batchSize) => _commitBatch.Observe(batchSize);
 

@@ -23,6 +23,7 @@ internal sealed partial class InboxWriter(
     public async Task<StoredDelivery> AcceptAsync(IncomingDelivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite(delivery);
+        using var waiting = metrics.WaitingForCommit();
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try

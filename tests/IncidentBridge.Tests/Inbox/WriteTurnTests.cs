@@ -13,8 +13,9 @@ public sealed class WriteTurnTests
     private const string WebhookDeliveries = "incidentbridge_webhook_deliveries_total";
     private const string TransactionCount = "incidentbridge_inbox_process_transaction_size_count";
     private const string TransactionSum = "incidentbridge_inbox_process_transaction_size_sum";
+    private const string WaitingForCommit = "incidentbridge_inbox_waiting_for_commit";
 
-    // Long enough for a request to reach the writer's queue; only ever waited out to show that something did not happen.
+    // Only ever waited out to show that something did not happen.
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     [Fact]
@@ -26,6 +27,7 @@ public sealed class WriteTurnTests
         using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
         {
             post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
+            await WaitingForCommitAsync(client, 1);
             await Task.Delay(Settle);
             Assert.False(post.IsCompleted, "the 202 must wait for its commit, which waits for the write turn");
         }
@@ -44,7 +46,7 @@ public sealed class WriteTurnTests
         using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
         {
             post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), cancellationToken: hangUp.Token);
-            await Task.Delay(Settle);
+            await WaitingForCommitAsync(client, 1);
             await hangUp.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
             await Eventually.UntilAsync(() => AlertmanagerDeliveriesAsync(client, "aborted"), count => count == 1, "the hang-up is counted as aborted");
@@ -60,15 +62,19 @@ public sealed class WriteTurnTests
         await using var worker = new WorkerFactory(Budget("00:00:00.0000001"));
         using var stop = new CancellationTokenSource();
         var database = worker.Service<IDatabase>();
-        // Stands for a steady stream of webhooks: always back in line for the write turn as soon as it had one.
+        // Stands for a steady stream of webhooks: the next one is in line for the write turn before the last gives it
+        // back, so a writer waits at every moment, however the threads are scheduled.
         var webhooks = Task.Run(async () =>
         {
+            var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
             while (!stop.IsCancellationRequested)
             {
-                using (await database.WaitWriteTurnAsync(CancellationToken.None))
-                {
-                }
+                var next = database.WaitWriteTurnAsync(CancellationToken.None);
+                turn.Dispose();
+                turn = await next;
             }
+
+            turn.Dispose();
         });
 
         var processed = await PostFiveWhileTheTurnIsHeldAsync(worker);
@@ -95,6 +101,9 @@ public sealed class WriteTurnTests
     private static async Task<double> AlertmanagerDeliveriesAsync(HttpClient client, string outcome) =>
         (await client.MetricsAsync()).Sum(WebhookDeliveries, ("source", "alertmanager"), ("outcome", outcome));
 
+    private static Task WaitingForCommitAsync(HttpClient client, int requests) =>
+        Eventually.UntilAsync(async () => (await client.MetricsAsync()).Sum(WaitingForCommit), waiting => waiting == requests, $"{requests} requests wait for their commit");
+
     private static Dictionary<string, string?> Budget(string budget) => new() { ["IncidentBridge:Inbox:TransactionBudget"] = budget };
 
     private static async Task<HttpClient> PostFiveWhileTheTurnIsHeldAsync(WorkerFactory worker)
@@ -104,7 +113,8 @@ public sealed class WriteTurnTests
         using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
         {
             posts = Task.WhenAll(Enumerable.Range(0, 5).Select(i => client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing($"service-{i}").ToString())));
-            await Task.Delay(Settle);
+            // All five queued before the turn is free, however slow the machine: no fixed delay to outrun.
+            await WaitingForCommitAsync(client, 5);
         }
 
         Assert.All(await posts, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
