@@ -36,7 +36,7 @@ loader=""
 case "$mode" in
   ingest) start false; load 10 1 repeat; load 14 2 unique & loader=$!; sleep 2 ;;
   mixed)  start true;  load 10 1 repeat; load 14 2 unique & loader=$!; sleep 2 ;;
-  drain)  start false; load 10 1 unique; stop; start true; sleep 1 ;;
+  drain)  start false; load 10 1 unique; stop; start true; sleep 8 ;; # past tiered JIT; the backlog lasts a minute
   *) echo "usage: $0 ingest|drain|mixed" >&2; exit 2 ;;
 esac
 perf record -F 999 -g -p "$pid" -o "$dir/perf.data" -- sleep 10 2>/dev/null

@@ -18,8 +18,8 @@ internal static class SourceEventStore
         await CachedStatements.ExecuteAsync(
             tx,
             """
-            INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, labels, annotations, generator_url, received_at)
-            VALUES (@DeliveryId, @Receiver, @GroupKey, @Fingerprint, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @ReceivedAt)
+            INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, generator_url, received_at)
+            VALUES (@DeliveryId, @Receiver, @GroupKey, @Fingerprint, @Status, @StartsAt, @EndsAt, @GeneratorUrl, @ReceivedAt)
             ON CONFLICT DO NOTHING
             """,
             ("@DeliveryId", deliveryId),
@@ -29,8 +29,6 @@ internal static class SourceEventStore
             ("@Status", alert.Status),
             ("@StartsAt", alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()),
             ("@EndsAt", alert.EndedAt?.ToUnixTimeMilliseconds()),
-            ("@Labels", JsonSerializer.Serialize(alert.Labels ?? [], RecordJsonContext.Default.DictionaryStringString)),
-            ("@Annotations", JsonSerializer.Serialize(alert.Annotations ?? [], RecordJsonContext.Default.DictionaryStringString)),
             ("@GeneratorUrl", alert.GeneratorUrl),
             ("@ReceivedAt", receivedAtMs)) == 1;
 

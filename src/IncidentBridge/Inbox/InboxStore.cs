@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using IncidentBridge.Storage;
 
@@ -22,15 +23,16 @@ internal sealed class InboxStore(IDatabase database)
         var connection = Connection(tx);
         var inserted = await connection.ExecuteScalarAsync<long?>(
             """
-            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, body, state, attempts, next_attempt_at)
-            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, @Body, 'pending', 0, @NowMs)
+            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at)
+            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs)
             ON CONFLICT DO NOTHING
             RETURNING seq
             """,
-            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType, delivery.Body },
+            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType },
             tx);
-        if (inserted is not null)
+        if (inserted is { } seq)
         {
+            await connection.ExecuteAsync("INSERT INTO delivery_bodies (seq, body) VALUES (@Seq, @Body)", new { Seq = seq, delivery.Body }, tx);
             return new StoredDelivery(id, Duplicate: false);
         }
 
@@ -59,7 +61,8 @@ internal sealed class InboxStore(IDatabase database)
                 WHERE state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
                 ORDER BY seq LIMIT @Limit {database.SkipLocked})
               AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
-            RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt, body AS Body, attempts AS Attempts, event_type AS EventType
+            RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt,
+                (SELECT body FROM delivery_bodies WHERE delivery_bodies.seq = deliveries.seq) AS Body, attempts AS Attempts, event_type AS EventType
             """,
             new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },
             cancellationToken: cancellationToken));
@@ -128,7 +131,7 @@ internal sealed class InboxStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
-            "SELECT body FROM deliveries WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+            "SELECT b.body FROM deliveries d JOIN delivery_bodies b ON b.seq = d.seq WHERE d.id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -152,14 +155,26 @@ internal sealed class InboxStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var turn = await database.WaitWriteTurnAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var seqs = (await connection.QueryAsync<long>(new CommandDefinition(
             $"""
             DELETE FROM deliveries WHERE seq IN (
                 SELECT seq FROM deliveries WHERE state = '{DeliveryState.Done}' AND processed_at < @CutoffMs ORDER BY processed_at LIMIT @Limit)
               AND state = '{DeliveryState.Done}'
+            RETURNING seq
             """,
             new { CutoffMs = cutoffMs, Limit = limit },
-            cancellationToken: cancellationToken));
+            transaction,
+            cancellationToken: cancellationToken))).ToList();
+        if (seqs.Count > 0)
+        {
+            // The numbers written out: a list parameter is an array on PostgreSQL and expanded on SQLite, and these are our own integers.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM delivery_bodies WHERE seq IN ({string.Join(',', seqs.Select(seq => seq.ToString(CultureInfo.InvariantCulture)))})", transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return seqs.Count;
     }
 
     private static DbConnection Connection(DbTransaction tx) =>

@@ -30,10 +30,10 @@ internal sealed class IncidentStore(IDatabase database)
     /// <summary>The next stable id of the year: INC-2026-0042.</summary>
     public static async Task<string> NextIdInAsync(DbTransaction tx, int year)
     {
-        var number = await Connection(tx).ExecuteScalarAsync<long>(
+        var number = await CachedStatements.QueryFirstOrDefaultAsync<long>(
+            tx,
             "INSERT INTO incident_counters (year, last) VALUES (@Year, 1) ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last",
-            new { Year = year },
-            tx);
+            ("@Year", year));
         return $"INC-{year}-{number:0000}";
     }
 
@@ -72,26 +72,35 @@ internal sealed class IncidentStore(IDatabase database)
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
     public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs) =>
-        Connection(tx).QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+            tx,
             $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1",
-            new { Hash = hash, SinceMs = sinceMs },
-            tx);
+            ("@Hash", hash),
+            ("@SinceMs", sinceMs));
 
     public static Task InsertInAsync(DbTransaction tx, IncidentRow incident, long nowMs) =>
-        Connection(tx).ExecuteAsync(
+        CachedStatements.ExecuteAsync(
+            tx,
             """
             INSERT INTO incidents (id, title, service, alertname, severity, status, started_at, acknowledged_at, resolved_at,
                                    status_changed_at, last_activity_at, correlation_hash, labels, created_at)
             VALUES (@Id, @Title, @Service, @Alertname, @Severity, @Status, @StartedAt, @AcknowledgedAt, @ResolvedAt,
                     @StatusChangedAt, @LastActivityAt, @CorrelationHash, @Labels, @NowMs)
             """,
-            new
-            {
-                incident.Id, incident.Title, incident.Service, incident.Alertname, incident.Severity, incident.Status, incident.StartedAt,
-                incident.AcknowledgedAt, incident.ResolvedAt, incident.StatusChangedAt, incident.LastActivityAt, incident.CorrelationHash,
-                incident.Labels, NowMs = nowMs,
-            },
-            tx);
+            ("@Id", incident.Id),
+            ("@Title", incident.Title),
+            ("@Service", incident.Service),
+            ("@Alertname", incident.Alertname),
+            ("@Severity", incident.Severity),
+            ("@Status", incident.Status),
+            ("@StartedAt", incident.StartedAt),
+            ("@AcknowledgedAt", incident.AcknowledgedAt),
+            ("@ResolvedAt", incident.ResolvedAt),
+            ("@StatusChangedAt", incident.StatusChangedAt),
+            ("@LastActivityAt", incident.LastActivityAt),
+            ("@CorrelationHash", incident.CorrelationHash),
+            ("@Labels", incident.Labels),
+            ("@NowMs", nowMs));
 
     public static Task UpdateInAsync(DbTransaction tx, IncidentRow incident) =>
         CachedStatements.ExecuteAsync(
@@ -111,14 +120,21 @@ internal sealed class IncidentStore(IDatabase database)
             ("@Id", incident.Id));
 
     public static Task AddSourceInAsync(DbTransaction tx, IncidentSourceRow source, long nowMs) =>
-        Connection(tx).ExecuteAsync(
+        CachedStatements.ExecuteAsync(
+            tx,
             """
             INSERT INTO incident_sources (incident_id, kind, key, url, dedup_key, status, status_at, added_at)
             VALUES (@IncidentId, @Kind, @Key, @Url, @DedupKey, @Status, @StatusAt, @NowMs)
             ON CONFLICT DO NOTHING
             """,
-            new { source.IncidentId, source.Kind, source.Key, source.Url, source.DedupKey, source.Status, source.StatusAt, NowMs = nowMs },
-            tx);
+            ("@IncidentId", source.IncidentId),
+            ("@Kind", source.Kind),
+            ("@Key", source.Key),
+            ("@Url", source.Url),
+            ("@DedupKey", source.DedupKey),
+            ("@Status", source.Status),
+            ("@StatusAt", source.StatusAt),
+            ("@NowMs", nowMs));
 
     public static Task<IncidentSourceRow?> GetSourceInAsync(DbTransaction tx, string incidentId, string kind, string key) =>
         Connection(tx).QueryFirstOrDefaultAsync<IncidentSourceRow>(
@@ -221,7 +237,8 @@ internal sealed class IncidentStore(IDatabase database)
     /// are open and how many of those are past due on <paramref name="today"/> (yyyy-MM-dd).
     /// </summary>
     public static Task<RelatedIncident?> FindOpenFollowUpsOfInAsync(DbTransaction tx, string incidentId, string service, string alertname, string today) =>
-        Connection(tx).QueryFirstOrDefaultAsync<RelatedIncident>(
+        CachedStatements.QueryFirstOrDefaultAsync<RelatedIncident>(
+            tx,
             """
             SELECT i.id AS IncidentId, COUNT(*) AS OpenItems,
                    SUM(CASE WHEN a.due_date IS NOT NULL AND a.due_date < @Today THEN 1 ELSE 0 END) AS OverdueItems
@@ -230,8 +247,10 @@ internal sealed class IncidentStore(IDatabase database)
               AND a.status <> 'done' AND a.removed_at IS NULL
             GROUP BY i.id, i.seq ORDER BY i.seq DESC LIMIT 1
             """,
-            new { IncidentId = incidentId, Service = service, Alertname = alertname, Today = today },
-            tx);
+            ("@Today", today),
+            ("@Service", service),
+            ("@Alertname", alertname),
+            ("@IncidentId", incidentId));
 
     public static Task SetRelatedInAsync(DbTransaction tx, string incidentId, string relatedIncidentId) =>
         Connection(tx).ExecuteAsync("UPDATE incidents SET related_incident_id = @Related WHERE id = @Id", new { Id = incidentId, Related = relatedIncidentId }, tx);

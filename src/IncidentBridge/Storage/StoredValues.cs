@@ -15,7 +15,7 @@ internal static class Time
 
 /// <summary>
 /// Label and annotation maps are stored as JSON text (<c>incidents.labels</c>, <c>incident_alerts.labels</c>,
-/// <c>alert_events.annotations</c>…): one source-generated context writes and reads them everywhere.
+/// <c>incident_alerts.annotations</c>…): one source-generated context writes and reads them everywhere.
 /// </summary>
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]

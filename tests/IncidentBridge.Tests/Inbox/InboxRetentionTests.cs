@@ -53,6 +53,7 @@ public abstract class InboxRetentionTests(PostgresServer? postgres) : IAsyncLife
         Assert.Equal(1, await _worker.CountAsync("deliveries", "id LIKE 'dead-%'"));
         Assert.Equal(1, await _worker.CountAsync("deliveries", "id LIKE 'waiting-%'"));
         Assert.Equal(1, await _worker.CountAsync("deliveries", "id LIKE 'recent-%'"));
+        Assert.Equal(3, await _worker.CountAsync("delivery_bodies"));
         var metrics = PrometheusText.Parse(await _worker.CreateClient().GetStringAsync("/metrics"));
         Assert.Equal(old, metrics.Sum("incidentbridge_inbox_deliveries_deleted_total"));
     }
@@ -76,8 +77,9 @@ public abstract class InboxRetentionTests(PostgresServer? postgres) : IAsyncLife
         await connection.ExecuteAsync(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @Count)
-            INSERT INTO deliveries (id, source, received_at, content_type, body, state, attempts, next_attempt_at, processed_at)
-            SELECT @Prefix || '-' || CAST(i AS TEXT), 'alertmanager', @ReceivedAt, 'application/json', @Body, @State, 1, @NextAttemptAt, @ProcessedAt FROM n
+            INSERT INTO deliveries (id, source, received_at, content_type, state, attempts, next_attempt_at, processed_at)
+            SELECT @Prefix || '-' || CAST(i AS TEXT), 'alertmanager', @ReceivedAt, 'application/json', @State, 1, @NextAttemptAt, @ProcessedAt FROM n;
+            INSERT INTO delivery_bodies (seq, body) SELECT seq, @Body FROM deliveries WHERE id LIKE @Prefix || '-%';
             """,
             new
             {
