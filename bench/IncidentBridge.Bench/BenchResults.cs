@@ -42,6 +42,9 @@ internal sealed record BenchResults
     /// <summary>The same, with the host's watching of configuration files turned back on (ASP.NET Core's default).</summary>
     public required IngestResult IngestOnlyWatched { get; init; }
 
+    /// <summary>The storage ceiling of the processing-off run, then of the empty-store run (<see cref="StorageCeiling"/>).</summary>
+    public IReadOnlyList<StorageCeilingResult> StorageCeilings { get; init; } = [];
+
     public required TrackerResult Tracker { get; init; }
 
     public required TimeSpan Elapsed { get; init; }

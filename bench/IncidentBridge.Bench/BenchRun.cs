@@ -69,12 +69,12 @@ internal sealed class BenchRun(BenchOptions options, string commit)
 
         Console.WriteLine("[bench] ingest only (Inbox:ProcessingEnabled=false)");
         var storeOnly = new Dictionary<string, string>(WorkerEnvironment) { ["IncidentBridge__Inbox__ProcessingEnabled"] = "false" };
-        var ingestOnly = await StoreOnlyAsync(wrk, "Alertmanager, processing off", storeOnly, 5, cancellationToken);
+        var (ingestOnly, storageCeilings) = await StoreOnlyAsync(wrk, "Alertmanager, processing off", storeOnly, 5, [amEmpty], cancellationToken);
 
         // ASP.NET Core's default host watches the content root for appsettings.json changes, and data/ is inside it: every
         // write to the database woke that watcher. The worker turns it off; this run turns it back on, to show the cost.
         var watched = new Dictionary<string, string>(storeOnly) { ["DOTNET_hostBuilder__reloadConfigOnChange"] = "true" };
-        var ingestOnlyWatched = await StoreOnlyAsync(wrk, "Alertmanager, processing off, config watching on (ASP.NET Core's default)", watched, 10, cancellationToken);
+        var (ingestOnlyWatched, _) = await StoreOnlyAsync(wrk, "Alertmanager, processing off, config watching on (ASP.NET Core's default)", watched, 10, null, cancellationToken);
 
         var tracker = await new TrackerBench(options).RunAsync(cancellationToken);
         return new BenchResults
@@ -97,18 +97,42 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             WorkerExitCode = exitCode,
             IngestOnly = ingestOnly,
             IngestOnlyWatched = ingestOnlyWatched,
+            StorageCeilings = storageCeilings,
             Tracker = tracker,
             Elapsed = clock.Elapsed,
         };
     }
 
-    private async Task<IngestResult> StoreOnlyAsync(Wrk wrk, string name, IReadOnlyDictionary<string, string> environment, int run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The inbox alone. With <paramref name="ceilingsAlso"/> (other runs to compare), the worker is stopped afterwards
+    /// and its file, as it left it, gives the storage ceiling of this run and of each of those.
+    /// </summary>
+    private async Task<(IngestResult Run, IReadOnlyList<StorageCeilingResult> Ceilings)> StoreOnlyAsync(
+        Wrk wrk, string name, IReadOnlyDictionary<string, string> environment, int run, IReadOnlyList<IngestResult>? ceilingsAlso, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(options.OutDirectory, $"worker-store-only-{run}");
         await using var storing = await WorkerProcess.StartAsync(options.WorkerDll, directory, environment, cancellationToken);
-        await using var sampler = new Sampler(storing);
-        var ingest = new IngestBench(options, wrk, storing, sampler, processing: false);
-        return await ingest.RunAsync(Alertmanager(name, warmUpRun: run + 1, run: run) with { ProbeRun = null }, cancellationToken);
+        IngestResult result;
+        await using (var sampler = new Sampler(storing))
+        {
+            var ingest = new IngestBench(options, wrk, storing, sampler, processing: false);
+            result = await ingest.RunAsync(Alertmanager(name, warmUpRun: run + 1, run: run) with { ProbeRun = null }, cancellationToken);
+        }
+
+        if (ceilingsAlso is null)
+        {
+            return (result, []);
+        }
+
+        await storing.StopAsync();
+        var ceilings = new List<StorageCeilingResult>();
+        foreach (var measured in ceilingsAlso.Prepend(result))
+        {
+            Console.WriteLine($"[bench] storage ceiling: groups of {measured.CommitBatchMean:0.0} like \"{measured.Name}\"");
+            ceilings.Add(await StorageCeiling.MeasureAsync(measured, storing.DatabasePath, options.Measure, cancellationToken));
+        }
+
+        return (result, ceilings);
     }
 
     private static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
