@@ -16,12 +16,13 @@ internal sealed class AlertmanagerDeliveryHandler(AlertSender sender, AlertCorre
     {
         var payload = AlertmanagerPayloadParser.Parse(delivery.Body, sender).Stored(sender.Name);
         var groupKey = payload.GroupKey ?? "";
-        foreach (var alert in payload.Alerts ?? [])
+        var alerts = (payload.Alerts ?? []).Select(alert => (AlertmanagerPayloadParser.FingerprintOf(alert), alert)).ToList();
+        var fresh = await SourceEventStore.RecordAlertsInAsync(transaction, delivery.Id, delivery.ReceivedAt, payload.Receiver ?? "", groupKey, alerts);
+        for (var i = 0; i < alerts.Count; i++)
         {
-            var fingerprint = AlertmanagerPayloadParser.FingerprintOf(alert);
-            if (await SourceEventStore.RecordAlertInAsync(transaction, delivery.Id, delivery.ReceivedAt, payload.Receiver ?? "", groupKey, fingerprint, alert))
+            if (fresh[i])
             {
-                await correlator.ApplyAsync(transaction, sender.Source, groupKey, alert, fingerprint, delivery.ReceivedAt);
+                await correlator.ApplyAsync(transaction, sender.Source, groupKey, alerts[i].Item2, alerts[i].Item1, delivery.ReceivedAt);
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using IncidentBridge.Storage;
@@ -12,25 +14,53 @@ namespace IncidentBridge.Correlation;
 /// </summary>
 internal static class SourceEventStore
 {
-    /// <summary>Records one alert state of a notification; false when it was recorded before (a repeat).</summary>
-    public static async Task<bool> RecordAlertInAsync(
-        DbTransaction tx, string deliveryId, long receivedAtMs, string receiver, string groupKey, string fingerprint, AlertmanagerAlert alert) =>
-        await CachedStatements.ExecuteAsync(
-            tx,
-            """
-            INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, generator_url, received_at)
-            VALUES (@DeliveryId, @Receiver, @GroupKey, @Fingerprint, @Status, @StartsAt, @EndsAt, @GeneratorUrl, @ReceivedAt)
-            ON CONFLICT DO NOTHING
-            """,
-            ("@DeliveryId", deliveryId),
-            ("@Receiver", receiver),
-            ("@GroupKey", groupKey),
-            ("@Fingerprint", fingerprint),
-            ("@Status", alert.Status),
-            ("@StartsAt", alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()),
-            ("@EndsAt", alert.EndedAt?.ToUnixTimeMilliseconds()),
-            ("@GeneratorUrl", alert.GeneratorUrl),
-            ("@ReceivedAt", receivedAtMs)) == 1;
+    /// <summary>Most alerts recorded by one statement (9 parameters each, far below either database's limit).</summary>
+    private const int AlertsPerStatement = 100;
+
+    /// <summary>
+    /// Records the alert states of one notification, a statement per hundred alerts rather than one per alert; returns,
+    /// for each alert in order, whether it is new: false for a state recorded before (a repeat), and for the second
+    /// copy of a state the notification itself repeats.
+    /// </summary>
+    public static async Task<bool[]> RecordAlertsInAsync(
+        DbTransaction tx, string deliveryId, long receivedAtMs, string receiver, string groupKey, IReadOnlyList<(string Fingerprint, AlertmanagerAlert Alert)> alerts)
+    {
+        var inserted = new List<AlertState>(alerts.Count);
+        for (var first = 0; first < alerts.Count; first += AlertsPerStatement)
+        {
+            var count = Math.Min(AlertsPerStatement, alerts.Count - first);
+            var parameters = new List<(string, object?)>(4 + count * 5)
+            {
+                ("@DeliveryId", deliveryId), ("@Receiver", receiver), ("@GroupKey", groupKey), ("@ReceivedAt", receivedAtMs),
+            };
+            var values = new StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                var (fingerprint, alert) = alerts[first + i];
+                values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@DeliveryId, @Receiver, @GroupKey, @F{i}, @S{i}, @A{i}, @E{i}, @U{i}, @ReceivedAt)");
+                parameters.Add(($"@F{i}", fingerprint));
+                parameters.Add(($"@S{i}", alert.Status));
+                parameters.Add(($"@A{i}", alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()));
+                parameters.Add(($"@E{i}", alert.EndedAt?.ToUnixTimeMilliseconds()));
+                parameters.Add(($"@U{i}", alert.GeneratorUrl));
+            }
+
+            inserted.AddRange(await CachedStatements.QueryAsync<AlertState>(
+                tx,
+                $"""
+                INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, generator_url, received_at)
+                VALUES {values}
+                ON CONFLICT DO NOTHING
+                RETURNING fingerprint AS Fingerprint, status AS Status, starts_at AS StartsAt
+                """,
+                [.. parameters]));
+        }
+
+        var fresh = inserted.ToHashSet();
+        return [.. alerts.Select(a => fresh.Remove(new AlertState(a.Fingerprint, a.Alert.Status ?? "", a.Alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds())))];
+    }
+
+    private sealed record AlertState(string Fingerprint, string Status, long StartsAt);
 
     /// <summary>Records a PagerDuty event with the incident it is about; false when its id was recorded before (a retry).</summary>
     public static async Task<bool> RecordPagerDutyEventInAsync(

@@ -58,6 +58,24 @@ internal static class CachedStatements
         }
     }
 
+    /// <summary>Every row, mapped by Dapper.</summary>
+    public static async Task<List<T>> QueryAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var (command, owned) = Command(tx, sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            return reader.Parse<T>().ToList();
+        }
+        finally
+        {
+            if (owned)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
     private static (DbCommand Command, bool Owned) Command(DbTransaction tx, string sql, (string Name, object? Value)[] parameters)
     {
         var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has no connection.");

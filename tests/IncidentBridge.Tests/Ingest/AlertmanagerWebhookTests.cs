@@ -124,6 +124,22 @@ public sealed class AlertmanagerWebhookTests() : WorkerTests(new WorkerFactory(S
     }
 
     [Fact]
+    public async Task Alert_repeated_within_one_notification_is_recorded_and_correlated_once()
+    {
+        var body = AlertmanagerWebhook.Firing("checkout").WithAlerts(2).With(json =>
+        {
+            var alerts = json["alerts"]!.AsArray();
+            alerts.Add(alerts[0]!.DeepClone());
+        });
+
+        await Deliveries.ProcessedAsync(Worker.CreateApiClient(), await (await Client.PostAlertmanagerAsync(body)).DeliveryIdAsync());
+
+        Assert.Equal(2, await Worker.CountAsync("alert_events"));
+        Assert.Equal(2, await Worker.CountAsync("incident_alerts"));
+        Assert.Equal(2, await Worker.CountAsync("incident_timeline", "kind = 'alert_firing'"));
+    }
+
+    [Fact]
     public async Task Resolved_notification_is_recorded_beside_the_firing_one()
     {
         var api = Worker.CreateApiClient();
