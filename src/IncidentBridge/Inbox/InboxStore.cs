@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
 using IncidentBridge.Storage;
 
@@ -168,9 +167,8 @@ internal sealed class InboxStore(IDatabase database)
             cancellationToken: cancellationToken))).ToList();
         if (seqs.Count > 0)
         {
-            // The numbers written out: a list parameter is an array on PostgreSQL and expanded on SQLite, and these are our own integers.
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM delivery_bodies WHERE seq IN ({string.Join(',', seqs.Select(seq => seq.ToString(CultureInfo.InvariantCulture)))})", transaction: transaction, cancellationToken: cancellationToken));
+                $"DELETE FROM delivery_bodies WHERE seq {database.IsAnyOf("@Seqs")}", new { Seqs = seqs }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
