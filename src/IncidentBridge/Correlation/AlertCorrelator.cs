@@ -22,19 +22,20 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private readonly CorrelationOptions _options = options.Value;
 
     /// <param name="source">The sender (<see cref="SourceKinds"/>): its group keys are its own, so they are sources of that kind.</param>
-    public Task ApplyAsync(DbTransaction tx, string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+    /// <param name="notification">What the notification's earlier alerts left: one per notification, in its transaction.</param>
+    public Task ApplyAsync(DbTransaction tx, string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, Notification notification)
     {
         var observed = ObservedAlert.From(source, groupKey, alert, fingerprint, receivedAtMs);
-        return observed.Firing ? FireAsync(tx, observed) : ResolveAsync(tx, observed);
+        return observed.Firing ? FireAsync(tx, observed, notification) : ResolveAsync(tx, observed, notification);
     }
 
-    private async Task FireAsync(DbTransaction tx, ObservedAlert alert)
+    private async Task FireAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var (stored, byGroupKey) = await MatchAsync(tx, alert);
+        var (stored, byGroupKey) = await MatchAsync(tx, alert, notification);
         if (stored is null)
         {
-            await OpenAsync(tx, alert, nowMs);
+            await OpenAsync(tx, alert, nowMs, notification);
             return;
         }
 
@@ -53,10 +54,10 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             LogReopened(incident.Id, alert.Fingerprint);
         }
 
-        await JoinAsync(tx, stored, incident, alert, nowMs, linked: byGroupKey);
+        await JoinAsync(tx, stored, incident, alert, nowMs, linked: byGroupKey, notification);
     }
 
-    private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert)
+    private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var incident = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint);
@@ -78,13 +79,14 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         }
 
         await IncidentStore.UpdateInAsync(tx, incident);
+        notification.Wrote(incident);
     }
 
     /// <summary>The incident the alert joins, if any, and whether it was found through the alert's own group key.</summary>
-    private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert)
+    private async Task<(IncidentRow? Incident, bool ByGroupKey)> MatchAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
         // One lookup after the other, not all at once: most alerts of a notification find their group key's incident.
-        var byGroupKey = await IncidentStore.FindBySourceInAsync(tx, alert.Source, alert.GroupKey);
+        var byGroupKey = await notification.IncidentOfGroupKeyAsync(tx, alert.Source, alert.GroupKey);
         if (Joinable(byGroupKey, alert))
         {
             return (byGroupKey, true);
@@ -104,7 +106,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private bool Joinable([NotNullWhen(true)] IncidentRow? own, ObservedAlert alert) =>
         own is not null && (!own.IsResolved || alert.At - own.ResolvedAt <= (long)_options.ReopenWindow.TotalMilliseconds);
 
-    private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs)
+    private async Task OpenAsync(DbTransaction tx, ObservedAlert alert, long nowMs, Notification notification)
     {
         var id = await IncidentStore.NextIdInAsync(tx, DateTimeOffset.FromUnixTimeMilliseconds(alert.At).Year);
         var incident = new IncidentRow
@@ -125,19 +127,20 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         await IncidentStore.AppendTimelineInAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
         await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        await JoinAsync(tx, incident, incident, alert, nowMs, linked: false);
+        await JoinAsync(tx, incident, incident, alert, nowMs, linked: false, notification);
     }
 
     /// <summary>
     /// Adds the alert to <paramref name="incident"/> (the <paramref name="stored"/> row, maybe reopened). Writes only what
     /// changes: the group key's link when it is not <paramref name="linked"/> yet, the incident row when it differs.
     /// </summary>
-    private static async Task JoinAsync(DbTransaction tx, IncidentRow stored, IncidentRow incident, ObservedAlert alert, long nowMs, bool linked)
+    private static async Task JoinAsync(DbTransaction tx, IncidentRow stored, IncidentRow incident, ObservedAlert alert, long nowMs, bool linked, Notification notification)
     {
         if (!linked)
         {
             // Alertmanager's and Grafana's own PagerDuty integrations page with dedup_key = SHA-256(group key): kept here so that page joins this incident.
             await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = alert.Source, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
+            notification.Linked();
         }
 
         await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
@@ -152,6 +155,41 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         if (incident != stored)
         {
             await IncidentStore.UpdateInAsync(tx, incident);
+            notification.Wrote(incident);
+        }
+    }
+
+    /// <summary>
+    /// The incident of one notification's group key, read once and kept as the notification's own alerts change it, so
+    /// its other alerts do not look it up again (a notification often carries dozens). Forgotten when the group key
+    /// gets a new link, so it is read again; lives for one notification, inside its transaction (and its savepoint),
+    /// where nothing else writes incidents.
+    /// </summary>
+    internal sealed class Notification
+    {
+        private IncidentRow? _ofGroupKey;
+        private bool _known;
+
+        public async Task<IncidentRow?> IncidentOfGroupKeyAsync(DbTransaction tx, string source, string groupKey)
+        {
+            if (!_known)
+            {
+                (_ofGroupKey, _known) = (await IncidentStore.FindBySourceInAsync(tx, source, groupKey), true);
+            }
+
+            return _ofGroupKey;
+        }
+
+        /// <summary>The group key was linked to an incident: which one is its newest is read again.</summary>
+        public void Linked() => _known = false;
+
+        /// <summary>An incident row as just written: kept if it is the group key's.</summary>
+        public void Wrote(IncidentRow incident)
+        {
+            if (_ofGroupKey?.Id == incident.Id)
+            {
+                _ofGroupKey = incident;
+            }
         }
     }
 

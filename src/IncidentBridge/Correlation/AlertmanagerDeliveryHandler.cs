@@ -18,11 +18,12 @@ internal sealed class AlertmanagerDeliveryHandler(AlertSender sender, AlertCorre
         var groupKey = payload.GroupKey ?? "";
         var alerts = (payload.Alerts ?? []).Select(alert => (AlertmanagerPayloadParser.FingerprintOf(alert), alert)).ToList();
         var fresh = await SourceEventStore.RecordAlertsInAsync(transaction, delivery.Id, delivery.ReceivedAt, payload.Receiver ?? "", groupKey, alerts);
+        var notification = new AlertCorrelator.Notification();
         for (var i = 0; i < alerts.Count; i++)
         {
             if (fresh[i])
             {
-                await correlator.ApplyAsync(transaction, sender.Source, groupKey, alerts[i].Item2, alerts[i].Item1, delivery.ReceivedAt);
+                await correlator.ApplyAsync(transaction, sender.Source, groupKey, alerts[i].Item2, alerts[i].Item1, delivery.ReceivedAt, notification);
             }
         }
     }
