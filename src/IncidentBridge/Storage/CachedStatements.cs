@@ -24,48 +24,31 @@ internal static class CachedStatements
         return new Scope(connection, commands);
     }
 
-    public static async Task<int> ExecuteAsync(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var (command, owned) = Command(tx, sql, parameters);
-        try
-        {
-            return await command.ExecuteNonQueryAsync();
-        }
-        finally
-        {
-            if (owned)
-            {
-                await command.DisposeAsync();
-            }
-        }
-    }
+    public static Task<int> ExecuteAsync(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters) =>
+        RunAsync(tx, sql, parameters, command => command.ExecuteNonQueryAsync());
 
     /// <summary>The first row mapped by Dapper (columns by name, as its Query methods do), or default.</summary>
-    public static async Task<T?> QueryFirstOrDefaultAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var (command, owned) = Command(tx, sql, parameters);
-        try
+    public static Task<T?> QueryFirstOrDefaultAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters) =>
+        RunAsync(tx, sql, parameters, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync();
             return reader.Parse<T>().FirstOrDefault();
-        }
-        finally
-        {
-            if (owned)
-            {
-                await command.DisposeAsync();
-            }
-        }
-    }
+        });
 
     /// <summary>Every row, mapped by Dapper.</summary>
-    public static async Task<List<T>> QueryAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    public static Task<List<T>> QueryAsync<T>(DbTransaction tx, string sql, params (string Name, object? Value)[] parameters) =>
+        RunAsync(tx, sql, parameters, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            return reader.Parse<T>().ToList();
+        });
+
+    private static async Task<TResult> RunAsync<TResult>(DbTransaction tx, string sql, (string Name, object? Value)[] parameters, Func<DbCommand, Task<TResult>> run)
     {
         var (command, owned) = Command(tx, sql, parameters);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync();
-            return reader.Parse<T>().ToList();
+            return await run(command);
         }
         finally
         {
