@@ -44,7 +44,9 @@ if (soak)
 }
 
 var results = await new BenchRun(options, commit).RunAsync(cancel.Token);
-await File.WriteAllTextAsync(options.ResultsFile, Report.Render(results), cancel.Token);
+// The soak is a run of its own (half an hour): its section of the report stays as it was.
+var soakSection = File.Exists(options.ResultsFile) ? SoakRun.SectionOf(await File.ReadAllTextAsync(options.ResultsFile, cancel.Token)) : "";
+await File.WriteAllTextAsync(options.ResultsFile, Report.Render(results) + (soakSection.Length > 0 ? "\n" + soakSection : ""), cancel.Token);
 await File.WriteAllTextAsync(Path.Combine(options.OutDirectory, "results.json"), JsonSerializer.Serialize(results, json), cancel.Token);
 Console.WriteLine($"[bench] done in {results.Elapsed.TotalMinutes:0.0} min: {options.ResultsFile}");
 return 0;

@@ -274,6 +274,14 @@ internal sealed class SoakRun(BenchOptions options, string commit)
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>Replaces the soak section of <paramref name="path"/>, or appends it; the rest of the report stays.</summary>
+    /// <summary>The soak's section of a report, markers included, or empty: a full run rewrites the rest and keeps it.</summary>
+    public static string SectionOf(string report)
+    {
+        var start = report.IndexOf(SectionStart, StringComparison.Ordinal);
+        var end = report.IndexOf(SectionEnd, StringComparison.Ordinal);
+        return start >= 0 && end > start ? report[start..(end + SectionEnd.Length)] + "\n" : "";
+    }
+
     private static async Task WriteSectionAsync(string path, string section, CancellationToken cancellationToken)
     {
         var report = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : "";
