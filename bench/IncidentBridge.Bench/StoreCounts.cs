@@ -27,7 +27,8 @@ internal sealed record StoreCounts(long OpenAlerts, long Incidents, long Deliver
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT LENGTH(body) FROM deliveries WHERE source = $source AND received_at >= $since ORDER BY 1";
+        // Bodies have a table of their own since migration 0012 (delivery_bodies, keyed by the delivery's seq).
+        command.CommandText = "SELECT LENGTH(b.body) FROM deliveries d JOIN delivery_bodies b ON b.seq = d.seq WHERE d.source = $source AND d.received_at >= $since ORDER BY 1";
         command.Parameters.AddWithValue("$source", source);
         command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         var sizes = new List<long>();
