@@ -56,7 +56,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             File.Delete(pagerDutyLoad.WarmUpArguments[0]);
             File.Delete(pagerDutyLoad.Arguments[0]);
 
-            var counts = await StoreCounts.ReadAsync(worker.DatabasePath, cancellationToken);
+            var counts = await StoreCounts.ReadAsync(worker, cancellationToken);
             var missing = (int)Math.Max(0, Math.Ceiling((options.OpenAlerts - counts.OpenAlerts) / 10.0));
             seed = await Seeder.SeedAsync(worker, AlertmanagerToken, 7, missing, ingest, TimeSpan.FromMinutes(5), cancellationToken);
             amScale = await ingest.RunAsync(Alertmanager($"Alertmanager, {options.OpenAlerts / 1000:0}k open alerts stored", warmUpRun: 3, run: 4), cancellationToken);
@@ -147,7 +147,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         Console.WriteLine("[bench] ceiling: GET /healthz");
         var none = new Dictionary<string, string>();
         var warmUp = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.WarmUp, [], none, "healthz warm-up", cancellationToken);
-        await QuietMachine.WaitAsync(worker.Pid, cancellationToken);
+        await QuietMachine.WaitAsync([worker.Pid], cancellationToken);
         var (cpu0, machine0, bench0) = (worker.CpuSeconds, ProcStats.MachineCpuSeconds().Busy, ProcStats.OwnCpuSeconds());
         var load = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.Measure, [], none, "healthz", cancellationToken);
         return new CeilingResult(warmUp, load, worker.CpuSeconds - cpu0, ProcStats.MachineCpuSeconds().Busy - machine0, wrk.LastCpuSeconds, ProcStats.OwnCpuSeconds() - bench0);
