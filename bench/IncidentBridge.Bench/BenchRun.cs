@@ -7,14 +7,16 @@ namespace IncidentBridge.Bench;
 /// The whole bench, in the order RESULTS.md reports it. One worker (fresh SQLite file, defaults, synchronous=FULL)
 /// takes the ceiling, the Alertmanager load on an empty store, the same at a rate the processor keeps up with, the PagerDuty load, the seeding to 100,000 open
 /// alerts and the Alertmanager load again; a second one, which only stores, shows what the inbox alone can take;
-/// a third one makes 10,000 issues in a fake Jira for the status-sync cost.
+/// a third one makes 10,000 issues in a fake Jira for the status-sync cost. With <c>--postgres</c>, the Alertmanager
+/// storm then runs on PostgreSQL with one worker and with two (<see cref="PostgresBench"/>).
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, string commit)
 {
     private const string AlertmanagerToken = "bench-alertmanager-token";
     private const string PagerDutySecret = "bench-pagerduty-signing-secret";
 
-    private static readonly Dictionary<string, string> WorkerEnvironment = new()
+    /// <summary>Every worker's settings beyond its defaults (the PostgreSQL runs add their storage).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> WorkerEnvironment = new Dictionary<string, string>
     {
         ["IncidentBridge__Sources__Alertmanager__BearerTokens__0"] = AlertmanagerToken,
         ["IncidentBridge__Sources__PagerDuty__SigningSecrets__0"] = PagerDutySecret,
@@ -77,6 +79,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         var ingestOnlyWatched = await StoreOnlyAsync(wrk, "Alertmanager, processing off, config watching on (ASP.NET Core's default)", watched, 10, cancellationToken);
 
         var tracker = await new TrackerBench(options).RunAsync(cancellationToken);
+        var postgres = options.Postgres ? await new PostgresBench(options, wrk).RunAsync(cancellationToken) : null;
         return new BenchResults
         {
             Options = options,
@@ -98,6 +101,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             IngestOnly = ingestOnly,
             IngestOnlyWatched = ingestOnlyWatched,
             Tracker = tracker,
+            Postgres = postgres,
             Elapsed = clock.Elapsed,
         };
     }
@@ -111,7 +115,8 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         return await ingest.RunAsync(Alertmanager(name, warmUpRun: run + 1, run: run) with { ProbeRun = null }, cancellationToken);
     }
 
-    private static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
+    /// <summary>The Alertmanager storm: unique notifications, each opening an incident; the warm-up repeats one per connection.</summary>
+    internal static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
         name,
         "alertmanager",
         "alertmanager.lua",
