@@ -10,6 +10,18 @@
 #   bench/run.sh --soak [--soak-minutes 30]
 #                                      the soak instead: mixed traffic for 30 min, RSS, open descriptors and database size
 #                                      sampled every 30 s, written to its own section of bench/RESULTS.md
+#   bench/run.sh --postgres            the full run, then the same Alertmanager storm on a local, durable PostgreSQL (fresh
+#                                      cluster each, fsync/synchronous_commit/full_page_writes on) with one worker process,
+#                                      then two sharing the database, wrk's threads split between them: ingest, drain,
+#                                      each worker's share, RSS; section 8 of bench/RESULTS.md. 15-20 more minutes on 2
+#                                      cores, mostly waiting for each backlog to empty (PostgreSQL processed ~50-65
+#                                      deliveries/s at 90960b8); --postgres-drain-timeout <s> (600) caps each wait.
+#                                      Needs the Debian package postgresql (initdb, pg_ctl; run as root, it runs them as
+#                                      the postgres user), and an even --threads.
+#   BENCH_SOURCE=worktree bench/run.sh --only-postgres --measure 5 --warmup 2
+#                                      the PostgreSQL runs alone, a quick check while working on them: their section goes
+#                                      to bench/out/postgres.md and the raw figures to bench/out/postgres.json (bench/RESULTS.md
+#                                      is left alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +34,15 @@ if ! command -v wrk >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
+
+case " $* " in
+  *" --postgres "*|*" --only-postgres "*)
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+      echo "--postgres needs PostgreSQL's server binaries (/usr/lib/postgresql/<version>/bin/initdb): install them" >&2
+      echo "(Debian/Ubuntu: apt-get install postgresql, or ./build.sh deps) and run again" >&2
+      exit 1
+    fi ;;
+esac
 
 out=bench/out
 mkdir -p "$out"

@@ -47,5 +47,8 @@ internal sealed record BenchResults
 
     public required TrackerResult Tracker { get; init; }
 
+    /// <summary>The storm on PostgreSQL with one and two workers (<c>--postgres</c>); null when it was not asked for, and in older results.</summary>
+    public PostgresResults? Postgres { get; init; }
+
     public required TimeSpan Elapsed { get; init; }
 }

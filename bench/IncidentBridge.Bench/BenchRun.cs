@@ -7,14 +7,16 @@ namespace IncidentBridge.Bench;
 /// The whole bench, in the order RESULTS.md reports it. One worker (fresh SQLite file, defaults, synchronous=FULL)
 /// takes the ceiling, the Alertmanager load on an empty store, the same at a rate the processor keeps up with, the PagerDuty load, the seeding to 100,000 open
 /// alerts and the Alertmanager load again; a second one, which only stores, shows what the inbox alone can take;
-/// a third one makes 10,000 issues in a fake Jira for the status-sync cost.
+/// a third one makes 10,000 issues in a fake Jira for the status-sync cost. With <c>--postgres</c>, the Alertmanager
+/// storm then runs on PostgreSQL with one worker and with two (<see cref="PostgresBench"/>).
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, string commit)
 {
     private const string AlertmanagerToken = "bench-alertmanager-token";
     private const string PagerDutySecret = "bench-pagerduty-signing-secret";
 
-    private static readonly Dictionary<string, string> WorkerEnvironment = new()
+    /// <summary>Every worker's settings beyond its defaults (the PostgreSQL runs add their storage).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> WorkerEnvironment = new Dictionary<string, string>
     {
         ["IncidentBridge__Sources__Alertmanager__BearerTokens__0"] = AlertmanagerToken,
         ["IncidentBridge__Sources__PagerDuty__SigningSecrets__0"] = PagerDutySecret,
@@ -56,7 +58,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             File.Delete(pagerDutyLoad.WarmUpArguments[0]);
             File.Delete(pagerDutyLoad.Arguments[0]);
 
-            var counts = await StoreCounts.ReadAsync(worker.DatabasePath, cancellationToken);
+            var counts = await StoreCounts.ReadAsync(worker, cancellationToken);
             var missing = (int)Math.Max(0, Math.Ceiling((options.OpenAlerts - counts.OpenAlerts) / 10.0));
             seed = await Seeder.SeedAsync(worker, AlertmanagerToken, 7, missing, ingest, TimeSpan.FromMinutes(5), cancellationToken);
             amScale = await ingest.RunAsync(Alertmanager($"Alertmanager, {options.OpenAlerts / 1000:0}k open alerts stored", warmUpRun: 3, run: 4), cancellationToken);
@@ -77,6 +79,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         var (ingestOnlyWatched, _) = await StoreOnlyAsync(wrk, "Alertmanager, processing off, config watching on (ASP.NET Core's default)", watched, 10, null, cancellationToken);
 
         var tracker = await new TrackerBench(options).RunAsync(cancellationToken);
+        var postgres = options.Postgres ? await new PostgresBench(options, wrk).RunAsync(cancellationToken) : null;
         return new BenchResults
         {
             Options = options,
@@ -99,6 +102,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
             IngestOnlyWatched = ingestOnlyWatched,
             StorageCeilings = storageCeilings,
             Tracker = tracker,
+            Postgres = postgres,
             Elapsed = clock.Elapsed,
         };
     }
@@ -135,7 +139,8 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         return (result, ceilings);
     }
 
-    private static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
+    /// <summary>The Alertmanager storm: unique notifications, each opening an incident; the warm-up repeats one per connection.</summary>
+    internal static IngestLoad Alertmanager(string name, int warmUpRun, int run) => new(
         name,
         "alertmanager",
         "alertmanager.lua",
@@ -171,7 +176,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         Console.WriteLine("[bench] ceiling: GET /healthz");
         var none = new Dictionary<string, string>();
         var warmUp = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.WarmUp, [], none, "healthz warm-up", cancellationToken);
-        await QuietMachine.WaitAsync(worker.Pid, cancellationToken);
+        await QuietMachine.WaitAsync([worker.Pid], cancellationToken);
         var (cpu0, machine0, bench0) = (worker.CpuSeconds, ProcStats.MachineCpuSeconds().Busy, ProcStats.OwnCpuSeconds());
         var load = await wrk.RunAsync("healthz.lua", new Uri(worker.BaseAddress, "/healthz"), options.Measure, [], none, "healthz", cancellationToken);
         return new CeilingResult(warmUp, load, worker.CpuSeconds - cpu0, ProcStats.MachineCpuSeconds().Busy - machine0, wrk.LastCpuSeconds, ProcStats.OwnCpuSeconds() - bench0);

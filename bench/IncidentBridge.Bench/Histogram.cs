@@ -12,6 +12,15 @@ internal sealed record Histogram(IReadOnlyList<(double Le, double Count)> Bucket
         new(Buckets.Select(b => (b.Le, b.Count - earlier.Buckets.Where(e => e.Le == b.Le).Select(e => e.Count).FirstOrDefault())).ToList(), Sum - earlier.Sum);
 
     /// <summary>
+    /// The observations of two workers' histograms (same buckets) together. A worker exports no buckets for a label it
+    /// has not observed yet, so an empty side adds nothing.
+    /// </summary>
+    public Histogram Plus(Histogram other) =>
+        other.Buckets.Count == 0 ? this
+        : Buckets.Count == 0 ? other
+        : new(Buckets.Select(b => (b.Le, b.Count + other.Buckets.Where(o => o.Le == b.Le).Select(o => o.Count).FirstOrDefault())).ToList(), Sum + other.Sum);
+
+    /// <summary>
     /// The q-quantile the way Prometheus' <c>histogram_quantile</c> estimates it: linear within the bucket that holds
     /// it. With the lag histogram's doubling buckets the answer is good to a factor of two at worst; the bench's own
     /// probes give the exact figure.

@@ -1,6 +1,11 @@
 namespace IncidentBridge.Bench;
 
-/// <summary>One measured webhook load: wrk's view, the worker's counters, the lag, the inbox depth and the memory.</summary>
+/// <summary>
+/// One measured webhook load: wrk's view, the worker's counters, the lag, the inbox depth and the memory. With several
+/// workers on one PostgreSQL database, counters and CPU are the workers' sums, memory is the largest worker's, the
+/// samples are the first worker's (the probes' one; the depth is the shared store's), and <see cref="Workers"/> has
+/// each worker's share.
+/// </summary>
 internal sealed record IngestResult
 {
     public required string Name { get; init; }
@@ -38,6 +43,15 @@ internal sealed record IngestResult
 
     public required double ProcessedWhileDraining { get; init; }
 
+    /// <summary>Deliveries pending at the last scrape, once the probes were done; null in older results.</summary>
+    public double? DepthAtEnd { get; init; }
+
+    /// <summary>
+    /// <see cref="ProcessedWhileDraining"/> over the time from the end of the load to the last scrape: the processing
+    /// rate when the inbox did not empty within the timeout (when it did, <see cref="DrainPerSecond"/> is the better figure).
+    /// </summary>
+    public double? ProcessedPerSecondAfterLoad { get; init; }
+
     public required Histogram LagDuring { get; init; }
 
     public required Histogram LagAfter { get; init; }
@@ -69,8 +83,20 @@ internal sealed record IngestResult
     /// <summary>The GC heap after the run (<c>dotnet_total_memory_bytes</c>), to tell managed growth from native.</summary>
     public required double ManagedBytesAfter { get; init; }
 
-    /// <summary>Busy CPU of processes other than the worker, wrk and this tool (other work on the machine).</summary>
-    public double OtherCpuSeconds => Math.Max(0, MachineBusyCpuSeconds - WorkerCpuSeconds - WrkCpuSeconds - BenchCpuSeconds);
+    /// <summary>Each worker's share, in start order; null in results saved before the bench knew several workers.</summary>
+    public IReadOnlyList<WorkerShare>? Workers { get; init; }
+
+    /// <summary>The PostgreSQL server's CPU (postmaster and backends) during the load; null on SQLite.</summary>
+    public double? DatabaseCpuSeconds { get; init; }
+
+    /// <summary>The same from the start of the load until the inbox was empty again.</summary>
+    public double? DatabaseCpuSecondsUntilEmpty { get; init; }
+
+    /// <summary>The whole machine's busy CPU from the start of the load until the inbox was empty again; null in older results.</summary>
+    public double? MachineBusyCpuSecondsUntilEmpty { get; init; }
+
+    /// <summary>Busy CPU of processes other than the worker(s), the database server, wrk and this tool (other work on the machine).</summary>
+    public double OtherCpuSeconds => Math.Max(0, MachineBusyCpuSeconds - WorkerCpuSeconds - (DatabaseCpuSeconds ?? 0) - WrkCpuSeconds - BenchCpuSeconds);
 
     public double AcceptedPerSecond => Accepted / Load.Seconds;
 

@@ -14,19 +14,33 @@ internal static class ProcStats
     public static long? PeakResidentBytes(int pid) => StatusKilobytes(pid, "VmHWM:") * 1024;
 
     /// <summary>User + system CPU seconds the process has used.</summary>
-    public static double? CpuSeconds(int pid)
+    public static double? CpuSeconds(int pid) =>
+        StatFields(pid) is { } fields ? (Ticks(fields, 11) + Ticks(fields, 12)) / TicksPerSecond : null;
+
+    /// <summary>
+    /// CPU seconds of a process and its children, live and exited: a PostgreSQL server, whose postmaster forks a backend
+    /// per connection and reaps it (an exited child's CPU is in its parent's <c>cutime</c>/<c>cstime</c>). A child that
+    /// exits between two readings moves from one term to the other, so differences stay right.
+    /// </summary>
+    public static double? ProcessTreeCpuSeconds(int root)
     {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name may hold spaces and parentheses: the fields start after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-        }
-        catch (IOException)
+        if (StatFields(root) is not { } own)
         {
             return null;
         }
+
+        var ticks = Ticks(own, 11) + Ticks(own, 12) + Ticks(own, 13) + Ticks(own, 14);
+        var rootText = root.ToString(CultureInfo.InvariantCulture);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid) && pid != root
+                && StatFields(pid) is { } fields && fields[1] == rootText)
+            {
+                ticks += Ticks(fields, 11) + Ticks(fields, 12) + Ticks(fields, 13) + Ticks(fields, 14);
+            }
+        }
+
+        return ticks / TicksPerSecond;
     }
 
     /// <summary>Busy and total CPU seconds of the whole machine, summed over its cores.</summary>
@@ -44,6 +58,23 @@ internal static class ProcStats
     public static double OwnCpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}");
+
+    /// <summary>The fields of <c>/proc/pid/stat</c> after the command name (state is [0], ppid [1], utime [11]); null when it is gone.</summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name may hold spaces and parentheses: the fields start after the last ')'.
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static long Ticks(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
 
     private static long? StatusKilobytes(int pid, string field)
     {

@@ -7,6 +7,9 @@ using IncidentBridge.Bench;
 // Optional: --measure 15 --warmup 5 --after 10 --open-alerts 100000 --tracker-incidents 100 --items-per-postmortem 100.
 // Or: --render bench/out/results.json bench/RESULTS.md, to rewrite the report from a run's saved figures.
 // Or: --soak [--soak-minutes 30 --soak-sample-seconds 30 --soak-rate 20], the soak (SoakRun).
+// --postgres: after the SQLite runs, the Alertmanager storm on PostgreSQL with one worker and with two (PostgresBench).
+// --only-postgres: those runs alone (a quick check), their section written to <out>/postgres.md and the figures to
+// <out>/postgres.json; the results file (RESULTS.md) is left alone, as a section by itself is not a report.
 var commit = "unknown";
 var arguments = args.ToList();
 var at = arguments.IndexOf("--commit");
@@ -29,7 +32,9 @@ if (render >= 0 && render + 2 < arguments.Count)
 
 // --soak: the long run instead (SoakRun), which writes only its own section of RESULTS.md.
 var soak = arguments.Remove("--soak");
-var options = BenchOptions.Parse([.. arguments]);
+var onlyPostgres = arguments.Remove("--only-postgres");
+var postgres = arguments.Remove("--postgres") || onlyPostgres;
+var options = BenchOptions.Parse([.. arguments]) with { Postgres = postgres, OnlyPostgres = onlyPostgres };
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -40,6 +45,18 @@ Console.CancelKeyPress += (_, e) =>
 if (soak)
 {
     await new SoakRun(options, commit).RunAsync(cancel.Token);
+    return 0;
+}
+
+if (onlyPostgres)
+{
+    Directory.CreateDirectory(options.OutDirectory);
+    var started = DateTimeOffset.UtcNow;
+    var alone = await new PostgresBench(options, new Wrk(options)).RunAsync(cancel.Token);
+    var section = Path.Combine(options.OutDirectory, "postgres.md");
+    await File.WriteAllTextAsync(section, $"<!-- bench/run.sh --only-postgres, {started:yyyy-MM-dd HH:mm} UTC, commit {commit} -->\n" + Report.RenderPostgres(alone, options, Environment.ProcessorCount), cancel.Token);
+    await File.WriteAllTextAsync(Path.Combine(options.OutDirectory, "postgres.json"), JsonSerializer.Serialize(alone, json), cancel.Token);
+    Console.WriteLine($"[bench] PostgreSQL only: {section}");
     return 0;
 }
 

@@ -12,15 +12,17 @@ internal static class QuietMachine
 
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
-    public static async Task WaitAsync(int workerPid, CancellationToken cancellationToken)
+    /// <param name="workerPids">The workers under test (several on PostgreSQL): their own CPU does not count as other work.</param>
+    public static async Task WaitAsync(IReadOnlyList<int> workerPids, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + MaxWait;
         double others;
+        double Workers() => workerPids.Sum(pid => ProcStats.CpuSeconds(pid) ?? 0);
         do
         {
-            var (machine0, worker0, own0) = (ProcStats.MachineCpuSeconds().Busy, ProcStats.CpuSeconds(workerPid) ?? 0, ProcStats.OwnCpuSeconds());
+            var (machine0, worker0, own0) = (ProcStats.MachineCpuSeconds().Busy, Workers(), ProcStats.OwnCpuSeconds());
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            others = ProcStats.MachineCpuSeconds().Busy - machine0 - ((ProcStats.CpuSeconds(workerPid) ?? 0) - worker0) - (ProcStats.OwnCpuSeconds() - own0);
+            others = ProcStats.MachineCpuSeconds().Busy - machine0 - (Workers() - worker0) - (ProcStats.OwnCpuSeconds() - own0);
             if (others <= QuietCores)
             {
                 return;

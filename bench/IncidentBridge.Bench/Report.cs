@@ -4,7 +4,7 @@ using System.Text;
 namespace IncidentBridge.Bench;
 
 /// <summary>Renders RESULTS.md from one run's figures: every number in it comes from <see cref="BenchResults"/>.</summary>
-internal static class Report
+internal static partial class Report
 {
     private const double Mib = 1024 * 1024;
 
@@ -21,6 +21,11 @@ internal static class Report
         Memory(text, r);
         Tracker(text, r);
         WhereTheTimeGoes(text, r);
+        if (r.Postgres is { } postgres)
+        {
+            Postgres(text, postgres, r.Options, r.Machine.Cores, r.AlertmanagerEmpty);
+        }
+
         Reproduce(text, r);
         return text.ToString();
     }
@@ -449,6 +454,7 @@ internal static class Report
 
             ```sh
             bench/run.sh            # builds Release, runs everything (about {Math.Ceiling(r.Elapsed.TotalMinutes):0} minutes), rewrites bench/RESULTS.md
+            bench/run.sh --postgres # the same, then the storm on PostgreSQL with one and two workers (needs the postgresql package)
             ```
 
             It needs the .NET 10 SDK and `wrk` (installed with apt-get when run as root). Logs, the wrk output and the

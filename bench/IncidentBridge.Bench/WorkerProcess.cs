@@ -8,8 +8,9 @@ namespace IncidentBridge.Bench;
 
 /// <summary>
 /// The Release worker (<c>dotnet IncidentBridge.dll</c>) as a child process with its defaults: the embedded SQLite
-/// file <c>data/incidentbridge.db</c> under its own working directory. Its output goes to a log file rather than a
-/// pipe, so reading it costs the bench nothing and a full pipe can never stall the worker.
+/// file <c>data/incidentbridge.db</c> under its own working directory, or the PostgreSQL database its environment
+/// names (<c>IncidentBridge__Storage__Provider=Postgres</c>). Its output goes to a log file rather than a pipe, so
+/// reading it costs the bench nothing and a full pipe can never stall the worker.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
@@ -17,10 +18,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
 
-    private WorkerProcess(Process process, string directory, Uri baseAddress, string apiToken, string logFile)
+    private WorkerProcess(Process process, string directory, Uri baseAddress, string apiToken, string logFile, string? postgres)
     {
         _process = process;
         WorkingDirectory = directory;
+        PostgresConnectionString = postgres;
         BaseAddress = baseAddress;
         LogFile = logFile;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -36,7 +38,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public string LogFile { get; }
 
+    /// <summary>The SQLite file, when the worker runs on its default storage.</summary>
     public string DatabasePath => Path.Combine(WorkingDirectory, "data", "incidentbridge.db");
+
+    /// <summary>The database the worker stores in when it runs on PostgreSQL (possibly shared with other workers); null on SQLite.</summary>
+    public string? PostgresConnectionString { get; }
 
     /// <summary>Anonymous: webhooks (which carry their own credentials), <c>/healthz</c>, <c>/metrics</c>.</summary>
     public HttpClient Http { get; }
@@ -80,7 +86,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the worker.");
-        var worker = new WorkerProcess(process, directory, new Uri($"http://127.0.0.1:{port}"), apiToken, logFile);
+        var postgres = environment.GetValueOrDefault("IncidentBridge__Storage__Provider") is { } provider && provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
+            ? environment["IncidentBridge__Storage__ConnectionString"]
+            : null;
+        var worker = new WorkerProcess(process, directory, new Uri($"http://127.0.0.1:{port}"), apiToken, logFile, postgres);
         try
         {
             await worker.WaitUntilHealthyAsync(cancellationToken);

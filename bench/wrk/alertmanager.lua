@@ -7,7 +7,7 @@
 --         repeat           - every notification of a thread is the same one (Alertmanager's
 --                            repeat_interval): stored, then deduplicated; used to warm up without
 --                            adding open alerts to the store
--- The bearer token comes from BENCH_AM_TOKEN.
+-- The bearer token comes from BENCH_AM_TOKEN; BENCH_TARGETS spreads the threads over several workers (summary.lua).
 dofile("summary.lua")
 done = bench_summary
 
@@ -15,6 +15,7 @@ local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
+  bench_spread(thread, threads)
 end
 
 local names = { "HighErrorRate", "HighLatencyP99", "PodCrashLooping", "DiskWillFillIn4h", "MemoryPressure",

@@ -7,8 +7,8 @@ namespace IncidentBridge.TestSupport;
 /// A real PostgreSQL server for the tests, from the Debian <c>postgresql</c> package (<c>./build.sh deps</c>): a new
 /// cluster in a temp directory (<c>initdb</c>), started on a free loopback port with its socket in that directory,
 /// stopped and deleted on dispose. PostgreSQL refuses to run as root, so under root (CI) every command runs as the
-/// <c>postgres</c> OS user. Durability is off (<c>fsync=off</c>): it is a test server. Each test takes a fresh
-/// database of its own (<see cref="CreateDatabase"/>).
+/// <c>postgres</c> OS user. Durability is off (<c>fsync=off</c>): it is a test server, unless <see cref="Durable"/>.
+/// Each test takes a fresh database of its own (<see cref="CreateDatabase"/>).
 /// </summary>
 /// <remarks>
 /// xunit finds collection definitions only in the test assembly, so each test project declares its own
@@ -21,9 +21,28 @@ public sealed class PostgresServer : IAsyncLifetime
     private readonly TempDirectory _directory = TempDirectory.Create("postgres");
     private string _bin = "";
 
+    /// <summary>
+    /// True: <c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> keep PostgreSQL's defaults (on), so a
+    /// commit waits for the disk as on a production server (the bench measures that). False, the default: all three
+    /// off, as a test server needs no durability and the tests run faster. An init property rather than a constructor
+    /// parameter: xunit creates collection fixtures through their one public constructor.
+    /// </summary>
+    public bool Durable { get; init; }
+
     public int Port { get; private set; }
 
-    private string DataDirectory => Path.Combine(_directory.Path, "data");
+    /// <summary>The cluster's files (the bench reports which file system they are on).</summary>
+    public string DataDirectory => Path.Combine(_directory.Path, "data");
+
+    /// <summary>The postmaster's process id (the parent of every backend), from <c>postmaster.pid</c>; null when it is not running.</summary>
+    public int? ServerProcessId
+    {
+        get
+        {
+            var file = Path.Combine(DataDirectory, "postmaster.pid");
+            return File.Exists(file) && int.TryParse(File.ReadLines(file).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+    }
 
     private string LogFile => Path.Combine(_directory.Path, "server.log");
 
@@ -39,7 +58,8 @@ public sealed class PostgresServer : IAsyncLifetime
 
         await RunAsync(Path.Combine(_bin, "initdb"), ["-D", DataDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--no-locale"], asPostgres: true);
         Port = FreePort.Next();
-        var options = $"-p {Port} -k {_directory.Path} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
+        var durability = Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var options = $"-p {Port} -k {_directory.Path} -c listen_addresses=127.0.0.1{durability} -c max_connections=400";
         await RunAsync(Path.Combine(_bin, "pg_ctl"), ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", options], asPostgres: true);
         await WaitUntilAcceptingAsync();
     }
