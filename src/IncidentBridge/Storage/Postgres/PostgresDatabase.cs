@@ -23,7 +23,15 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
     {
-        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
+        if (connection.MaxAutoPrepare == 0)
+        {
+            // The processor runs the same few statements for every alert: prepared once per pooled connection, the
+            // server stops parsing and planning each one again. A connection string that sets its own keeps it.
+            connection.MaxAutoPrepare = 64;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         _lockDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Pooling = false });
         _time = time;
         _logger = logger;
