@@ -41,7 +41,8 @@ case "$mode" in
 esac
 perf record -F 999 -g -p "$pid" -o "$dir/perf.data" -- sleep 10 2>/dev/null
 [ -z "$loader" ] || wait "$loader" || true
-curl -s "http://127.0.0.1:$port/metrics" | grep -E '^incidentbridge_inbox_(depth|processed_total|commit_batch_size_(sum|count))|^process_cpu_seconds_total' > "$dir/metrics.txt" || true
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^incidentbridge_inbox_(depth|processed_total|commit_batch_size_(sum|count))|^process_cpu_seconds_total|^dotnet_total_memory_bytes' > "$dir/metrics.txt" || true
+grep -E '^Vm(HWM|RSS)' "/proc/$pid/status" >> "$dir/metrics.txt" || true
 report="$out/profile-$mode.txt"
 set +o pipefail # head closes its pipe early on purpose
 {
