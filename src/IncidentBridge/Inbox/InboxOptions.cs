@@ -13,11 +13,11 @@ internal sealed class InboxOptions
     public int CommitBatchSize { get; set; } = 256;
 
     /// <summary>
-    /// Most deliveries claimed at once. With nobody waiting for the write turn, a claim is processed in one transaction, and
-    /// each page it touches goes through the WAL once per commit. In <c>bench/profile.sh drain</c>, 250 drained a backlog
-    /// as fast as 500 and a third faster than 100, with a peak RSS of 176 MB (500: 214 MB; 100: 159 MB).
+    /// Most deliveries claimed at once. Larger claims drain a backlog a little faster (each commit writes the pages it
+    /// touched once) but hold more in memory: in <c>bench/profile.sh drain</c>, 250 was ~5 % faster than 100 and raised
+    /// the peak RSS from ~160 MB to 176-191 MB (500: 214 MB), which the whole bench took over its 200 MB budget.
     /// </summary>
-    public int ProcessBatchSize { get; set; } = 250;
+    public int ProcessBatchSize { get; set; } = 100;
 
     /// <summary>
     /// How long one processing transaction may keep working once a writer waits for the write turn; it then commits and
