@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using IncidentBridge.Incidents;
 using IncidentBridge.Storage;
@@ -17,9 +15,30 @@ namespace IncidentBridge.Correlation;
 /// values active within <c>Window</c>; otherwise it opens a new incident. Windows are measured in
 /// alert time (startsAt/endsAt), so a late or replayed delivery lands where it would have on time.
 /// </summary>
-internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> options, TimeProvider time, ILogger<AlertCorrelator> logger)
+internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> options, IDatabase database, TimeProvider time, ILogger<AlertCorrelator> logger)
 {
     private readonly CorrelationOptions _options = options.Value;
+
+    /// <summary>
+    /// Starts one notification: takes the lock of every key its alerts can match an incident by (<see cref="CorrelationLocks"/>),
+    /// before anything is read, so a replica correlating another notification that shares a key waits for this one's
+    /// commit and then sees what it made, instead of opening a second incident for the same problem.
+    /// </summary>
+    public async Task<Notification> BeginAsync(DbTransaction tx, string groupKey, IEnumerable<(string Fingerprint, AlertmanagerAlert Alert)> alerts)
+    {
+        var locks = new HashSet<string>(StringComparer.Ordinal) { CorrelationLocks.GroupKey(groupKey), CorrelationLocks.DedupKey(CorrelationKey.PagerDutyDedupKey(groupKey)) };
+        foreach (var (fingerprint, alert) in alerts)
+        {
+            locks.Add(CorrelationLocks.Fingerprint(fingerprint));
+            if (CorrelationKey.Of(alert.Labels ?? [], _options.EffectiveKeys) is { } hash)
+            {
+                locks.Add(CorrelationLocks.Hash(hash));
+            }
+        }
+
+        await database.LockInAsync(tx, locks);
+        return new Notification(database);
+    }
 
     /// <param name="source">The sender (<see cref="SourceKinds"/>): its group keys are its own, so they are sources of that kind.</param>
     /// <param name="notification">What the notification's earlier alerts left: one per notification, in its transaction.</param>
@@ -42,7 +61,14 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         var known = await IncidentStore.GetAlertInAsync(tx, stored.Id, alert.Fingerprint);
         if (known is not null && known.StartsAt >= alert.StartsAt)
         {
-            // Same firing seen already, or an older one arriving late: nothing changes.
+            // Same firing seen already, or an older one arriving late: the alert changes nothing. Its group key still
+            // leads to the incident that holds it, whichever group carrying the alert was heard first (an alert routed
+            // to two receivers is in two groups), so a page keyed by either group finds it.
+            if (!byGroupKey)
+            {
+                await LinkAsync(tx, stored, alert, nowMs, notification);
+            }
+
             return;
         }
 
@@ -60,7 +86,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var incident = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint);
+        var incident = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint, database);
         var known = incident is null ? null : await IncidentStore.GetAlertInAsync(tx, incident.Id, alert.Fingerprint);
         if (incident is null || known is null || known.StartsAt > alert.StartsAt || (known.Status == "resolved" && known.StartsAt == alert.StartsAt))
         {
@@ -92,14 +118,14 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return (byGroupKey, true);
         }
 
-        var byFingerprint = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint);
+        var byFingerprint = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint, database);
         if (Joinable(byFingerprint, alert))
         {
             return (byFingerprint, false);
         }
 
         var hash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys);
-        return (hash is null ? null : await IncidentStore.FindByCorrelationInAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds), false);
+        return (hash is null ? null : await IncidentStore.FindByCorrelationInAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds, database), false);
     }
 
     /// <summary>An incident of the alert's own (group key or fingerprint) is joined while open, or reopened within ReopenWindow.</summary>
@@ -138,9 +164,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         if (!linked)
         {
-            // Alertmanager's and Grafana's own PagerDuty integrations page with dedup_key = SHA-256(group key): kept here so that page joins this incident.
-            await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = alert.Source, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
-            notification.Linked();
+            await LinkAsync(tx, incident, alert, nowMs, notification);
         }
 
         await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
@@ -159,13 +183,21 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         }
     }
 
+    /// <summary>Makes the alert's group key lead to <paramref name="incident"/>.</summary>
+    private static async Task LinkAsync(DbTransaction tx, IncidentRow incident, ObservedAlert alert, long nowMs, Notification notification)
+    {
+        // Alertmanager's and Grafana's own PagerDuty integrations page with dedup_key = SHA-256(group key): kept here so that page joins this incident.
+        await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = alert.Source, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
+        notification.Linked();
+    }
+
     /// <summary>
     /// The incident of one notification's group key, read once and kept as the notification's own alerts change it, so
     /// its other alerts do not look it up again (a notification often carries dozens). Forgotten when the group key
     /// gets a new link, so it is read again; lives for one notification, inside its transaction (and its savepoint),
-    /// where nothing else writes incidents.
+    /// where nothing else writes incidents: the row is locked (<see cref="IncidentStore.FindBySourceInAsync"/>).
     /// </summary>
-    internal sealed class Notification
+    internal sealed class Notification(IDatabase database)
     {
         private IncidentRow? _ofGroupKey;
         private bool _known;
@@ -174,7 +206,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         {
             if (!_known)
             {
-                (_ofGroupKey, _known) = (await IncidentStore.FindBySourceInAsync(tx, source, groupKey), true);
+                (_ofGroupKey, _known) = (await IncidentStore.FindBySourceInAsync(tx, source, groupKey, database), true);
             }
 
             return _ofGroupKey;
@@ -240,30 +272,4 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             GeneratorUrl = GeneratorUrl,
         };
     }
-}
-
-internal static class CorrelationKey
-{
-    /// <summary>
-    /// A digest of the configured labels' values ("service=checkout, cluster=eu-1"), indexed on the incident
-    /// so that matching is one lookup. Null when the alert has none of the labels: it then correlates by
-    /// group key and fingerprint only.
-    /// </summary>
-    public static string? Of(IReadOnlyDictionary<string, string> labels, IReadOnlyList<string> keys)
-    {
-        var canonical = new StringBuilder();
-        var any = false;
-        foreach (var key in keys)
-        {
-            labels.TryGetValue(key, out var value);
-            any |= !string.IsNullOrEmpty(value);
-            canonical.Append(key).Append('=').Append(value).Append('\n');
-        }
-
-        return any ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())).AsSpan(0, 16)) : null;
-    }
-
-    /// <summary>The dedup key Alertmanager's (and Grafana's) PagerDuty integration sends for a group: SHA-256 of the group key, lower-case hex (docs/PROTOCOLS.md, Alertmanager).</summary>
-    public static string PagerDutyDedupKey(string groupKey) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(groupKey)));
 }

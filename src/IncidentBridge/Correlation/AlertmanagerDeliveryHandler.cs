@@ -17,14 +17,33 @@ internal sealed class AlertmanagerDeliveryHandler(AlertSender sender, AlertCorre
         var payload = AlertmanagerPayloadParser.Parse(delivery.Body, sender).Stored(sender.Name);
         var groupKey = payload.GroupKey ?? "";
         var alerts = (payload.Alerts ?? []).Select(alert => (AlertmanagerPayloadParser.FingerprintOf(alert), alert)).ToList();
+        var notification = await correlator.BeginAsync(transaction, groupKey, alerts);
         var fresh = await SourceEventStore.RecordAlertsInAsync(transaction, delivery.Id, delivery.ReceivedAt, payload.Receiver ?? "", groupKey, alerts);
-        var notification = new AlertCorrelator.Notification();
+        var resolvedBefore = await ResolvedBeforeFiringAsync(transaction, groupKey, alerts, fresh);
         for (var i = 0; i < alerts.Count; i++)
         {
-            if (fresh[i])
+            if (!fresh[i])
             {
-                await correlator.ApplyAsync(transaction, sender.Source, groupKey, alerts[i].Item2, alerts[i].Item1, delivery.ReceivedAt, notification);
+                continue;
+            }
+
+            var (fingerprint, alert) = alerts[i];
+            await correlator.ApplyAsync(transaction, sender.Source, groupKey, alert, fingerprint, delivery.ReceivedAt, notification);
+            if (alert.Status == "firing" && resolvedBefore.TryGetValue((fingerprint, alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()), out var endsAt))
+            {
+                // Its resolve came first (this delivery was retried after the later one, or arrived late) and found nothing
+                // to close then: it closes the firing now, so the alert ends as it would have in order.
+                var resolved = alert with { Status = "resolved", EndsAt = endsAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null };
+                await correlator.ApplyAsync(transaction, sender.Source, groupKey, resolved, fingerprint, delivery.ReceivedAt, notification);
             }
         }
+    }
+
+    /// <summary>The group's resolved states recorded before this notification's new firings were: none to look up without new firings.</summary>
+    private static async Task<Dictionary<(string Fingerprint, long StartsAt), long?>> ResolvedBeforeFiringAsync(
+        DbTransaction transaction, string groupKey, List<(string Fingerprint, AlertmanagerAlert Alert)> alerts, bool[] fresh)
+    {
+        var firings = alerts.Where((a, i) => fresh[i] && a.Alert.Status == "firing").Select(a => a.Alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()).ToList();
+        return firings.Count == 0 ? [] : await SourceEventStore.ResolvedInAsync(transaction, groupKey, firings.Min());
     }
 }

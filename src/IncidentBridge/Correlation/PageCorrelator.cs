@@ -13,7 +13,7 @@ namespace IncidentBridge.Correlation;
 /// later ones; docs/PROTOCOLS.md): a status change older than the last one applied is written to the timeline (it
 /// happened) but changes no status.
 /// </summary>
-internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorrelator> logger)
+internal sealed partial class PageCorrelator(IDatabase database, TimeProvider time, ILogger<PageCorrelator> logger)
 {
     public async Task ApplyAsync(DbTransaction tx, PagerDutyEvent evt)
     {
@@ -22,10 +22,15 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
             return;
         }
 
+        // Before anything is read: a replica applying an event of the same page, or alerts the page can join, waits for
+        // this commit (AlertCorrelator.BeginAsync).
+        await database.LockInAsync(tx, page.IncidentKey is { Length: > 0 } incidentKey
+            ? [CorrelationLocks.Page(page.Id), CorrelationLocks.GroupKey(incidentKey), CorrelationLocks.DedupKey(incidentKey), CorrelationLocks.Fingerprint(incidentKey)]
+            : [CorrelationLocks.Page(page.Id)]);
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var at = evt.OccurredAt.GetValueOrDefault().ToUnixTimeMilliseconds();
         var actor = ActorOf(evt.Agent);
-        var incident = await IncidentStore.FindBySourceInAsync(tx, SourceKinds.PagerDuty, page.Id)
+        var incident = await IncidentStore.FindBySourceInAsync(tx, SourceKinds.PagerDuty, page.Id, database)
             ?? await LinkOrOpenAsync(tx, page, at, nowMs);
         var source = await IncidentStore.GetSourceInAsync(tx, incident.Id, SourceKinds.PagerDuty, page.Id)
             ?? throw new InvalidOperationException($"Incident {incident.Id} lost its PagerDuty source {page.Id}.");
@@ -39,7 +44,7 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     private async Task<IncidentRow> LinkOrOpenAsync(DbTransaction tx, PagerDutyIncidentData page, long at, long nowMs)
     {
         var linked = page.IncidentKey is not { Length: > 0 } key ? null
-            : await FindByGroupKeyAsync(tx, key) ?? await IncidentStore.FindByFingerprintInAsync(tx, key);
+            : await FindByGroupKeyAsync(tx, key) ?? await IncidentStore.FindByFingerprintInAsync(tx, key, database);
         var incident = linked ?? await OpenAsync(tx, page, at, nowMs);
         var source = new IncidentSourceRow
         {
@@ -63,12 +68,12 @@ internal sealed partial class PageCorrelator(TimeProvider time, ILogger<PageCorr
     }
 
     /// <summary>The incident of an Alertmanager or Grafana group key that is, or hashes to, the page's incident key.</summary>
-    private static async Task<IncidentRow?> FindByGroupKeyAsync(DbTransaction tx, string key)
+    private async Task<IncidentRow?> FindByGroupKeyAsync(DbTransaction tx, string key)
     {
         foreach (var sender in AlertSender.All)
         {
-            var incident = await IncidentStore.FindBySourceInAsync(tx, sender.Source, key)
-                ?? await IncidentStore.FindBySourceDedupKeyInAsync(tx, sender.Source, key);
+            var incident = await IncidentStore.FindBySourceInAsync(tx, sender.Source, key, database)
+                ?? await IncidentStore.FindBySourceDedupKeyInAsync(tx, sender.Source, key, database);
             if (incident is not null)
             {
                 return incident;

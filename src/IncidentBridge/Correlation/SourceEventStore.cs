@@ -62,6 +62,20 @@ internal static class SourceEventStore
 
     private sealed record AlertState(string Fingerprint, string Status, long StartsAt);
 
+    /// <summary>
+    /// The resolved states of <paramref name="groupKey"/>'s alerts that started at or after <paramref name="sinceMs"/>,
+    /// by fingerprint and start, with their end: what a firing arriving after its own resolve must be closed by.
+    /// </summary>
+    public static async Task<Dictionary<(string Fingerprint, long StartsAt), long?>> ResolvedInAsync(DbTransaction tx, string groupKey, long sinceMs)
+    {
+        var rows = await CachedStatements.QueryAsync<(string Fingerprint, long StartsAt, long? EndsAt)>(
+            tx,
+            "SELECT fingerprint, starts_at, ends_at FROM alert_events WHERE group_key = @GroupKey AND status = 'resolved' AND starts_at >= @SinceMs",
+            ("@GroupKey", groupKey),
+            ("@SinceMs", sinceMs));
+        return rows.ToDictionary(r => (r.Fingerprint, r.StartsAt), r => r.EndsAt);
+    }
+
     /// <summary>Records a PagerDuty event with the incident it is about; false when its id was recorded before (a retry).</summary>
     public static async Task<bool> RecordPagerDutyEventInAsync(
         DbTransaction tx, string deliveryId, long receivedAtMs, PagerDutyEvent evt, (string? Id, string? Key) incident) =>

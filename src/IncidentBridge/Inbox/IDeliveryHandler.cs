@@ -17,9 +17,10 @@ internal interface IDeliveryHandler
 
 /// <summary>
 /// A delivery leased to this worker for processing. <paramref name="Attempts"/> counts this one; <paramref name="EventType"/>
-/// is the kind a sender names outside the body (GitHub's <c>X-GitHub-Event</c>), else null.
+/// is the kind a sender names outside the body (GitHub's <c>X-GitHub-Event</c>), else null; <paramref name="Shard"/> is the
+/// inbox shard its order key put it in.
 /// </summary>
-internal sealed record ClaimedDelivery(long Seq, string Id, string Source, long ReceivedAt, byte[] Body, long Attempts, string? EventType = null)
+internal sealed record ClaimedDelivery(long Seq, string Id, string Source, long ReceivedAt, byte[] Body, long Attempts, string? EventType = null, long Shard = 0)
 {
     public DateTimeOffset ReceivedAtTime => DateTimeOffset.FromUnixTimeMilliseconds(ReceivedAt);
 }

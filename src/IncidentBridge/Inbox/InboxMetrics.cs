@@ -15,7 +15,7 @@ internal sealed class InboxMetrics
     {
         var factory = metrics.Factory;
         _processed = factory.CreateCounter(
-            "incidentbridge_inbox_processed_total", "Processing attempts of stored deliveries, by source and outcome (done, retry, dead, lost: another worker took over the lease).", ["source", "outcome"]);
+            "incidentbridge_inbox_processed_total", "Processing attempts of stored deliveries, by source and outcome (done, retry, dead; lost: another worker took over the lease; conflict: given up by the database for another replica's transaction and done again; deferred: given back unattempted behind an earlier delivery of its shard that failed).", ["source", "outcome"]);
         _lag = factory.CreateHistogram(
             "incidentbridge_inbox_processing_lag_seconds", "Time from a delivery's commit to its processing.",
             new HistogramConfiguration { LabelNames = ["source"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 18) });

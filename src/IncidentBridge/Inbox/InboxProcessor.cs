@@ -25,12 +25,10 @@ internal sealed partial class InboxProcessor : BackgroundService
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     /// <summary>
-    /// The lock a batch holds from its claim to its commit. Correlation reads, decides and writes across incidents
-    /// (is there an open incident for this group key, fingerprint, service? else open one): two replicas doing that
-    /// at once under READ COMMITTED would each open an incident for one problem. Taken before the claim, so batches
-    /// also keep the order of arrival, as with one SQLite writer. Ingest and the tracker outbox stay parallel.
+    /// How many times in a row a delivery is done again at once after the database gave it up for another replica's
+    /// transaction (<see cref="IDatabase.IsConflict"/>); past that it is retried with back-off like any failure.
     /// </summary>
-    internal const string CorrelationTurn = "inbox-correlation";
+    private const int ConflictRetries = 5;
 
     public InboxProcessor(
         IDatabase database,
@@ -95,18 +93,11 @@ internal sealed partial class InboxProcessor : BackgroundService
     }
 
     /// <summary>
-    /// Claims and processes one batch of due deliveries; returns how many it claimed. With replicas on one database,
-    /// one batch at a time cluster-wide (<see cref="CorrelationTurn"/>); a replica that finds the turn taken claims
-    /// nothing and looks again at its next poll.
+    /// Claims and processes one batch of due deliveries; returns how many it claimed. With replicas on one database, each
+    /// claims shards of the inbox that no other holds (<see cref="InboxStore.ClaimDueAsync"/>), and they process side by side.
     /// </summary>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        await using var turn = await _database.TryLockAsync(CorrelationTurn, cancellationToken);
-        if (turn is null)
-        {
-            return 0;
-        }
-
         var now = _time.GetUtcNow();
         var claimed = await _store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.ProcessBatchSize, cancellationToken);
         if (claimed.Count == 0)
@@ -117,17 +108,11 @@ internal sealed partial class InboxProcessor : BackgroundService
         // Losing this work's last commits to a power cut only leaves their deliveries pending, to be processed again.
         await using var connection = await _database.OpenForReplayableWorkAsync(cancellationToken);
         await using var statements = CachedStatements.KeepOn(connection);
+        var heldBack = new HashSet<long>();
         var next = 0;
         while (next < claimed.Count)
         {
-            var taken = await ProcessSomeAsync(connection, turn, claimed, next, cancellationToken);
-            if (taken == 0)
-            {
-                LogTurnLost(claimed.Count - next);
-                return next;
-            }
-
-            next += taken;
+            next += await ProcessSomeAsync(connection, claimed, next, heldBack, cancellationToken);
         }
 
         return claimed.Count;
@@ -138,11 +123,12 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and a writer (a webhook's group commit) waits
     /// for its turn; returns how many it took. So a 202 waits for at most one budget, and with nobody waiting the whole
     /// claim commits at once, writing each page it touches once. The rest of the claim stays leased for the next call.
-    /// Commits only while the correlation turn is still ours: with it lost, another replica may be correlating the same
-    /// alerts, so the transaction is rolled back and 0 returned (the deliveries stay leased, and are processed again
-    /// when the lease ends).
+    /// On a shared database each delivery commits on its own: what correlation locks (its keys, the incidents it
+    /// changes, the year's incident counter) is held for one delivery, so another replica waits for no more than that.
+    /// A delivery of a shard in <paramref name="heldBack"/> (an earlier one of the batch failed or was lost) is given back
+    /// unattempted, so the shard stays in order (<see cref="InboxStore.ClaimDueAsync"/>).
     /// </summary>
-    private async Task<int> ProcessSomeAsync(DbConnection connection, IDatabaseLock turn, IReadOnlyList<ClaimedDelivery> claimed, int first, CancellationToken cancellationToken)
+    private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, CancellationToken cancellationToken)
     {
         var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>();
         using (await _database.WaitWriteTurnAsync(cancellationToken))
@@ -151,15 +137,23 @@ internal sealed partial class InboxProcessor : BackgroundService
             var started = _time.GetTimestamp();
             do
             {
-                outcomes.Add(await ProcessOneAsync(transaction, claimed[first + outcomes.Count], cancellationToken));
-            }
-            while (first + outcomes.Count < claimed.Count && !(_database.WriteTurnWanted && _time.GetElapsedTime(started) >= _options.TransactionBudget));
+                var delivery = claimed[first + outcomes.Count];
+                if (heldBack.Contains(delivery.Shard))
+                {
+                    await InboxStore.DeferInAsync(transaction, delivery.Seq, _owner, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                    outcomes.Add((delivery, "deferred", null));
+                    continue;
+                }
 
-            if (!await turn.IsHeldAsync(cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return 0;
+                var outcome = await ProcessOneAsync(transaction, delivery, cancellationToken);
+                if (outcome.Item2 is "retry" or "lost")
+                {
+                    heldBack.Add(delivery.Shard);
+                }
+
+                outcomes.Add(outcome);
             }
+            while (first + outcomes.Count < claimed.Count && !_database.Shared && !(_database.WriteTurnWanted && _time.GetElapsedTime(started) >= _options.TransactionBudget));
 
             await transaction.CommitAsync(cancellationToken);
         }
@@ -172,33 +166,45 @@ internal sealed partial class InboxProcessor : BackgroundService
     private async Task<(ClaimedDelivery, string, string?)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         const string savepoint = "delivery";
-        await transaction.SaveAsync(savepoint, cancellationToken);
-        try
+        for (var conflicts = 0; ; conflicts++)
         {
-            if (!_handlers.TryGetValue(delivery.Source, out var handler))
+            await transaction.SaveAsync(savepoint, cancellationToken);
+            try
             {
-                throw new InvalidOperationException($"No handler for source '{delivery.Source}'.");
-            }
+                if (!_handlers.TryGetValue(delivery.Source, out var handler))
+                {
+                    throw new InvalidOperationException($"No handler for source '{delivery.Source}'.");
+                }
 
-            await handler.HandleAsync(delivery, transaction, cancellationToken);
-            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (!await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
+                await handler.HandleAsync(delivery, transaction, cancellationToken);
+                var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (!await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
+                {
+                    // Our lease ran out and another worker took the delivery: leave it to that one.
+                    await transaction.RollbackAsync(savepoint, cancellationToken);
+                    return (delivery, "lost", null);
+                }
+
+                await transaction.ReleaseAsync(savepoint, cancellationToken);
+                return (delivery, DeliveryState.Done, null);
+            }
+            catch (Exception ex) when (_database.IsConflict(ex) && conflicts < ConflictRetries)
             {
-                // Our lease ran out and another worker took the delivery: leave it to that one.
+                // Another replica's delivery and this one waited for each other (a deadlock), and the database gave this
+                // one up. Rolled back to its savepoint, it holds nothing (on a shared database it is alone in its
+                // transaction), so the other goes on, and this one is simply done again.
                 await transaction.RollbackAsync(savepoint, cancellationToken);
-                return (delivery, "lost", null);
+                _metrics.Processed(delivery.Source, "conflict");
+                LogConflict(delivery.Source, delivery.Id, ex.Message);
             }
-
-            await transaction.ReleaseAsync(savepoint, cancellationToken);
-            return (delivery, DeliveryState.Done, null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            await transaction.RollbackAsync(savepoint, cancellationToken);
-            var error = $"{ex.GetType().Name}: {ex.Message}";
-            var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-            var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
-            return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await transaction.RollbackAsync(savepoint, cancellationToken);
+                var error = $"{ex.GetType().Name}: {ex.Message}";
+                var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
+                var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
+                return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
+            }
         }
     }
 
@@ -239,8 +245,8 @@ internal sealed partial class InboxProcessor : BackgroundService
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Lost the correlation turn mid-batch: its open transaction is rolled back; {Deliveries} deliveries are processed again when their lease ends")]
-    private partial void LogTurnLost(int deliveries);
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Processing {Source} delivery {DeliveryId} met another replica's transaction ({Error}); done again at once")]
+    private partial void LogConflict(string source, string deliveryId, string error);
 }
 
 /// <summary>Part of <c>/readyz</c>: a worker whose processor keeps failing stores deliveries but correlates none.</summary>

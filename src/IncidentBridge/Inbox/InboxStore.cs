@@ -22,12 +22,12 @@ internal sealed class InboxStore(IDatabase database)
         var connection = Connection(tx);
         var inserted = await connection.ExecuteScalarAsync<long?>(
             """
-            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at)
-            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs)
+            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at, shard)
+            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs, @Shard)
             ON CONFLICT DO NOTHING
             RETURNING seq
             """,
-            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType },
+            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType, delivery.Shard },
             tx);
         if (inserted is { } seq)
         {
@@ -43,30 +43,64 @@ internal sealed class InboxStore(IDatabase database)
     }
 
     /// <summary>
-    /// Leases the oldest due deliveries to <paramref name="owner"/>. The attempt is counted at claim time,
-    /// so a payload that crashes the process still reaches the dead letters. Safe with replicas claiming at once:
-    /// the selection skips rows another claim has locked (<see cref="IDatabase.SkipLocked"/>), and the update
-    /// checks the lease again, on the row as committed, before it takes it.
+    /// How many shards the inbox is spread over (<see cref="IncomingDelivery.Shard"/>). Stored with each delivery: changing
+    /// it only moves new deliveries, and their order key keeps them together.
+    /// </summary>
+    public const int Shards = 64;
+
+    /// <summary>
+    /// On a shared database (<see cref="IDatabase.Shared"/>), how many shards one claim takes at most, so that replicas
+    /// claiming one after the other take different shards of a backlog (a claimed shard waits under its lease) and
+    /// process side by side.
+    /// </summary>
+    public const int ShardsPerClaim = 8;
+
+    private const string Due = "state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)";
+
+    /// <summary>
+    /// Leases the oldest due deliveries to <paramref name="owner"/>, keeping each shard in order: a shard whose delivery
+    /// waits (for its retry, or under a live lease: a claim sets the next attempt to the lease's end) is skipped, so the
+    /// deliveries of one order key are processed one after the other in order of arrival, and a failing one holds back
+    /// the later ones of its shard until it is processed or dead-lettered. The attempt is counted at claim time, so a
+    /// payload that crashes the process still reaches the dead letters. Safe with replicas claiming at once: claims take
+    /// turns (<see cref="ClaimTurn"/>), the selection skips rows another claim has locked (<see cref="IDatabase.SkipLocked"/>),
+    /// and the update checks the lease again, on the row as committed, before it takes it. On a shared database one claim
+    /// takes at most <see cref="ShardsPerClaim"/> shards, those whose oldest due delivery is oldest, so replicas process
+    /// different shards side by side.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
+        var shards = database.Shared
+            ? $"AND shard IN (SELECT shard FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) GROUP BY shard ORDER BY MIN(seq) LIMIT {ShardsPerClaim})"
+            : "";
         await using var connection = await database.OpenAsync(cancellationToken);
         using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await database.LockInAsync(transaction, [ClaimTurn]);
+        // The selection is a materialized CTE, run once: as a subquery of the UPDATE, PostgreSQL may run it again for
+        // each row it updates, and each run, skipping the rows this very statement has just locked, picks the next ones,
+        // so the claim took the whole inbox instead of @Limit deliveries.
         var claimed = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
             $"""
-            UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, attempts = attempts + 1
-            WHERE seq IN (
-                SELECT seq FROM deliveries
-                WHERE state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)
+            WITH waiting AS (SELECT shard FROM deliveries WHERE state = 'pending' AND next_attempt_at > @NowMs),
+            due AS MATERIALIZED (
+                SELECT seq FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) {shards}
                 ORDER BY seq LIMIT @Limit {database.SkipLocked})
-              AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
+            UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, next_attempt_at = @LeaseUntilMs, attempts = attempts + 1
+            WHERE seq IN (SELECT seq FROM due) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
             RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt,
-                (SELECT body FROM delivery_bodies WHERE delivery_bodies.seq = deliveries.seq) AS Body, attempts AS Attempts, event_type AS EventType
+                (SELECT body FROM delivery_bodies WHERE delivery_bodies.seq = deliveries.seq) AS Body, attempts AS Attempts, event_type AS EventType,
+                shard AS Shard
             """,
             new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },
+            transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return claimed.OrderBy(d => d.Seq).ToList();
     }
+
+    /// <summary>The lock claims take turns under: two claims choosing shards at once could both choose one shard.</summary>
+    internal const string ClaimTurn = "inbox-claim";
 
     /// <summary>Marks a claimed delivery done; false when the lease was lost to another worker.</summary>
     public static async Task<bool> CompleteInAsync(DbTransaction tx, long seq, string owner, long nowMs) =>
@@ -79,6 +113,18 @@ internal sealed class InboxStore(IDatabase database)
             ("@NowMs", nowMs),
             ("@Seq", seq),
             ("@Owner", owner)) == 1;
+
+    /// <summary>
+    /// Gives a claimed delivery back unattempted, due at once, behind an earlier delivery of its shard that failed or was
+    /// lost in this batch: that one waits, and with it the shard, so this one is claimed again only after it.
+    /// </summary>
+    public static async Task DeferInAsync(DbTransaction tx, long seq, string owner, long nowMs) =>
+        await CachedStatements.ExecuteAsync(
+            tx,
+            "UPDATE deliveries SET lease_owner = NULL, lease_until = NULL, next_attempt_at = @NowMs, attempts = attempts - 1 WHERE seq = @Seq AND lease_owner = @Owner",
+            ("@NowMs", nowMs),
+            ("@Seq", seq),
+            ("@Owner", owner));
 
     /// <summary>Records a failed attempt: retried at <paramref name="nextAttemptMs"/>, or dead after <paramref name="maxAttempts"/>.</summary>
     public static async Task<string> FailInAsync(DbTransaction tx, long seq, string owner, string error, long nextAttemptMs, int maxAttempts) =>

@@ -116,8 +116,28 @@ internal sealed partial class InboxWriter(
     }
 }
 
-/// <summary>A webhook body to store. <paramref name="EventId"/> and <paramref name="WebhookId"/> identify a sender's retry.</summary>
-internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId, string? EventType = null);
+/// <summary>
+/// A webhook body to store. <paramref name="EventId"/> and <paramref name="WebhookId"/> identify a sender's retry.
+/// Deliveries with the same <paramref name="OrderKey"/> (an Alertmanager group key, a PagerDuty incident) are processed
+/// one at a time in order of arrival, replicas or not; without one, those of the same source are.
+/// </summary>
+internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId, string? EventType = null, string? OrderKey = null)
+{
+    /// <summary>The inbox shard (<see cref="InboxStore.Shards"/>) of the delivery's order key: a stable hash (FNV-1a), the same in every replica and version.</summary>
+    public int Shard
+    {
+        get
+        {
+            var hash = 2166136261u;
+            foreach (var c in OrderKey ?? Source)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return (int)(hash % InboxStore.Shards);
+        }
+    }
+}
 
 /// <summary>A committed delivery; <paramref name="Duplicate"/> when it repeats one stored before (the earlier id is returned).</summary>
 internal sealed record StoredDelivery(string Id, bool Duplicate);

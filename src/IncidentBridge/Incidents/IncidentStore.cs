@@ -37,44 +37,52 @@ internal sealed class IncidentStore(IDatabase database)
         return $"INC-{year}-{number:0000}";
     }
 
-    public static Task<IncidentRow?> FindBySourceInAsync(DbTransaction tx, string kind, string key) =>
+    /// <summary>
+    /// The newest incident with a source of <paramref name="kind"/> and <paramref name="key"/>. Like each finder correlation
+    /// matches with, it locks the row until <paramref name="tx"/> ends (<see cref="IDatabase.ForUpdate"/>): replicas
+    /// correlating alerts of one incident through different keys change it one after the other, each from its latest state.
+    /// </summary>
+    public static Task<IncidentRow?> FindBySourceInAsync(DbTransaction tx, string kind, string key, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
             $"""
             SELECT {IncidentColumns} FROM incidents
             WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
                         WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
+            {database.ForUpdate}
             """,
             ("@Kind", kind),
             ("@Key", key));
 
     /// <summary>The newest incident with a source of <paramref name="kind"/> whose dedup key is <paramref name="dedupKey"/>.</summary>
-    public static Task<IncidentRow?> FindBySourceDedupKeyInAsync(DbTransaction tx, string kind, string dedupKey) =>
+    public static Task<IncidentRow?> FindBySourceDedupKeyInAsync(DbTransaction tx, string kind, string dedupKey, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
             $"""
             SELECT {IncidentColumns} FROM incidents
             WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
                         WHERE s.kind = @Kind AND s.dedup_key = @DedupKey ORDER BY i.seq DESC LIMIT 1)
+            {database.ForUpdate}
             """,
             ("@Kind", kind),
             ("@DedupKey", dedupKey));
 
-    public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint) =>
+    public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
             $"""
             SELECT {IncidentColumns} FROM incidents
             WHERE id = (SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
                         WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
+            {database.ForUpdate}
             """,
             ("@Fingerprint", fingerprint));
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
-    public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs) =>
+    public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
-            $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1",
+            $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1 {database.ForUpdate}",
             ("@Hash", hash),
             ("@SinceMs", sinceMs));
 

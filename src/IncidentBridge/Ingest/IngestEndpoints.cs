@@ -69,7 +69,9 @@ internal static class IngestEndpoints
             return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
         }
 
-        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null), inbox, options, metrics, cancellationToken);
+        return await StoreAsync(
+            new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null, OrderKey: CorrelationKey.OrderOfGroup(parsed.Value.GroupKey)),
+            inbox, options, metrics, cancellationToken);
     }
 
     private static async Task<Results<Accepted<DeliveryAccepted>, ProblemHttpResult>> ReceivePagerDutyAsync(
@@ -113,7 +115,9 @@ internal static class IngestEndpoints
         }
 
         string? webhookId = request.Headers["X-Webhook-Id"];
-        return await StoreAsync(new IncomingDelivery(source, request.ContentType ?? "application/json", body, parsed.Value.Id, string.IsNullOrEmpty(webhookId) ? null : webhookId), inbox, options.Value, metrics, cancellationToken);
+        return await StoreAsync(
+            new IncomingDelivery(source, request.ContentType ?? "application/json", body, parsed.Value.Id, string.IsNullOrEmpty(webhookId) ? null : webhookId, OrderKey: CorrelationKey.OrderOfPage(parsed.Value.Data)),
+            inbox, options.Value, metrics, cancellationToken);
     }
 
     /// <summary>

@@ -49,8 +49,8 @@ internal interface IDatabase
     /// A connection for work that is redone if its commit is lost: the inbox processor's, whose deliveries stay pending
     /// until the transaction that processed them commits. On SQLite its commits do not wait for the disk
     /// (<c>synchronous=NORMAL</c> in WAL mode): a power cut can lose the last of them, never corrupt the file, and the next
-    /// commit that does wait (any webhook's, any tracker claim's) makes them durable with it. On PostgreSQL it is
-    /// an ordinary connection.
+    /// commit that does wait (any webhook's, any tracker claim's) makes them durable with it. On PostgreSQL the same
+    /// with <c>synchronous_commit=off</c>.
     /// </summary>
     Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken);
 
@@ -68,6 +68,28 @@ internal interface IDatabase
     /// processor's) does so, and otherwise keeps going, since fewer, larger commits write fewer pages. Never on PostgreSQL.
     /// </summary>
     bool WriteTurnWanted { get; }
+
+    /// <summary>
+    /// True where several worker processes may process the inbox at once (PostgreSQL): each takes shards of it side by
+    /// side (<c>InboxStore.ClaimDueAsync</c>), commits each delivery on its own, and correlation locks the keys it matches
+    /// on (<see cref="LockInAsync"/>). False on SQLite, whose file has one processor.
+    /// </summary>
+    bool Shared { get; }
+
+    /// <summary>
+    /// Takes the transaction-level locks called <paramref name="names"/>, waiting for their holders, and holds them until
+    /// <paramref name="tx"/> ends (or is rolled back to a savepoint taken before): <c>pg_advisory_xact_lock</c> on
+    /// PostgreSQL, taken in one fixed order so that two transactions wanting overlapping sets do not deadlock over them.
+    /// Nothing on SQLite, whose write transactions are serial already.
+    /// </summary>
+    Task LockInAsync(DbTransaction tx, IReadOnlyCollection<string> names);
+
+    /// <summary>
+    /// True when <paramref name="exception"/> says the database gave up on the statement because of another transaction
+    /// (PostgreSQL's <c>deadlock_detected</c> or <c>serialization_failure</c>): rolled back, the same work may simply be
+    /// done again. Never on SQLite.
+    /// </summary>
+    bool IsConflict(Exception exception);
 
     /// <summary>
     /// Takes the lock called <paramref name="name"/> for every process on this database, without waiting: null

@@ -158,6 +158,21 @@ public abstract class PagerDutyCorrelationTests(PostgresServer? postgres) : Work
     }
 
     [Fact]
+    public async Task Page_keyed_by_a_group_that_only_repeated_another_groups_alert_joins_the_incident_holding_it()
+    {
+        // One alert routed to two receivers: the second group's copy changes nothing, but its group key leads to the incident.
+        const string first = "{}/{team=\"payments\"}:{alertname=\"HighErrorRate\"}";
+        const string second = "{}/{team=\"sre\"}:{alertname=\"HighErrorRate\"}";
+        await Incidents.AlertsAsync(first, Firing("a1", T0));
+        await Incidents.AlertsAsync(second, Firing("a1", T0));
+
+        await Incidents.PageAsync(Event("incident.triggered", T0.AddMinutes(1)).WithIncidentKey(IncidentBridge.Correlation.CorrelationKey.PagerDutyDedupKey(second)));
+
+        var incident = await Incidents.SingleAsync();
+        Assert.Equal(["alertmanager", "alertmanager", "pagerduty"], incident.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
     public async Task Page_with_an_alert_fingerprint_as_incident_key_joins_that_incident()
     {
         await Incidents.AlertsAsync("g", Firing("4f3c2a1b0e9d8c7b", T0));

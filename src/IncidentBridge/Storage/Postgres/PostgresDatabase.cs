@@ -17,6 +17,7 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
     private const string MigrationLock = "migrations";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _replayableDataSource;
     private readonly NpgsqlDataSource _lockDataSource;
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresDatabase> _logger;
@@ -32,6 +33,13 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
         }
 
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        // The processor commits each delivery on its own: not waiting for the WAL flush, a commit costs a round trip
+        // and no disk wait. A crash loses at most the last few of them (their deliveries stay pending, and are processed
+        // again), and any later commit that does wait flushes them with it (the WAL is written in order).
+        _replayableDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connection.ConnectionString)
+        {
+            Options = $"{connection.Options} -c synchronous_commit=off".Trim(),
+        }.ConnectionString);
         _lockDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Pooling = false });
         _time = time;
         _logger = logger;
@@ -68,11 +76,27 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+    public async Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken) => await _replayableDataSource.OpenConnectionAsync(cancellationToken);
 
     public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult(WriteTurn.Granted);
 
     public bool WriteTurnWanted => false;
+
+    public bool Shared => true;
+
+    public Task LockInAsync(DbTransaction tx, IReadOnlyCollection<string> names)
+    {
+        // In ascending order of key, one statement: unnest yields the array's elements in order, and each lock is taken
+        // as its row is produced, so every transaction climbs the same ladder and none holds a higher rung while it
+        // waits for a lower one.
+        var keys = names.Select(AdvisoryLockKey.For).Distinct().Order().ToArray();
+        return keys.Length == 0
+            ? Task.CompletedTask
+            : CachedStatements.ExecuteAsync(tx, "SELECT COUNT(pg_advisory_xact_lock(k)) FROM unnest(@Keys) AS k", ("@Keys", keys));
+    }
+
+    public bool IsConflict(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     public async Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken)
     {
@@ -98,12 +122,14 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
     public async ValueTask DisposeAsync()
     {
         await _lockDataSource.DisposeAsync();
+        await _replayableDataSource.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 
     public void Dispose()
     {
         _lockDataSource.Dispose();
+        _replayableDataSource.Dispose();
         _dataSource.Dispose();
     }
 

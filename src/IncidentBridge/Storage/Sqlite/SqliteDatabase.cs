@@ -112,6 +112,12 @@ internal sealed partial class SqliteDatabase : IDatabase
         }
     }
 
+    public bool Shared => false;
+
+    public Task LockInAsync(DbTransaction tx, IReadOnlyCollection<string> names) => Task.CompletedTask;
+
+    public bool IsConflict(Exception exception) => false;
+
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
     public Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult<IDatabaseLock?>(NoLock.Instance);

@@ -1,0 +1,96 @@
+using Dapper;
+using IncidentBridge.Inbox;
+using IncidentBridge.Storage;
+using Microsoft.Extensions.Time.Testing;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.Inbox;
+
+/// <summary>
+/// Deliveries of one order key (an Alertmanager group) share an inbox shard and are processed in order of arrival: a
+/// delivery that fails holds back the later ones of its shard, in its batch and in the claims after it, and no other.
+/// </summary>
+public sealed class InboxShardTests
+{
+    private const string Checkout = "{}:{alertname=\"HighErrorRate\", service=\"checkout\"}";
+    private const string Billing = "{}:{alertname=\"DiskFull\", service=\"billing\"}";
+
+    [Fact]
+    public async Task Failed_delivery_holds_back_the_later_deliveries_of_its_group_and_no_other()
+    {
+        Assert.NotEqual(ShardOf(Checkout), ShardOf(Billing));
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        await using var worker = new WorkerFactory(
+            new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
+                ["IncidentBridge:Inbox:RetryDelay"] = "00:01:00",
+                ["IncidentBridge:Inbox:MaxRetryDelay"] = "00:01:00",
+            },
+            time);
+        var webhooks = worker.CreateClient();
+        var firing = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0)))).DeliveryIdAsync();
+        var resolved = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0).Resolved(T0.AddMinutes(5))))).DeliveryIdAsync();
+        var other = await (await webhooks.PostAlertmanagerAsync(Notification(Billing, Firing("c1", T0.AddMinutes(1)).Service("billing")))).DeliveryIdAsync();
+        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
+        {
+            // The firing's first completion is refused, after all its correlation writes.
+            await connection.ExecuteAsync(
+                $"CREATE TRIGGER refuse_once BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id = '{firing}' AND NEW.attempts = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        }
+
+        var processor = worker.Service<InboxProcessor>();
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        var afterFailure = await StatesAsync(worker);
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        var whileWaiting = await StatesAsync(worker);
+        time.Advance(TimeSpan.FromMinutes(2));
+        await processor.ProcessBatchAsync(CancellationToken.None);
+
+        Assert.Equal(("pending", 1), afterFailure[firing]);
+        Assert.Equal(("pending", 0), afterFailure[resolved]);
+        Assert.Equal(("done", 1), afterFailure[other]);
+        Assert.Equal(afterFailure, whileWaiting);
+        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        var incident = (await new IncidentsClient(worker).AllAsync()).Single(i => i.GetProperty("service").GetString() == "checkout");
+        Assert.Equal("resolved", incident.GetProperty("status").GetString());
+    }
+
+    private static int ShardOf(string groupKey) =>
+        new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: IncidentBridge.Correlation.CorrelationKey.OrderOfGroup(groupKey)).Shard;
+
+    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
+    {
+        await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        return (await connection.QueryAsync<(string Id, string State, long Attempts)>("SELECT id, state, attempts FROM deliveries"))
+            .ToDictionary(d => d.Id, d => (d.State, d.Attempts));
+    }
+}
+
+/// <summary>Claims on a database replicas share.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SharedInboxClaimTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Claims_take_no_more_than_asked_and_leave_a_claimed_shard_to_its_owner()
+    {
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        await using var worker = new WorkerFactory(postgres.Settings(new Dictionary<string, string?> { ["IncidentBridge:Inbox:ProcessingEnabled"] = "false" }), time);
+        var webhooks = worker.CreateClient();
+        for (var i = 0; i < 40; i++)
+        {
+            // Two notifications per group, so a shard holds more than one delivery.
+            await webhooks.PostAlertmanagerAsync(Notification($"{{}}:{{alertname=\"Alert{i % 20}\"}}", Firing($"a{i}", T0)));
+        }
+
+        var store = worker.Service<InboxStore>();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var first = await store.ClaimDueAsync("first", now, now + 30_000, 4, CancellationToken.None);
+        var second = await store.ClaimDueAsync("second", now, now + 30_000, 100, CancellationToken.None);
+
+        Assert.Equal(4, first.Count);
+        Assert.NotEmpty(second);
+        Assert.InRange(second.Select(d => d.Shard).Distinct().Count(), 1, InboxStore.ShardsPerClaim);
+        Assert.Empty(first.Select(d => d.Shard).Intersect(second.Select(d => d.Shard)));
+    }
+}
