@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Fault = IncidentBridge.Tests.Support.FakeTracker.Fault;
 using FaultKind = IncidentBridge.Tests.Support.FakeTracker.FaultKind;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace IncidentBridge.Tests.Api;
 
 public sealed class ApiAuthorizationTests

@@ -1,5 +1,3 @@
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Tests.ActionItems;
 
 namespace IncidentBridge.Tests.FollowUp;

@@ -1,8 +1,5 @@
 using System.Data.Common;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.Inbox;
 

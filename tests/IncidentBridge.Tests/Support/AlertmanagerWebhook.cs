@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Builds Alertmanager version-4 webhook bodies: <c>AlertmanagerWebhook.Firing("checkout").WithAlerts(3)</c>.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
 public sealed class JobsApiTests

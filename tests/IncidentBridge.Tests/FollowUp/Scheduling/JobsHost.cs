@@ -1,15 +1,11 @@
 using IncidentBridge.Api;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
 using IncidentBridge.Operations;
-using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;

@@ -1,5 +1,4 @@
 using IncidentBridge.FollowUp.Scheduling;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 

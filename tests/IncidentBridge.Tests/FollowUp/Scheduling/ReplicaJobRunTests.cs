@@ -1,8 +1,4 @@
-using System.Net;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 

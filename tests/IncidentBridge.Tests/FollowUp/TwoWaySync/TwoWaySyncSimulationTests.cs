@@ -1,11 +1,5 @@
-using System.Text;
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.TwoWaySync;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
 public sealed class GitHubStatusTests : IDisposable

@@ -1,10 +1,7 @@
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 

@@ -1,15 +1,8 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WireMock.Logging;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
