@@ -37,13 +37,6 @@ internal sealed class JobsHost : IAsyncDisposable
 
     public string DatabasePath => DatabaseIn(Directory);
 
-    public static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        return directory;
-    }
-
     public static string NewSchedulerName() => $"jobs-test-{Guid.NewGuid():N}";
 
     private static WebApplication Build(
@@ -110,6 +103,16 @@ internal sealed class JobsHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts a host on <paramref name="directory"/> until its scheduler runs, then stops it: the schedules it stored
+    /// stay there for the next host with the same <paramref name="schedulerName"/>, as across a worker's restart.
+    /// </summary>
+    public static async Task RunOnceAsync(string directory, string schedulerName, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    {
+        await using var host = await StartAsync(Jobs.Fakes(), settings ?? Jobs.QuietCrons(), directory, schedulerName, time);
+        await host.RunningSchedulerAsync();
+    }
+
     public HttpClient CreateClient(bool authenticated = true)
     {
         var client = App.GetTestClient();
@@ -148,7 +151,14 @@ internal sealed class JobsHost : IAsyncDisposable
         }
     }
 
-    public static void TryDelete(string directory)
+    private static string NewDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static void TryDelete(string directory)
     {
         try
         {
