@@ -69,7 +69,7 @@ public sealed class JobsConfigurationTests
         await using var host = await JobsHost.StartAsync([statusSync], settings);
         var client = host.CreateClient();
 
-        var run = await client.PostAsync("/api/jobs/status-sync/run", null);
+        var run = await client.RunJobAsync(Jobs.StatusSync);
         var ready = await client.GetAsync("/readyz");
         var list = await (await client.GetAsync("/api/jobs")).JsonAsync();
 

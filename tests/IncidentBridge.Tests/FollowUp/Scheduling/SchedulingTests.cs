@@ -41,7 +41,7 @@ public sealed class SchedulingTests
         await host.RunningSchedulerAsync();
 
         await Eventually.UntilAsync(() => Task.FromResult(digest.Runs), runs => runs >= 1, "the catch-up fired");
-        await host.CreateClient().PostAsync("/api/jobs/overdue-digest/run", null);
+        await host.CreateClient().RunJobAsync(Jobs.OverdueDigest);
 
         var runs = digest.Options;
         Assert.Single(runs, o => !o.CatchUp);
