@@ -1,7 +1,5 @@
 using IncidentBridge.FollowUp.Email;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace IncidentBridge.Tests.FollowUp.Email;
 
@@ -78,13 +76,5 @@ public sealed class EmailOptionsValidationTests
         [$"{S}:From"] = "IncidentBridge <incidents@example.com>",
     };
 
-    private static WebApplication Start(Dictionary<string, string?> settings)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Configuration.AddInMemoryCollection(settings);
-        var app = builder.AddEmail().Build();
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
-        return app;
-    }
+    private static WebApplication Start(Dictionary<string, string?> settings) => RegistrationHost.Start(settings, builder => builder.AddEmail());
 }

@@ -1,7 +1,5 @@
 using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using WireMock.Logging;
 using WireMock.Server;
 
@@ -34,12 +32,7 @@ internal sealed class JiraServer : IDisposable
             configuration[$"{JiraOptions.Section}:{key}"] = value;
         }
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddJira();
-        _app = builder.Build();
-        _app.Services.GetRequiredService<IStartupValidator>().Validate();
+        _app = RegistrationHost.Start(configuration, builder => builder.AddJira());
         Tracker = _app.Services.GetServices<ITracker>().Single(t => t.Name == "Jira");
     }
 
