@@ -9,15 +9,10 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
     public async Task Alerts_sent_through_a_real_alertmanager_are_stored_and_processed()
     {
         using var timeout = TestTimeout.Start();
-        var ct = timeout.Token;
-        var token = Secrets.NewToken();
-        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(token), output, ct);
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, token, output, ct);
-        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await using var pipeline = await Pipeline.StartAsync(output, timeout.Token);
 
-        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
+        var (startsAt, delivery, notification) = await FireAsync(pipeline, timeout.Token);
 
-        var (delivery, notification) = await ProcessedNotificationAsync(worker, alertmanager, "firing", ct);
         Assert.Equal("alertmanager", delivery.Source);
         Assert.Equal(1, delivery.Attempts);
         Assert.NotNull(delivery.ProcessedAt);
@@ -41,17 +36,13 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        var token = Secrets.NewToken();
-        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(token), output, ct);
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, token, output, ct);
-        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
-        var (_, firing) = await ProcessedNotificationAsync(worker, alertmanager, "firing", ct);
+        await using var pipeline = await Pipeline.StartAsync(output, ct);
+        var (startsAt, _, firing) = await FireAsync(pipeline, ct);
 
         var endsAt = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt), ct);
+        await pipeline.Alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt), ct);
 
-        var (delivery, resolved) = await ProcessedNotificationAsync(worker, alertmanager, "resolved", ct);
+        var (delivery, resolved) = await ProcessedNotificationAsync(pipeline, "resolved", ct);
         Assert.Equal(1, delivery.Attempts);
         Assert.Null(delivery.LastError);
         Assert.Equal(GroupKey, resolved.GroupKey);
@@ -61,7 +52,7 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
             Assert.Equal("resolved", alert.Status);
             Assert.Equal(endsAt.ToUnixTimeSeconds(), alert.EndsAt.ToUnixTimeSeconds());
         });
-        await AssertOneResolvedIncidentAsync(worker, ct);
+        await AssertOneResolvedIncidentAsync(pipeline.Worker, ct);
     }
 
     /// <summary>The two alerts of one Alertmanager group are one incident, resolved once both are.</summary>
@@ -82,8 +73,8 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var worker = await WorkerProcess.StartAsync(AlertmanagerSource(Secrets.NewToken()), output, ct);
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, Secrets.NewToken(), output, ct);
+        await using var pipeline = await Pipeline.StartAsync(Secrets.NewToken(), Secrets.NewToken(), output, ct);
+        var (worker, alertmanager) = (pipeline.Worker, pipeline.Alertmanager);
 
         await alertmanager.PostAlertsAsync(DiskFull(DateTimeOffset.UtcNow.AddMinutes(-1), endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
 
@@ -112,10 +103,21 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
             "http://x")),
     ];
 
+    /// <summary>Posts both alerts firing since a minute ago, and waits until the worker has processed their notification.</summary>
+    private static async Task<(DateTimeOffset StartsAt, DeliverySummary Delivery, AlertmanagerNotification Notification)> FireAsync(
+        Pipeline pipeline, CancellationToken ct)
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await pipeline.Alertmanager.PostAlertsAsync(DiskFull(startsAt, endsAt: DateTimeOffset.UtcNow.AddMinutes(5)), ct);
+        var (delivery, notification) = await ProcessedNotificationAsync(pipeline, "firing", ct);
+        return (startsAt, delivery, notification);
+    }
+
     /// <summary>Waits until the worker has processed a notification with <paramref name="status"/> carrying both alerts.</summary>
     private static async Task<(DeliverySummary Delivery, AlertmanagerNotification Notification)> ProcessedNotificationAsync(
-        WorkerProcess worker, AlertmanagerProcess alertmanager, string status, CancellationToken ct)
+        Pipeline pipeline, string status, CancellationToken ct)
     {
+        var (worker, alertmanager) = (pipeline.Worker, pipeline.Alertmanager);
         var processed = await Eventually.UntilAsync(
             () => worker.Deliveries.ProcessedAlertmanagerNotificationsAsync(ct),
             notifications => notifications.Any(n => Matches(n.Notification, status)),
@@ -128,4 +130,39 @@ public sealed class AlertmanagerEndToEndTests(ITestOutputHelper output)
 
     private static bool Matches(AlertmanagerNotification notification, string status) =>
         notification.Status == status && notification.Alerts.Count == 2;
+
+    /// <summary>A worker and a real Alertmanager pointed at its webhook, stopped together (Alertmanager first).</summary>
+    private sealed class Pipeline(WorkerProcess worker, AlertmanagerProcess alertmanager) : IAsyncDisposable
+    {
+        public WorkerProcess Worker => worker;
+
+        public AlertmanagerProcess Alertmanager => alertmanager;
+
+        /// <summary>Alertmanager sends the token the worker accepts.</summary>
+        public static Task<Pipeline> StartAsync(ITestOutputHelper output, CancellationToken ct)
+        {
+            var token = Secrets.NewToken();
+            return StartAsync(token, token, output, ct);
+        }
+
+        public static async Task<Pipeline> StartAsync(string workerToken, string alertmanagerToken, ITestOutputHelper output, CancellationToken ct)
+        {
+            var worker = await WorkerProcess.StartAsync(AlertmanagerSource(workerToken), output, ct);
+            try
+            {
+                return new Pipeline(worker, await AlertmanagerProcess.StartAsync(worker.AlertmanagerWebhookUrl, alertmanagerToken, output, ct));
+            }
+            catch
+            {
+                await worker.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await alertmanager.DisposeAsync();
+            await worker.DisposeAsync();
+        }
+    }
 }

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using CorrelationKey = IncidentBridge.Correlation.CorrelationKey;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.IntegrationTests;
 

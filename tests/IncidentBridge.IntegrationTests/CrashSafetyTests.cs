@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-
 namespace IncidentBridge.IntegrationTests;
 
 /// <summary>A delivery answered 202 survives the worker being killed (kill -9) and is processed once after restart.</summary>

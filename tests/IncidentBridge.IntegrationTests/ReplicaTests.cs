@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using IncidentBridge.Tests.Support;
-
 namespace IncidentBridge.IntegrationTests;
 
 /// <summary>

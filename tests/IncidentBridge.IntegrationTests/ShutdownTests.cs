@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-
 namespace IncidentBridge.IntegrationTests;
 
 /// <summary>A graceful stop (SIGTERM) answers what it took in and stores exactly what it answered 202.</summary>

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace IncidentBridge.IntegrationTests;
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace IncidentBridge.IntegrationTests.Support;
 
 /// <summary>The worker's own view of its inbox, through <c>/api/deliveries</c>.</summary>

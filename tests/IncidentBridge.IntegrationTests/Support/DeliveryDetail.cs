@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IncidentBridge.IntegrationTests.Support;
 
 /// <summary><c>GET /api/deliveries/{id}</c>: the summary and the stored body.</summary>

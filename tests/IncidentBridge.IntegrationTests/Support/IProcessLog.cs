@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace IncidentBridge.IntegrationTests.Support;
 
 /// <summary>A child process whose captured output a failing test shows.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IncidentBridge.IntegrationTests.Support;
 
 internal static class Json

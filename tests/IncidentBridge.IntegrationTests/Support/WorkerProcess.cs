@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using IncidentBridge.Tests.Support;
 
 namespace IncidentBridge.IntegrationTests.Support;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Trackers;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.ActionItems;

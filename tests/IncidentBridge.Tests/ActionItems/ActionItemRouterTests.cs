@@ -1,6 +1,3 @@
-using IncidentBridge.ActionItems;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Tests.ActionItems;
 
 public sealed class ActionItemRouterTests

@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Fault = IncidentBridge.Tests.Support.FakeTracker.Fault;
 using FaultKind = IncidentBridge.Tests.Support.FakeTracker.FaultKind;
 
@@ -38,43 +30,33 @@ namespace IncidentBridge.Tests.ActionItems;
 /// faults mean the same for Jira and GitHub; the HTTP clients behind that seam are tested against WireMock fakes of
 /// each tracker (tests/IncidentBridge.Tests/Trackers).
 /// </summary>
-public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : IAsyncLifetime
+public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : SimulationTests(schedules)
 {
     private static readonly TimeSpan Settle = Replicas.Settle;
     private static readonly string[] Owners = ["Bob", "Carol", "Dave"];
     private static readonly string[] Priorities = ["P0", "P1", "P2", "P3"];
     private static readonly string[] Statuses = ["open", "open", "in-progress", "done"];
 
-    private Replicas _replicas = null!;
-
-    public async Task InitializeAsync() => _replicas = await Replicas.StartAsync(postgres, tracker: tracker);
-
-    public async Task DisposeAsync() => await _replicas.DisposeAsync();
-
     [Fact]
-    public async Task Randomised_fault_schedules_leave_exactly_one_issue_per_item_with_the_latest_text()
-    {
-        for (var seed = 1; seed <= schedules; seed++)
-        {
-            await Schedule(seed);
-        }
-    }
+    public Task Randomised_fault_schedules_leave_exactly_one_issue_per_item_with_the_latest_text() => RunSchedulesAsync();
 
-    private async Task Schedule(int seed)
+    private protected override Task<Replicas> StartAsync() => Replicas.StartAsync(postgres, tracker: tracker);
+
+    private protected override async Task Schedule(int seed)
     {
         var random = new Random(seed);
         var log = new List<string>();
         var incident = await NewIncidentAsync(seed);
         var lag = random.Next(4) switch { 0 => TimeSpan.Zero, 1 => TimeSpan.FromSeconds(10), 2 => TimeSpan.FromSeconds(50), _ => TimeSpan.FromSeconds(90) };
         var lateEffects = false;
-        _replicas.Tracker.SearchLag = lag;
-        _replicas.Tracker.Faults = operation =>
+        Replicas.Tracker.SearchLag = lag;
+        Replicas.Tracker.Faults = operation =>
         {
             var fault = DrawFault(random, operation);
             lateEffects |= operation == "create" && fault is { Kind: FaultKind.Late, LateBy: { } lateBy } && lateBy + lag > Settle;
             if (fault.Kind != FaultKind.None)
             {
-                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} {operation}: {fault}");
+                log.Add($"{Replicas.Time.GetUtcNow():HH:mm:ss} {operation}: {fault}");
             }
 
             return fault;
@@ -82,20 +64,20 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
 
         var items = Enumerable.Range(1, random.Next(1, 5)).Select(i => new SimItem($"s{seed}-{i}", $"Action {i} of schedule {seed}", Owners[random.Next(3)], Priorities[random.Next(4)], Due(random), Statuses[random.Next(Statuses.Length)])).ToList();
         await PostAsync(incident, items);
-        var before = _replicas.Tracker.All.Count;
-        _replicas.Tracker.Meanwhile = async () =>
+        var before = Replicas.Tracker.All.Count;
+        Replicas.Tracker.Meanwhile = async () =>
         {
             // While a call is in flight: another replica works, and/or someone edits the postmortem.
             if (random.Next(3) > 0)
             {
-                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: another dispatcher's batch");
-                await _replicas.Dispatchers[random.Next(_replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
+                log.Add($"{Replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: another dispatcher's batch");
+                await Replicas.Dispatchers[random.Next(Replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
             }
 
             if (random.Next(3) == 0)
             {
                 Edit(random, items);
-                log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: edited");
+                log.Add($"{Replicas.Time.GetUtcNow():HH:mm:ss} meanwhile: edited");
                 await PostAsync(incident, items);
             }
         };
@@ -105,11 +87,11 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
             switch (random.Next(10))
             {
                 case < 6:
-                    await _replicas.Dispatchers[random.Next(_replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
+                    await Replicas.Dispatchers[random.Next(Replicas.Dispatchers.Count)].DispatchBatchAsync(CancellationToken.None);
                     break;
                 case < 8:
                     Edit(random, items);
-                    log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} edited");
+                    log.Add($"{Replicas.Time.GetUtcNow():HH:mm:ss} edited");
                     await PostAsync(incident, items);
                     break;
                 case 8:
@@ -118,14 +100,14 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
                 default:
                     if (await ItemsAsync(incident) is { Count: > 0 } stored && stored[random.Next(stored.Count)] is { TrackerKey: not null } copied)
                     {
-                        _replicas.Tracker.AddByHand(copied.Marker, _replicas.Tracker.All.First(i => i.Key == copied.TrackerKey).Request);
-                        log.Add($"{_replicas.Time.GetUtcNow():HH:mm:ss} a person copied {copied.Marker} onto a new issue");
+                        Replicas.Tracker.AddByHand(copied.Marker, Replicas.Tracker.All.First(i => i.Key == copied.TrackerKey).Request);
+                        log.Add($"{Replicas.Time.GetUtcNow():HH:mm:ss} a person copied {copied.Marker} onto a new issue");
                     }
 
                     break;
             }
 
-            _replicas.Time.Advance(TimeSpan.FromSeconds(random.Next(0, 90)));
+            Replicas.Time.Advance(TimeSpan.FromSeconds(random.Next(0, 90)));
         }
 
         await SettleAsync(incident);
@@ -138,14 +120,14 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
     /// </summary>
     private async Task SettleAsync(string incident)
     {
-        _replicas.Tracker.Faults = null;
-        _replicas.Tracker.Meanwhile = null;
-        _replicas.Time.Advance(TimeSpan.FromMinutes(10));
-        _replicas.Tracker.Pump();
+        Replicas.Tracker.Faults = null;
+        Replicas.Tracker.Meanwhile = null;
+        Replicas.Time.Advance(TimeSpan.FromMinutes(10));
+        Replicas.Tracker.Pump();
         await RunAsync<StatusSyncJob>();
         for (var pass = 0; pass < 40; pass++)
         {
-            foreach (var dispatcher in _replicas.Dispatchers)
+            foreach (var dispatcher in Replicas.Dispatchers)
             {
                 await dispatcher.DispatchBatchAsync(CancellationToken.None);
             }
@@ -155,13 +137,13 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
                 break;
             }
 
-            _replicas.Time.Advance(TimeSpan.FromMinutes(3));
+            Replicas.Time.Advance(TimeSpan.FromMinutes(3));
         }
 
         // What the last passes made (a create after a search that missed a late one) is visible now: heal it too.
-        _replicas.Time.Advance(TimeSpan.FromMinutes(3));
+        Replicas.Time.Advance(TimeSpan.FromMinutes(3));
         await RunAsync<StatusSyncJob>();
-        foreach (var dispatcher in _replicas.Dispatchers)
+        foreach (var dispatcher in Replicas.Dispatchers)
         {
             await dispatcher.DispatchBatchAsync(CancellationToken.None);
         }
@@ -170,15 +152,15 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
     private void Check(int seed, string incident, List<SimItem> items, bool strict, int issuesBefore, List<string> log)
     {
         var stored = ItemsAsync(incident).GetAwaiter().GetResult();
-        var why = $"seed {seed}{(strict ? " (strict)" : "")}, search lag {_replicas.Tracker.SearchLag}:\n  " + string.Join("\n  ", log)
-            + "\n  tracker: " + string.Join(", ", _replicas.Tracker.All.Where(i => stored.Any(s => s.Marker == i.Marker)).Select(i => $"{i.Key} {i.Status} made {i.CreatedAt:HH:mm:ss}{(i.ClosedAsDuplicate ? " closed as duplicate" : "")}{(i.HandMade ? " by hand" : "")}"))
+        var why = $"seed {seed}{(strict ? " (strict)" : "")}, search lag {Replicas.Tracker.SearchLag}:\n  " + string.Join("\n  ", log)
+            + "\n  tracker: " + string.Join(", ", Replicas.Tracker.All.Where(i => stored.Any(s => s.Marker == i.Marker)).Select(i => $"{i.Key} {i.Status} made {i.CreatedAt:HH:mm:ss}{(i.ClosedAsDuplicate ? " closed as duplicate" : "")}{(i.HandMade ? " by hand" : "")}"))
             + "\n  items: " + string.Join(", ", stored.Select(i => $"{i.ItemKey} {i.TrackerKey} {i.Status} {i.SyncState}"));
         Assert.True(stored.Count == items.Count, $"{items.Count} items expected, {stored.Count} stored; {why}");
         foreach (var posted in items)
         {
             var item = stored.Single(i => i.ItemKey == posted.Id);
             Assert.True(item.SyncState == SyncState.Synced && item.TrackerKey is not null, $"{posted.Id} is {item.SyncState} ({item.SyncError}); {why}");
-            var carriers = _replicas.Tracker.All.Where(i => i.Marker == item.Marker).ToList();
+            var carriers = Replicas.Tracker.All.Where(i => i.Marker == item.Marker).ToList();
             var live = carriers.Where(i => !i.ClosedAsDuplicate).ToList();
             Assert.True(live.Count == 1, $"{posted.Id}: {live.Count} live issues carry {item.Marker} ({string.Join(", ", live.Select(i => i.Key))}); {why}");
             var issue = live[0];
@@ -232,7 +214,7 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
 
     private static string Due(Random random) => new DateOnly(2026, 12, 10).AddDays(random.Next(60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private Task<string> NewIncidentAsync(int seed) => _replicas.NewIncidentAsync(seed);
+    private Task<string> NewIncidentAsync(int seed) => Replicas.NewIncidentAsync(seed);
 
     private Task PostAsync(string incident, List<SimItem> items)
     {
@@ -242,13 +224,13 @@ public abstract class ExactlyOnceSimulationTests(PostgresServer? postgres, int s
             postmortem.WithItem(item.Id, item.Description, item.Owner, item.Priority, item.Due, item.FirstStatus);
         }
 
-        return _replicas.PostAsync(incident, postmortem);
+        return Replicas.PostAsync(incident, postmortem);
     }
 
-    private Task<IReadOnlyList<ActionItemRow>> ItemsAsync(string incident) => _replicas.ItemsAsync(incident);
+    private Task<IReadOnlyList<ActionItemRow>> ItemsAsync(string incident) => Replicas.ItemsAsync(incident);
 
     private Task RunAsync<TJob>()
-        where TJob : IFollowUpJob => _replicas.RunAsync<TJob>();
+        where TJob : IFollowUpJob => Replicas.RunAsync<TJob>();
 
     private sealed record SimItem(string Id, string Description, string Owner, string Priority, string Due, string FirstStatus);
 

@@ -1,6 +1,3 @@
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
-using IncidentBridge.Trackers;
 using Fault = IncidentBridge.Tests.Support.FakeTracker.Fault;
 using FaultKind = IncidentBridge.Tests.Support.FakeTracker.FaultKind;
 

@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using IncidentBridge.Tests.Trackers.GitHub;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.ActionItems;

@@ -1,12 +1,5 @@
-using System.Net.Http.Headers;
-using System.Text;
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.ActionItems;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using IncidentBridge.Tests.Postmortems;
 using static IncidentBridge.Tests.Support.TestAlert;
 

@@ -1,16 +1,14 @@
-using System.Net;
-
 namespace IncidentBridge.Tests.Api;
 
-public sealed class ApiAuthorizationTests
+/// <summary>The API's bearer tokens and its answers to bad queries, each test on a worker of its own.</summary>
+public sealed class ApiAuthorizationTests() : WorkerTests(new WorkerFactory())
 {
     [Theory]
     [InlineData(null)]
     [InlineData("not-the-token")]
     public async Task Api_without_a_valid_token_is_401(string? token)
     {
-        await using var worker = new WorkerFactory();
-        var client = worker.CreateClient();
+        var client = Worker.CreateClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
@@ -25,6 +23,7 @@ public sealed class ApiAuthorizationTests
     [Fact]
     public async Task Api_with_no_tokens_configured_refuses_everyone()
     {
+        // A worker of its own: the class's worker has the test token configured.
         await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Api:Tokens:0"] = null });
 
         var response = await worker.CreateApiClient().GetAsync("/api/deliveries");
@@ -36,9 +35,7 @@ public sealed class ApiAuthorizationTests
     [Fact]
     public async Task Api_with_a_valid_token_answers()
     {
-        await using var worker = new WorkerFactory();
-
-        var response = await worker.CreateApiClient().GetAsync("/api/deliveries");
+        var response = await Worker.CreateApiClient().GetAsync("/api/deliveries");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -49,16 +46,14 @@ public sealed class ApiAuthorizationTests
     [InlineData("cursor=abc", "cursor")]
     public async Task Bad_query_is_400_naming_the_parameter(string query, string field)
     {
-        await using var worker = new WorkerFactory();
-
-        var response = await worker.CreateApiClient().GetAsync($"/api/deliveries?{query}");
+        var response = await Worker.CreateApiClient().GetAsync($"/api/deliveries?{query}");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
     }
 
     [Fact]
     public async Task Unknown_delivery_is_404_problem() =>
-        await (await new WorkerFactory().CreateApiClient().GetAsync("/api/deliveries/unknown")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Worker.CreateApiClient().GetAsync("/api/deliveries/unknown")).AssertProblemAsync(HttpStatusCode.NotFound);
 
     [Theory]
     [InlineData("/api/incidents?postmortm=overdue", "postmortm")]
@@ -66,11 +61,9 @@ public sealed class ApiAuthorizationTests
     [InlineData("/api/deliveries?stat=dead", "stat")]
     public async Task Unknown_query_parameter_is_400_naming_it(string url, string parameter)
     {
-        await using var worker = new WorkerFactory();
-
-        var problem = await (await worker.CreateApiClient().GetAsync(url)).AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
+        var problem = await (await Worker.CreateApiClient().GetAsync(url)).AssertProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(parameter, problem.GetProperty("field").GetString());
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await worker.CreateClient().GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Worker.CreateClient().GetAsync(url)).StatusCode);
     }
 }

@@ -1,12 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using IncidentBridge.Tests.Support;
-using IncidentBridge.Trackers;
 using Xunit.Abstractions;
 
 namespace IncidentBridge.Tests.Api;

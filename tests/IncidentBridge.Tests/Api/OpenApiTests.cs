@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.Api;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;

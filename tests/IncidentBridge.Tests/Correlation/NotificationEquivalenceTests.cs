@@ -1,6 +1,4 @@
 using Dapper;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;

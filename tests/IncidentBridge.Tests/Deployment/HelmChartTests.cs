@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace IncidentBridge.Tests.Deployment;
@@ -105,14 +104,8 @@ public sealed partial class HelmChartTests
     }
 
     [Fact]
-    public void Default_values_run_one_sqlite_replica_on_a_persistent_volume()
-    {
-        var values = Values;
-
-        Assert.Equal("1", values.Scalar("replicaCount"));
-        Assert.Equal("Sqlite", values.Scalar("config.IncidentBridge.Storage.Provider"));
-        Assert.Equal("true", values.Scalar("persistence.enabled"));
-    }
+    public void Default_values_run_one_sqlite_replica_on_a_persistent_volume() =>
+        AssertScalars(Values, ("replicaCount", "1"), ("config.IncidentBridge.Storage.Provider", "Sqlite"), ("persistence.enabled", "true"));
 
     [Fact]
     public void Production_example_runs_several_replicas_on_postgres_with_an_existing_secret_and_a_service_monitor()
@@ -178,13 +171,14 @@ public sealed partial class HelmChartTests
     [Fact]
     public void Pods_run_as_the_image_user_on_a_read_only_root_filesystem()
     {
-        var values = Values;
-
-        Assert.Equal("1654", values.Scalar("podSecurityContext.runAsUser"));
-        Assert.Equal("true", values.Scalar("podSecurityContext.runAsNonRoot"));
-        Assert.Equal("true", values.Scalar("securityContext.readOnlyRootFilesystem"));
+        AssertScalars(
+            Values, ("podSecurityContext.runAsUser", "1654"), ("podSecurityContext.runAsNonRoot", "true"), ("securityContext.readOnlyRootFilesystem", "true"));
         Assert.Matches(new Regex(@"- name: tmp\s+mountPath: /tmp\b"), RepositoryFiles.Read($"{Chart}/templates/deployment.yaml"));
     }
+
+    /// <summary>Compared as (path, value) pairs, so a failure names the path whose value differs.</summary>
+    private static void AssertScalars(YamlPaths yaml, params (string Path, string? Value)[] expected) =>
+        Assert.Equal(expected, expected.Select(scalar => (scalar.Path, yaml.Scalar(scalar.Path))));
 
     [GeneratedRegex(@"\.Values\.(?<path>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")]
     private static partial Regex ValuesReference();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IncidentBridge.Tests.FollowUp.Email;
 using static IncidentBridge.Tests.Support.TestAlert;
 

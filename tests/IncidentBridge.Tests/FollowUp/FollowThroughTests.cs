@@ -1,5 +1,3 @@
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Tests.ActionItems;
 
 namespace IncidentBridge.Tests.FollowUp;
@@ -45,8 +43,7 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
     [Fact]
     public async Task Item_that_falls_overdue_after_week_four_is_flagged_once()
     {
-        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", "P3", dueDate: "2027-02-01"));
-        await _replicas.DispatchAsync();
+        await PublishAndDispatchAsync("Bob", "P3", "2027-02-01");
         _replicas.Time.Advance(TimeSpan.FromDays(30));
         await _replicas.RunAsync<FollowUpReviewJob>();
         Assert.Empty(Assert.Single(Jira.All).Comments);
@@ -64,8 +61,7 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
     public async Task Overdue_item_without_an_issue_yet_is_flagged_once_it_has_one()
     {
         Jira.FailNextCreate(new IncidentBridge.Trackers.TrackerUnavailableException("503", TimeSpan.FromDays(3)));
-        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", dueDate: "2026-12-02"));
-        await _replicas.DispatchAsync();
+        await PublishAndDispatchAsync("Bob", "P1", "2026-12-02");
         _replicas.Time.Advance(TimeSpan.FromDays(2));
         await _replicas.RunAsync<FollowUpReviewJob>();
         Assert.Null((await _replicas.ItemAsync(_incident)).OverdueFlaggedAt);
@@ -80,8 +76,7 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
     [Fact]
     public async Task Item_long_overdue_is_escalated_to_its_owners_lead_once()
     {
-        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "@bobby", "P0", dueDate: "2026-12-02"));
-        await _replicas.DispatchAsync();
+        await PublishAndDispatchAsync("@bobby", "P0", "2026-12-02");
         _replicas.Time.Advance(TimeSpan.FromDays(3));
         await _replicas.RunAsync<FollowUpReviewJob>();
         Assert.DoesNotContain(Assert.Single(Jira.All).Comments, c => c.Purpose == "escalation");
@@ -99,8 +94,7 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
     [Fact]
     public async Task Item_nobody_will_do_is_neither_flagged_nor_escalated()
     {
-        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", "Bob", "P0", dueDate: "2026-12-02"));
-        await _replicas.DispatchAsync();
+        await PublishAndDispatchAsync("Bob", "P0", "2026-12-02");
         var item = await _replicas.ItemAsync(_incident);
         Jira.Change(item.Marker, ActionItemStatus.NotDoing, _replicas.Time.GetUtcNow());
         _replicas.Time.Advance(TimeSpan.FromDays(20));
@@ -145,6 +139,13 @@ public abstract class FollowThroughTests(PostgresServer? postgres) : IAsyncLifet
         Assert.Equal([_incident], late);
         Assert.Empty(await OverdueAsync());
         await (await api.GetAsync("/api/incidents?postmortem=late")).AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>Publishes the postmortem with one item, "Add disk alerts", and sends it to the tracker.</summary>
+    private async Task PublishAndDispatchAsync(string owner, string priority, string dueDate)
+    {
+        await _replicas.PostAsync(_incident, PostmortemJson.Published().WithItem("1", "Add disk alerts", owner, priority, dueDate));
+        await _replicas.DispatchAsync();
     }
 
     public sealed class OnSqlite() : FollowThroughTests(null);

@@ -1,5 +1,3 @@
-using IncidentBridge.FollowUp;
-
 namespace IncidentBridge.Tests.FollowUp;
 
 public sealed class FollowUpFiguresTests

@@ -1,4 +1,3 @@
-using System.Net;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp;

@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using IncidentBridge.Tests.FollowUp.Email;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp;
 

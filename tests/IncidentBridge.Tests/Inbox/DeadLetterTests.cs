@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Inbox;
 

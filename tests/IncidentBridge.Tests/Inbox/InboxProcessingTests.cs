@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace IncidentBridge.Tests.Inbox;
 
 /// <summary>The inbox on both providers: <see cref="OnSqlite"/> and <see cref="OnPostgres"/> run the same tests.</summary>

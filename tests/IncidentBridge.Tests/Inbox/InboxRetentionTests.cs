@@ -1,8 +1,6 @@
 using Dapper;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Inbox;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBridge.Tests.Inbox;

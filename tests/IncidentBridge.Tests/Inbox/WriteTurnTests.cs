@@ -1,6 +1,3 @@
-using System.Net;
-using IncidentBridge.Storage;
-
 namespace IncidentBridge.Tests.Inbox;
 
 /// <summary>

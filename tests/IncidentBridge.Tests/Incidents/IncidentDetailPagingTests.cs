@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Dapper;
-using IncidentBridge.Storage;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Incidents;

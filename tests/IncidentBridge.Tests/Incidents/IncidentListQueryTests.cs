@@ -1,6 +1,5 @@
 using Dapper;
 using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.Tests.Incidents;
 

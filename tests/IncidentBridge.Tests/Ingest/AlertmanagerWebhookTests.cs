@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Dapper;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.Tests.Ingest;
 

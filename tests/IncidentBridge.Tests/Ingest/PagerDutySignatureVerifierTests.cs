@@ -1,4 +1,3 @@
-using System.Text;
 using IncidentBridge.Ingest;
 using PagerDutyEvent = IncidentBridge.Tests.Support.PagerDutyEvent;
 

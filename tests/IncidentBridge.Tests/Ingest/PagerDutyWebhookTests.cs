@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace IncidentBridge.Tests.Ingest;
 
 public sealed class PagerDutyWebhookTests() : WorkerTests(new WorkerFactory(Settings))

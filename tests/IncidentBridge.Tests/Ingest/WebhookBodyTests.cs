@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
 using IncidentBridge.Ingest;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Ingest;
 

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Operations;
 
@@ -19,22 +17,14 @@ public sealed class ConfigurationTests
     [InlineData("IncidentBridge:Storage:ConnectionString", " ")]
     // PostgreSQL with the embedded default connection string, which is SQLite's.
     [InlineData("IncidentBridge:Storage:Provider", "Postgres")]
-    public void Bad_setting_stops_the_start_with_a_message_naming_the_key(string key, string value)
-    {
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => ValidateOnStart(key, value));
-
-        Assert.Contains(key, error.Message, StringComparison.Ordinal);
-    }
+    public void Bad_setting_stops_the_start_with_a_message_naming_the_key(string key, string value) =>
+        AssertStartStopsNaming<OptionsValidationException>(key, value);
 
     [Theory]
     [InlineData("IncidentBridge:Storage:Provider", "Oracle")]
     [InlineData("IncidentBridge:Storage:Synchronous", "Sometimes")]
-    public void Value_that_is_not_an_option_stops_the_start_naming_the_key(string key, string value)
-    {
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => ValidateOnStart(key, value));
-
-        Assert.Contains(key, error.Message, StringComparison.Ordinal);
-    }
+    public void Value_that_is_not_an_option_stops_the_start_naming_the_key(string key, string value) =>
+        AssertStartStopsNaming<InvalidOperationException>(key, value);
 
     [Fact]
     public void Embedded_defaults_are_valid() => ValidateOnStart("IncidentBridge:Logging:Json", "false");
@@ -49,6 +39,10 @@ public sealed class ConfigurationTests
         Assert.Contains(files, f => f.Source.Path == "appsettings.json");
         Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched"));
     }
+
+    private static void AssertStartStopsNaming<TException>(string key, string value)
+        where TException : Exception =>
+        Assert.Contains(key, Assert.ThrowsAny<TException>(() => ValidateOnStart(key, value)).Message, StringComparison.Ordinal);
 
     private static void ValidateOnStart(string key, string value)
     {

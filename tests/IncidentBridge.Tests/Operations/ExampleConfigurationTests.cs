@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using System.Text.Json;
 using IncidentBridge.Tests.Deployment;
 
 namespace IncidentBridge.Tests.Operations;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace IncidentBridge.Tests.Operations;
 
 public sealed class OperationsTests : IAsyncLifetime

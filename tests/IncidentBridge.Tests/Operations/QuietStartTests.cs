@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace IncidentBridge.Tests.Operations;
 
 public sealed class QuietStartTests

@@ -1,11 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Dapper;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Storage;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Trackers;
 
 namespace IncidentBridge.Tests.Postmortems;
 

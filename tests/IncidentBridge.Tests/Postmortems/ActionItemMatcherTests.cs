@@ -1,4 +1,3 @@
-using IncidentBridge.ActionItems;
 using IncidentBridge.Postmortems;
 
 namespace IncidentBridge.Tests.Postmortems;

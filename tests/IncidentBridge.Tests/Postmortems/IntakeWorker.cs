@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.Postmortems;
 

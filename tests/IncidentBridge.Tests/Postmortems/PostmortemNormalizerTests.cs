@@ -1,5 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.ActionItems;
 using IncidentBridge.Postmortems;
 using static IncidentBridge.Tests.Postmortems.Documents;
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Markdig;
 using Markdig.Syntax;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Reports;

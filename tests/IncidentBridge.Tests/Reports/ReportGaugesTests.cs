@@ -1,5 +1,3 @@
-using IncidentBridge.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Reports;

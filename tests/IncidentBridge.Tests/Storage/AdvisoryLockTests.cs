@@ -1,5 +1,3 @@
-using IncidentBridge.Storage;
-using IncidentBridge.Tests.Support;
 using Npgsql;
 
 namespace IncidentBridge.Tests.Storage;

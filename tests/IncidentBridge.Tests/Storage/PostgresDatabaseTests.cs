@@ -1,5 +1,4 @@
 using Dapper;
-using IncidentBridge.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBridge.Tests.Storage;

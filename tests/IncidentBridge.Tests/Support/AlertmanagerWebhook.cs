@@ -1,23 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Builds Alertmanager version-4 webhook bodies: <c>AlertmanagerWebhook.Firing("checkout").WithAlerts(3)</c>.</summary>
-public sealed record AlertmanagerWebhook
+public sealed record AlertmanagerWebhook : AlertWebhookBody
 {
     private static readonly DateTimeOffset DefaultStart = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
     private AlertmanagerWebhook(string service, string status)
-    {
-        Service = service;
-        Status = status;
-        GroupKey = $"{{}}:{{alertname=\"HighErrorRate\", service=\"{service}\"}}";
-    }
-
-    private string Service { get; }
-
-    private string Status { get; }
+        : base(service, status) => GroupKey = $"{{}}:{{alertname=\"HighErrorRate\", service=\"{service}\"}}";
 
     private string GroupKey { get; init; }
 
@@ -39,7 +28,7 @@ public sealed record AlertmanagerWebhook
 
     public AlertmanagerWebhook StartingAt(DateTimeOffset startsAt) => this with { StartsAt = startsAt };
 
-    public JsonObject ToJson()
+    public override JsonObject ToJson()
     {
         var alerts = new JsonArray();
         for (var i = 0; i < Alerts; i++)
@@ -69,15 +58,5 @@ public sealed record AlertmanagerWebhook
             ["groupKey"] = GroupKey,
             ["truncatedAlerts"] = 0,
         };
-    }
-
-    public override string ToString() => ToJson().ToJsonString();
-
-    /// <summary>The body with one field replaced or removed, for the 400 cases.</summary>
-    public string With(Action<JsonObject> change)
-    {
-        var json = ToJson();
-        change(json);
-        return json.ToJsonString(new JsonSerializerOptions());
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Reads the worker's own view of its inbox through <c>/api/deliveries</c>.</summary>

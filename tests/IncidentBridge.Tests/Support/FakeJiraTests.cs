@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace IncidentBridge.Tests.Support;
 

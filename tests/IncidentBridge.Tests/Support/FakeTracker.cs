@@ -1,6 +1,3 @@
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Time.Testing;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>
@@ -115,50 +111,52 @@ internal static class HostileInput
             return new(Pick(random, WholeBodies), "whole-body");
         }
 
-        var body = seed;
-        var names = new List<string>();
-        for (var n = random.Next(1, 4); n > 0 && body.Length <= EnoughBytes; n--)
+        return Mutate(seed, random, static (body, random) =>
         {
-            if (random.Next(4) == 0 || !TryParse(body, out var root))
+            if (!TryParse(body, out var root))
             {
-                var (name, apply) = Pick(random, ByteMutations);
-                names.Add(name);
-                body = apply(body, random);
-                continue;
+                return null;
             }
 
-            var (jsonName, jsonApply) = Pick(random, JsonMutations);
-            names.Add(jsonName);
-            body = Serialize(jsonApply(root, random));
-        }
-
-        return new(body, string.Join('+', names));
+            var (name, apply) = Pick(random, JsonMutations);
+            return (name, Serialize(apply(root, random)));
+        });
     }
 
     /// <summary>One to three mutations of the Markdown body <paramref name="seed"/>: mostly of its lines, some byte-level.</summary>
-    public static Mutated Markdown(byte[] seed, Random random)
+    public static Mutated Markdown(byte[] seed, Random random) =>
+        Mutate(seed, random, static (body, random) =>
+        {
+            var (name, apply) = Pick(random, MarkdownMutations);
+            return (name, Encoding.UTF8.GetBytes(apply(Encoding.UTF8.GetString(body), random)));
+        });
+
+    public static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    /// <summary>
+    /// One to three mutations while the body is small enough: a quarter of them byte-level, the rest by
+    /// <paramref name="structural"/>, or byte-level too where it finds no structure (null).
+    /// </summary>
+    private static Mutated Mutate(byte[] seed, Random random, Func<byte[], Random, (string Name, byte[] Body)?> structural)
     {
         var body = seed;
         var names = new List<string>();
         for (var n = random.Next(1, 4); n > 0 && body.Length <= EnoughBytes; n--)
         {
-            if (random.Next(4) == 0)
+            if (random.Next(4) != 0 && structural(body, random) is { } mutation)
             {
-                var (name, apply) = Pick(random, ByteMutations);
-                names.Add(name);
-                body = apply(body, random);
+                names.Add(mutation.Name);
+                body = mutation.Body;
                 continue;
             }
 
-            var (markdownName, markdownApply) = Pick(random, MarkdownMutations);
-            names.Add(markdownName);
-            body = Encoding.UTF8.GetBytes(markdownApply(Encoding.UTF8.GetString(body), random));
+            var (name, apply) = Pick(random, ByteMutations);
+            names.Add(name);
+            body = apply(body, random);
         }
 
         return new(body, string.Join('+', names));
     }
-
-    public static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
     private static bool TryParse(byte[] body, out JsonNode root)
     {
@@ -399,7 +397,14 @@ internal static class HostileInput
 
     private static byte[] Insert(byte[] body, int at, byte[] bytes) => [.. body[..at], .. bytes, .. body[at..]];
 
-    private static byte[] DeleteRange(byte[] body, Random random)
+    private static byte[] DeleteRange(byte[] body, Random random) =>
+        AroundRange(body, random, 200, (from, to) => [.. body[..from], .. body[to..]]);
+
+    private static byte[] DuplicateRange(byte[] body, Random random) =>
+        AroundRange(body, random, 500, (from, to) => [.. body[..to], .. body[from..]]);
+
+    /// <summary>Picks a range of fewer than <paramref name="longest"/> bytes and rebuilds the body around it; an empty body stays as it is.</summary>
+    private static byte[] AroundRange(byte[] body, Random random, int longest, Func<int, int, byte[]> rebuild)
     {
         if (body.Length == 0)
         {
@@ -407,20 +412,8 @@ internal static class HostileInput
         }
 
         var from = random.Next(body.Length);
-        var to = Math.Min(body.Length, from + random.Next(1, 200));
-        return [.. body[..from], .. body[to..]];
-    }
-
-    private static byte[] DuplicateRange(byte[] body, Random random)
-    {
-        if (body.Length == 0)
-        {
-            return body;
-        }
-
-        var from = random.Next(body.Length);
-        var to = Math.Min(body.Length, from + random.Next(1, 500));
-        return [.. body[..to], .. body[from..]];
+        var to = Math.Min(body.Length, from + random.Next(1, longest));
+        return rebuild(from, to);
     }
 
     private static string InsertLines(string text, Random random, IEnumerable<string> lines)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Drives deliveries one at a time (so order is as written) and reads incidents back through the API.</summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace IncidentBridge.Tests.Support;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>Builds postmortem JSON bodies (the model in the README, "Postmortems and action items"): <c>PostmortemJson.Published().WithItem("1", "Fix the leak", "Bob")</c>.</summary>

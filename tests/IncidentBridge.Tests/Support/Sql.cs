@@ -1,5 +1,4 @@
 using Dapper;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.Tests.Support;
 

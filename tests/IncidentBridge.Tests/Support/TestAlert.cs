@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace IncidentBridge.Tests.Support;
 
 /// <summary>One alert of a notification, for correlation scenarios: <c>TestAlert.Firing("fp1", T0).Service("checkout")</c>.</summary>

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
 
 namespace IncidentBridge.Tests.Support;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Email;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.Digest;
 

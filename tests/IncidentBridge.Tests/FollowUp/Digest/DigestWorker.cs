@@ -1,16 +1,7 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Dapper;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp.Digest;
 

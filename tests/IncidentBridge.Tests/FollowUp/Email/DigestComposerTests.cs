@@ -17,8 +17,7 @@ public sealed class DigestComposerTests
             alternative,
             text => Assert.Equal("text/plain", text.ContentType.MimeType),
             html => Assert.Equal("text/html", html.ContentType.MimeType));
-        Assert.Contains("Add an alert on queue depth", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("Add an alert on queue depth", message.HtmlBody, StringComparison.Ordinal);
+        AssertBothContain(message, "Add an alert on queue depth");
     }
 
     [Fact]
@@ -67,10 +66,7 @@ public sealed class DigestComposerTests
         using var message = Compose(Digests.For("alice", Digests.Item(priority: "P0", daysOverdue: 12)));
 
         Assert.Contains("[P0] Add an alert on queue depth: due 2026-03-08, 12 days overdue, tracker PAY-12 https://acme.atlassian.net/browse/PAY-12", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("<strong>P0</strong>", message.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("due 2026-03-08", message.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("12 days overdue", message.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"https://acme.atlassian.net/browse/PAY-12\">PAY-12</a>", message.HtmlBody, StringComparison.Ordinal);
+        AssertContainsAll(message.HtmlBody, "<strong>P0</strong>", "due 2026-03-08", "12 days overdue", "<a href=\"https://acme.atlassian.net/browse/PAY-12\">PAY-12</a>");
     }
 
     [Fact]
@@ -87,8 +83,7 @@ public sealed class DigestComposerTests
     {
         using var message = Compose(Digests.For("alice", Digests.Item(trackerKey: null, trackerUrl: null)));
 
-        Assert.Contains("no tracker issue yet", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("no tracker issue yet", message.HtmlBody, StringComparison.Ordinal);
+        AssertBothContain(message, "no tracker issue yet");
         Assert.DoesNotContain("<a ", message.HtmlBody, StringComparison.Ordinal);
     }
 
@@ -103,11 +98,7 @@ public sealed class DigestComposerTests
 
         using var message = Compose(digest);
 
-        Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<b>alice", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<i>P1", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<PAY-12>", message.HtmlBody, StringComparison.Ordinal);
+        AssertContainsNone(message.HtmlBody, "<script>", "<img", "<b>alice", "<i>P1", "<PAY-12>");
         Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more", message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("<script>alert('x')</script> & more", message.TextBody, StringComparison.Ordinal);
     }
@@ -129,8 +120,7 @@ public sealed class DigestComposerTests
 
         using var message = Compose(digest);
 
-        Assert.Contains("INC-2026-0043 repeats INC-2026-0042: 3 action items open, 2 overdue", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("INC-2026-0043 repeats INC-2026-0042: 3 action items open, 2 overdue", message.HtmlBody, StringComparison.Ordinal);
+        AssertBothContain(message, "INC-2026-0043 repeats INC-2026-0042: 3 action items open, 2 overdue");
         Assert.Contains("Checkout down again", message.TextBody, StringComparison.Ordinal);
     }
 
@@ -139,8 +129,8 @@ public sealed class DigestComposerTests
     {
         using var message = Compose(Digests.For("alice", Digests.Item()));
 
-        Assert.DoesNotContain("Repeat incidents", message.TextBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("Repeat incidents", message.HtmlBody, StringComparison.Ordinal);
+        AssertContainsNone(message.TextBody, "Repeat incidents");
+        AssertContainsNone(message.HtmlBody, "Repeat incidents");
     }
 
     [Fact]
@@ -185,9 +175,7 @@ public sealed class DigestComposerTests
         foreach (var body in new[] { message.TextBody, message.HtmlBody })
         {
             Assert.Contains("Due soon (1)", body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Overdue (", body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Escalated to you", body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Postmortems overdue", body, StringComparison.Ordinal);
+            AssertContainsNone(body, "Overdue (", "Escalated to you", "Postmortems overdue");
         }
     }
 
@@ -198,8 +186,7 @@ public sealed class DigestComposerTests
 
         using var message = Compose(digest);
 
-        Assert.Contains("[P2] due today item: due 2026-03-20, due today, tracker PAY-12", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("[P2] in two days: due 2026-03-22, in 2 days, tracker PAY-12", message.TextBody, StringComparison.Ordinal);
+        AssertContainsAll(message.TextBody, "[P2] due today item: due 2026-03-20, due today, tracker PAY-12", "[P2] in two days: due 2026-03-22, in 2 days, tracker PAY-12");
         Assert.Contains("<strong>in 2 days</strong>", message.HtmlBody, StringComparison.Ordinal);
     }
 
@@ -224,8 +211,10 @@ public sealed class DigestComposerTests
 
         using var message = Compose(digest);
 
-        Assert.Contains("[SEV1] INC-2026-0050 Database failover: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; none written yet", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("[SEV2] INC-2026-0051 Queue backlog: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; PM-2026-0051 is still draft", message.TextBody, StringComparison.Ordinal);
+        AssertContainsAll(
+            message.TextBody,
+            "[SEV1] INC-2026-0050 Database failover: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; none written yet",
+            "[SEV2] INC-2026-0051 Queue backlog: resolved 2026-03-15 14:30 UTC, postmortem due 2026-03-17 14:30 UTC; PM-2026-0051 is still draft");
         Assert.Contains("<strong>SEV1</strong> INC-2026-0050 Database failover: resolved 2026-03-15 14:30 UTC", message.HtmlBody, StringComparison.Ordinal);
     }
 
@@ -240,10 +229,7 @@ public sealed class DigestComposerTests
 
         using var message = Compose(digest);
 
-        Assert.DoesNotContain("<b>Dave", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<i>PM", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<u>draft", message.HtmlBody, StringComparison.Ordinal);
+        AssertContainsNone(message.HtmlBody, "<b>Dave", "<script>", "<i>PM", "<u>draft");
     }
 
     private static MimeMessage Compose(OwnerDigest digest) =>
@@ -258,6 +244,29 @@ public sealed class DigestComposerTests
             var found = text.IndexOf(part, at, StringComparison.Ordinal);
             Assert.True(found >= 0, $"Expected \"{part}\" after position {at} in:{Environment.NewLine}{text}");
             at = found + part.Length;
+        }
+    }
+
+    /// <summary>The plain-text and the HTML alternative both say <paramref name="part"/>.</summary>
+    private static void AssertBothContain(MimeMessage message, string part)
+    {
+        Assert.Contains(part, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains(part, message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    private static void AssertContainsAll(string? text, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.Contains(part, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static void AssertContainsNone(string? text, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.DoesNotContain(part, text, StringComparison.Ordinal);
         }
     }
 

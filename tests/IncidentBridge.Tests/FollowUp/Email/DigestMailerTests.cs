@@ -1,6 +1,5 @@
 using IncidentBridge.FollowUp.Email;
 using IncidentBridge.Tests.Trackers.GitHub;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.FollowUp.Email;
 

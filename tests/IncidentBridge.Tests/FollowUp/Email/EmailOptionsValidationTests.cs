@@ -1,9 +1,5 @@
 using IncidentBridge.FollowUp.Email;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.FollowUp.Email;
 
@@ -80,13 +76,5 @@ public sealed class EmailOptionsValidationTests
         [$"{S}:From"] = "IncidentBridge <incidents@example.com>",
     };
 
-    private static WebApplication Start(Dictionary<string, string?> settings)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Configuration.AddInMemoryCollection(settings);
-        var app = builder.AddEmail().Build();
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
-        return app;
-    }
+    private static WebApplication Start(Dictionary<string, string?> settings) => RegistrationHost.Start(settings, builder => builder.AddEmail());
 }

@@ -59,27 +59,18 @@ public sealed class ExampleDigestTests
             ],
             PostmortemsOverdue =
             [
-                new()
+                Postmortem("INC-2026-0014", "Primary database failover", "SEV1", new(2026, 12, 3, 16, 20, 0, TimeSpan.Zero)) with
                 {
-                    IncidentId = "INC-2026-0014",
-                    IncidentTitle = "Primary database failover",
-                    Severity = "SEV1",
-                    ResolvedAt = new DateTimeOffset(2026, 12, 3, 16, 20, 0, TimeSpan.Zero),
-                    DueAt = new DateTimeOffset(2026, 12, 5, 16, 20, 0, TimeSpan.Zero),
-                    PostmortemId = "PM-2026-0014",
-                    PostmortemStatus = "draft",
+                    PostmortemId = "PM-2026-0014", PostmortemStatus = "draft",
                 },
-                new()
-                {
-                    IncidentId = "INC-2026-0015",
-                    IncidentTitle = "Search index lag",
-                    Severity = "SEV2",
-                    ResolvedAt = new DateTimeOffset(2026, 12, 4, 8, 5, 0, TimeSpan.Zero),
-                    DueAt = new DateTimeOffset(2026, 12, 6, 8, 5, 0, TimeSpan.Zero),
-                },
+                Postmortem("INC-2026-0015", "Search index lag", "SEV2", new(2026, 12, 4, 8, 5, 0, TimeSpan.Zero)),
             ],
         };
 
     private static DigestItem Item(string key, string description, string incidentId, string incidentTitle, string priority, DateOnly due, string? url = null) =>
         new($"ai-{key}", description, incidentId, incidentTitle, priority, due, Monday.DayNumber - due.DayNumber, key, url ?? $"https://acme.atlassian.net/browse/{key}");
+
+    /// <summary>Due <c>PostmortemDue:Hours</c> (48 by default) after it resolved; none written yet.</summary>
+    private static OverduePostmortem Postmortem(string incidentId, string title, string severity, DateTimeOffset resolvedAt) =>
+        new() { IncidentId = incidentId, IncidentTitle = title, Severity = severity, ResolvedAt = resolvedAt, DueAt = resolvedAt.AddHours(48) };
 }

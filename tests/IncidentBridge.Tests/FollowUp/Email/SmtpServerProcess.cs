@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MimeKit;
 
 namespace IncidentBridge.Tests.FollowUp.Email;

@@ -1,5 +1,3 @@
-using IncidentBridge.FollowUp;
-
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
 /// <summary>An <see cref="IFollowUpJob"/> that counts its runs, notices two of them overlapping, and fails when told to.</summary>

@@ -1,6 +1,9 @@
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
-/// <summary>The three follow-up jobs as fakes, and settings that keep their crons away from the test's few seconds.</summary>
+/// <summary>
+/// The three follow-up jobs as fakes, settings that keep their crons away from the test's few seconds, and a run
+/// through the jobs API.
+/// </summary>
 internal static class Jobs
 {
     public const string StatusSync = "status-sync";
@@ -24,4 +27,8 @@ internal static class Jobs
         settings[key] = value;
         return settings;
     }
+
+    /// <summary><c>POST /api/jobs/{job}/run</c>, with <c>?force=</c> when <paramref name="force"/> is given.</summary>
+    public static Task<HttpResponseMessage> RunJobAsync(this HttpClient client, string job, string? force = null) =>
+        client.PostAsync(force is null ? $"/api/jobs/{job}/run" : $"/api/jobs/{job}/run?force={force}", null);
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
 public sealed class JobsApiTests
@@ -12,7 +8,7 @@ public sealed class JobsApiTests
         var digest = new FakeFollowUpJob(Jobs.OverdueDigest);
         await using var host = await JobsHost.StartAsync([digest], Jobs.QuietCrons());
 
-        var response = await host.CreateClient().PostAsync("/api/jobs/overdue-digest/run?force=true", null);
+        var response = await host.CreateClient().RunJobAsync(Jobs.OverdueDigest, force: "true");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await response.JsonAsync();
@@ -31,7 +27,7 @@ public sealed class JobsApiTests
         var review = new FakeFollowUpJob(Jobs.FollowUpReview);
         await using var host = await JobsHost.StartAsync([review], Jobs.QuietCrons());
 
-        var response = await host.CreateClient().PostAsync("/api/jobs/follow-up-review/run", null);
+        var response = await host.CreateClient().RunJobAsync(Jobs.FollowUpReview);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(review.LastOptions?.Force);
@@ -43,7 +39,7 @@ public sealed class JobsApiTests
         var review = new FakeFollowUpJob(Jobs.FollowUpReview);
         await using var host = await JobsHost.StartAsync([review], Jobs.QuietCrons());
 
-        var response = await host.CreateClient().PostAsync("/api/jobs/follow-up-review/run?force=yes-please", null);
+        var response = await host.CreateClient().RunJobAsync(Jobs.FollowUpReview, force: "yes-please");
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, field: "force");
         Assert.Equal(0, review.Runs);
@@ -54,7 +50,7 @@ public sealed class JobsApiTests
     {
         await using var host = await JobsHost.StartAsync(Jobs.Fakes(), Jobs.QuietCrons());
 
-        var response = await host.CreateClient().PostAsync("/api/jobs/make-coffee/run", null);
+        var response = await host.CreateClient().RunJobAsync("make-coffee");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains("make-coffee", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -81,7 +77,7 @@ public sealed class JobsApiTests
         await using var host = await JobsHost.StartAsync([statusSync], Jobs.QuietCrons());
         var client = host.CreateClient();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.PostAsync("/api/jobs/status-sync/run", null)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.RunJobAsync(Jobs.StatusSync)));
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
         Assert.Equal(3, statusSync.Runs);
@@ -93,9 +89,8 @@ public sealed class JobsApiTests
     {
         var digest = new FakeFollowUpJob(Jobs.OverdueDigest) { Duration = TimeSpan.FromMinutes(5) };
         await using var host = await JobsHost.StartAsync([digest], Jobs.QuietCrons());
-        var client = host.CreateClient();
 
-        var call = client.PostAsync("/api/jobs/overdue-digest/run", null);
+        var call = host.CreateClient().RunJobAsync(Jobs.OverdueDigest);
         await Eventually.UntilAsync(() => Task.FromResult(digest.Runs), runs => runs == 1, "the run started");
         var stopping = host.App.StopAsync();
         var response = await call.WaitAsync(TimeSpan.FromSeconds(20));
@@ -112,7 +107,7 @@ public sealed class JobsApiTests
         await using var host = await JobsHost.StartAsync([review], Jobs.QuietCrons());
         var client = host.CreateClient();
 
-        var response = await client.PostAsync("/api/jobs/follow-up-review/run", null);
+        var response = await client.RunJobAsync(Jobs.FollowUpReview);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
         Assert.DoesNotContain("on purpose", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -126,7 +121,7 @@ public sealed class JobsApiTests
         await using var host = await JobsHost.StartAsync(Jobs.Fakes(), Jobs.QuietCrons());
         await host.RunningSchedulerAsync();
         var client = host.CreateClient();
-        await client.PostAsync("/api/jobs/status-sync/run", null);
+        await client.RunJobAsync(Jobs.StatusSync);
 
         var list = await (await client.GetAsync("/api/jobs")).JsonAsync();
 

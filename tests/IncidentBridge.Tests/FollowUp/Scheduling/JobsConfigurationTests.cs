@@ -1,7 +1,4 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
@@ -19,19 +16,12 @@ public sealed class JobsConfigurationTests
     [InlineData("IncidentBridge:Jobs:SchedulerName", " ")]
     public async Task Bad_setting_stops_the_start_with_a_message_naming_the_key(string key, string value)
     {
-        var directory = JobsHost.NewDirectory();
-        try
-        {
-            var settings = Jobs.QuietCrons().With(key, value);
+        using var directory = TempDirectory.Create("jobs");
+        var settings = Jobs.QuietCrons().With(key, value);
 
-            var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => JobsHost.StartAsync(Jobs.Fakes(), settings, directory));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => JobsHost.StartAsync(Jobs.Fakes(), settings, directory.Path));
 
-            Assert.Contains(key, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            JobsHost.TryDelete(directory);
-        }
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +69,7 @@ public sealed class JobsConfigurationTests
         await using var host = await JobsHost.StartAsync([statusSync], settings);
         var client = host.CreateClient();
 
-        var run = await client.PostAsync("/api/jobs/status-sync/run", null);
+        var run = await client.RunJobAsync(Jobs.StatusSync);
         var ready = await client.GetAsync("/readyz");
         var list = await (await client.GetAsync("/api/jobs")).JsonAsync();
 
@@ -106,18 +96,11 @@ public sealed class JobsConfigurationTests
     [Fact]
     public async Task Postgres_with_a_sqlite_connection_string_stops_the_start_at_the_storage_key_not_inside_the_scheduler()
     {
-        var directory = JobsHost.NewDirectory();
-        try
-        {
-            var settings = Jobs.QuietCrons().With("IncidentBridge:Storage:Provider", "Postgres");
+        using var directory = TempDirectory.Create("jobs");
+        var settings = Jobs.QuietCrons().With("IncidentBridge:Storage:Provider", "Postgres");
 
-            var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => JobsHost.StartAsync(Jobs.Fakes(), settings, directory));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => JobsHost.StartAsync(Jobs.Fakes(), settings, directory.Path));
 
-            Assert.Contains("IncidentBridge:Storage:Provider", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            JobsHost.TryDelete(directory);
-        }
+        Assert.Contains("IncidentBridge:Storage:Provider", error.Message, StringComparison.Ordinal);
     }
 }

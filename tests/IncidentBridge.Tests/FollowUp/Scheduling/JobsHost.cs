@@ -1,15 +1,11 @@
 using IncidentBridge.Api;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
 using IncidentBridge.Operations;
-using IncidentBridge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
@@ -40,13 +36,6 @@ internal sealed class JobsHost : IAsyncDisposable
     public string SchedulerName { get; }
 
     public string DatabasePath => DatabaseIn(Directory);
-
-    public static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        return directory;
-    }
 
     public static string NewSchedulerName() => $"jobs-test-{Guid.NewGuid():N}";
 
@@ -114,6 +103,16 @@ internal sealed class JobsHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts a host on <paramref name="directory"/> until its scheduler runs, then stops it: the schedules it stored
+    /// stay there for the next host with the same <paramref name="schedulerName"/>, as across a worker's restart.
+    /// </summary>
+    public static async Task RunOnceAsync(string directory, string schedulerName, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    {
+        await using var host = await StartAsync(Jobs.Fakes(), settings ?? Jobs.QuietCrons(), directory, schedulerName, time);
+        await host.RunningSchedulerAsync();
+    }
+
     public HttpClient CreateClient(bool authenticated = true)
     {
         var client = App.GetTestClient();
@@ -152,7 +151,14 @@ internal sealed class JobsHost : IAsyncDisposable
         }
     }
 
-    public static void TryDelete(string directory)
+    private static string NewDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "incidentbridge-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static void TryDelete(string directory)
     {
         try
         {

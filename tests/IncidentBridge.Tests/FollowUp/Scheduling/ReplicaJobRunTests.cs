@@ -1,8 +1,4 @@
-using System.Net;
-using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IncidentBridge.Tests.FollowUp.Scheduling;
 
@@ -24,8 +20,8 @@ public sealed class ReplicaJobRunTests(PostgresServer postgres)
         await using var second = await JobsHost.StartAsync([onSecond], settings);
 
         var answers = await Task.WhenAll(
-            first.CreateClient().PostAsync("/api/jobs/status-sync/run", null),
-            second.CreateClient().PostAsync("/api/jobs/status-sync/run", null));
+            first.CreateClient().RunJobAsync(Jobs.StatusSync),
+            second.CreateClient().RunJobAsync(Jobs.StatusSync));
 
         Assert.Equal(1, onFirst.Runs + onSecond.Runs);
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
@@ -43,8 +39,8 @@ public sealed class ReplicaJobRunTests(PostgresServer postgres)
         await using var first = await JobsHost.StartAsync([onFirst], settings);
         await using var second = await JobsHost.StartAsync([onSecond], settings);
 
-        var earlier = await first.CreateClient().PostAsync("/api/jobs/status-sync/run", null);
-        var later = await second.CreateClient().PostAsync("/api/jobs/status-sync/run", null);
+        var earlier = await first.CreateClient().RunJobAsync(Jobs.StatusSync);
+        var later = await second.CreateClient().RunJobAsync(Jobs.StatusSync);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (earlier.StatusCode, later.StatusCode));
         Assert.Equal((1, 1), (onFirst.Runs, onSecond.Runs));
@@ -68,7 +64,7 @@ public sealed class ReplicaJobRunTests(PostgresServer postgres)
 
         await Assert.ThrowsAsync<JobLockLostException>(() => run.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(JobOutcome.Failed, runner.LastRun(Jobs.StatusSync)?.Outcome);
-        var elsewhere = await second.CreateClient().PostAsync("/api/jobs/status-sync/run", null);
+        var elsewhere = await second.CreateClient().RunJobAsync(Jobs.StatusSync);
         Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
         Assert.Equal(1, onSecond.Runs);
     }

@@ -41,7 +41,7 @@ public sealed class SchedulingTests
         await host.RunningSchedulerAsync();
 
         await Eventually.UntilAsync(() => Task.FromResult(digest.Runs), runs => runs >= 1, "the catch-up fired");
-        await host.CreateClient().PostAsync("/api/jobs/overdue-digest/run", null);
+        await host.CreateClient().RunJobAsync(Jobs.OverdueDigest);
 
         var runs = digest.Options;
         Assert.Single(runs, o => !o.CatchUp);
@@ -52,62 +52,42 @@ public sealed class SchedulingTests
     [Fact]
     public async Task Schedules_are_stored_in_the_QRTZ_tables_of_the_worker_database_and_outlive_the_host()
     {
-        var directory = JobsHost.NewDirectory();
+        using var directory = TempDirectory.Create("jobs");
         var schedulerName = JobsHost.NewSchedulerName();
-        try
-        {
-            await using (var host = await JobsHost.StartAsync(Jobs.Fakes(), Jobs.QuietCrons(), directory, schedulerName))
-            {
-                await host.RunningSchedulerAsync();
-            }
+        await JobsHost.RunOnceAsync(directory.Path, schedulerName);
 
-            var stored = await StoredCronsAsync(directory, schedulerName);
+        var stored = await StoredCronsAsync(directory.Path, schedulerName);
 
-            Assert.Equal(
-                [
-                    ("follow-up-review-cron", "0 0 8 * * ?", "UTC"),
-                    ("overdue-digest-catch-up", "0 45 5 * * ?", "Europe/Berlin"),
-                    ("overdue-digest-cron", "0 30 6 ? * TUE", "Europe/Berlin"),
-                    ("status-sync-cron", "0 15 3 * * ?", "UTC"),
-                ],
-                stored);
-        }
-        finally
-        {
-            JobsHost.TryDelete(directory);
-        }
+        Assert.Equal(
+            [
+                ("follow-up-review-cron", "0 0 8 * * ?", "UTC"),
+                ("overdue-digest-catch-up", "0 45 5 * * ?", "Europe/Berlin"),
+                ("overdue-digest-cron", "0 30 6 ? * TUE", "Europe/Berlin"),
+                ("status-sync-cron", "0 15 3 * * ?", "UTC"),
+            ],
+            stored);
     }
 
     [Fact]
     public async Task A_changed_cron_replaces_the_stored_schedule_after_a_restart()
     {
-        var directory = JobsHost.NewDirectory();
+        using var directory = TempDirectory.Create("jobs");
         var schedulerName = JobsHost.NewSchedulerName();
-        try
+        await JobsHost.RunOnceAsync(directory.Path, schedulerName);
+
+        var changed = Jobs.QuietCrons().With("IncidentBridge:Jobs:OverdueDigest:Cron", "0 0 7 ? * FRI").With("IncidentBridge:Jobs:OverdueDigest:TimeZone", "America/New_York");
+        await using (var second = await JobsHost.StartAsync(Jobs.Fakes(), changed, directory.Path, schedulerName))
         {
-            await using (var first = await JobsHost.StartAsync(Jobs.Fakes(), Jobs.QuietCrons(), directory, schedulerName))
-            {
-                await first.RunningSchedulerAsync();
-            }
+            var digest = await CronTriggerAsync(await second.RunningSchedulerAsync(), FollowUpJobKeys.OverdueDigest);
 
-            var changed = Jobs.QuietCrons().With("IncidentBridge:Jobs:OverdueDigest:Cron", "0 0 7 ? * FRI").With("IncidentBridge:Jobs:OverdueDigest:TimeZone", "America/New_York");
-            await using (var second = await JobsHost.StartAsync(Jobs.Fakes(), changed, directory, schedulerName))
-            {
-                var digest = await CronTriggerAsync(await second.RunningSchedulerAsync(), FollowUpJobKeys.OverdueDigest);
-
-                Assert.Equal(("0 0 7 ? * FRI", "America/New_York"), (digest.CronExpressionString, digest.TimeZone.Id));
-                AssertNextFireMatchesCron(digest);
-            }
-
-            var stored = await StoredCronsAsync(directory, schedulerName);
-            Assert.Equal(("overdue-digest-cron", "0 0 7 ? * FRI", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-cron"));
-            Assert.Equal(("overdue-digest-catch-up", "0 45 5 * * ?", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-catch-up"));
-            Assert.Equal(4, stored.Count);
+            Assert.Equal(("0 0 7 ? * FRI", "America/New_York"), (digest.CronExpressionString, digest.TimeZone.Id));
+            AssertNextFireMatchesCron(digest);
         }
-        finally
-        {
-            JobsHost.TryDelete(directory);
-        }
+
+        var stored = await StoredCronsAsync(directory.Path, schedulerName);
+        Assert.Equal(("overdue-digest-cron", "0 0 7 ? * FRI", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-cron"));
+        Assert.Equal(("overdue-digest-catch-up", "0 45 5 * * ?", "America/New_York"), Assert.Single(stored, s => s.Trigger == "overdue-digest-catch-up"));
+        Assert.Equal(4, stored.Count);
     }
 
     [Fact]

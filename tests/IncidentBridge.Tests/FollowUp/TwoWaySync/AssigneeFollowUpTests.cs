@@ -1,5 +1,4 @@
 using IncidentBridge.Tests.FollowUp.Email;
-using IncidentBridge.Tests.Support;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.FollowUp.TwoWaySync;

@@ -1,11 +1,5 @@
-using System.Text;
-using IncidentBridge.ActionItems;
-using IncidentBridge.FollowUp;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
 using IncidentBridge.Tests.ActionItems;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBridge.Tests.FollowUp.TwoWaySync;
 
@@ -30,43 +24,35 @@ namespace IncidentBridge.Tests.FollowUp.TwoWaySync;
 /// </list>
 /// A failure names the seed and the schedule's log.
 /// </summary>
-public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : IAsyncLifetime
+public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int schedules, string tracker = "Jira") : SimulationTests(schedules)
 {
     private static readonly string[] Owners = ["Bob", "Carol", "Dave"];
     private static readonly string?[] JiraAssignees = [TrackerWebhooks.BobJira, TrackerWebhooks.CarolJira, "712020:0e99a2fa-1a1b-4b5c-9d0e-6f7a8b9c0d1e", "557058:stranger", ""];
     private static readonly string?[] GitHubAssignees = ["bob-gh", "Carol-GH", "dave-gh", "stranger", ""];
     private static readonly string[] Statuses = ["open", "in-progress", "done", "not-doing"];
 
-    private Replicas _replicas = null!;
     private IDeliveryHandler _handler = null!;
 
     private bool IsGitHub => tracker == "GitHub";
 
     private string?[] Assignees => IsGitHub ? GitHubAssignees : JiraAssignees;
 
-    public async Task InitializeAsync()
-    {
-        _replicas = await Replicas.StartAsync(postgres, dispatchers: 1, tracker: tracker, settings: TrackerWebhooks.Settings());
-        _handler = _replicas.Worker.Services.GetServices<IDeliveryHandler>().Single(h => h.Source == tracker.ToLowerInvariant());
-    }
-
-    public async Task DisposeAsync() => await _replicas.DisposeAsync();
-
     [Fact]
-    public async Task Randomised_webhook_loss_duplication_and_reordering_end_with_every_item_matching_its_issue()
+    public Task Randomised_webhook_loss_duplication_and_reordering_end_with_every_item_matching_its_issue() => RunSchedulesAsync();
+
+    private protected override async Task<Replicas> StartAsync()
     {
-        for (var seed = 1; seed <= schedules; seed++)
-        {
-            await Schedule(seed);
-        }
+        var replicas = await Replicas.StartAsync(postgres, dispatchers: 1, tracker: tracker, settings: TrackerWebhooks.Settings());
+        _handler = replicas.Worker.Services.GetServices<IDeliveryHandler>().Single(h => h.Source == tracker.ToLowerInvariant());
+        return replicas;
     }
 
-    private async Task Schedule(int seed)
+    private protected override async Task Schedule(int seed)
     {
         var random = new Random(seed);
         var log = new List<string>();
-        var fake = _replicas.Tracker;
-        var incident = await _replicas.NewIncidentAsync(10_000 + seed);
+        var fake = Replicas.Tracker;
+        var incident = await Replicas.NewIncidentAsync(10_000 + seed);
         var posted = Enumerable.Range(1, random.Next(1, 4))
             .Select(i => new Posted($"w{seed}-{i}", $"Action {i} of schedule {seed}", Owners[random.Next(3)], $"2027-01-{random.Next(1, 29):D2}"))
             .ToList();
@@ -76,7 +62,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
         var seen = new Dictionary<string, DateTimeOffset>();
         var deleted = new HashSet<string>();
         var lost = 0;
-        var stored = await _replicas.ItemsAsync(incident);
+        var stored = await Replicas.ItemsAsync(incident);
         var markers = stored.Select(i => i.Marker).ToHashSet();
         var keyOf = stored.ToDictionary(i => i.Marker, i => i.ItemKey);
         // Whether a person changed an item's assignee or due date in the tracker since the postmortem last set it.
@@ -86,7 +72,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
         for (var step = random.Next(8, 25); step > 0; step--)
         {
-            _replicas.Time.Advance(TimeSpan.FromSeconds(random.Next(1, 40)));
+            Replicas.Time.Advance(TimeSpan.FromSeconds(random.Next(1, 40)));
             switch (random.Next(12))
             {
                 case < 4:
@@ -95,7 +81,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
                         var issue = live[random.Next(live.Count)];
                         var change = fake.Edit(
                             issue.Key,
-                            _replicas.Time.GetUtcNow(),
+                            Replicas.Time.GetUtcNow(),
                             status: random.Next(2) == 0 ? Statuses[random.Next(Statuses.Length)] : null,
                             assignee: random.Next(2) == 0 ? Assignees[random.Next(Assignees.Length)] : null,
                             // GitHub issues have no due date.
@@ -137,11 +123,11 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
                     await PostAsync(incident, posted);
                     break;
                 case 8:
-                    await _replicas.DispatchAsync();
+                    await Replicas.DispatchAsync();
                     log.Add($"{Now()} dispatched");
                     break;
                 case 9:
-                    await _replicas.RunAsync<StatusSyncJob>();
+                    await Replicas.RunAsync<StatusSyncJob>();
                     log.Add($"{Now()} polled");
                     break;
                 case 10:
@@ -176,7 +162,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
         for (var pass = 0; pass < 5; pass++)
         {
-            _replicas.Time.Advance(TimeSpan.FromMinutes(6));
+            Replicas.Time.Advance(TimeSpan.FromMinutes(6));
             await DispatchUntilIdleAsync(incident);
             Emit();
             while (network.Count > 0)
@@ -190,13 +176,13 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
             await CheckAsync("with every webhook delivered and no poll");
         }
 
-        _replicas.Time.Advance(Replicas.Settle + TimeSpan.FromSeconds(1));
-        await _replicas.RunAsync<StatusSyncJob>();
+        Replicas.Time.Advance(Replicas.Settle + TimeSpan.FromSeconds(1));
+        await Replicas.RunAsync<StatusSyncJob>();
         await CheckAsync($"after one poll ({lost} webhooks lost)");
 
         List<FakeTracker.FakeIssue> Live() => [.. fake.All.Where(i => markers.Contains(i.Marker!) && !deleted.Contains(i.Key))];
 
-        string Now() => _replicas.Time.GetUtcNow().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        string Now() => Replicas.Time.GetUtcNow().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
         // Every issue changed since its last webhook sends one now; the network may lose it.
         void Emit()
@@ -232,8 +218,8 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
         async Task CheckAsync(string when)
         {
-            var items = await _replicas.ItemsAsync(incident);
-            var directory = _replicas.Worker.Service<OwnerDirectory>();
+            var items = await Replicas.ItemsAsync(incident);
+            var directory = Replicas.Worker.Service<OwnerDirectory>();
             var context = $"seed {seed}, {when}:\n  {string.Join("\n  ", log)}\n  items: {string.Join("; ", items.Select(i => $"{i.Id} {i.TrackerKey} {i.SyncState} {i.Status} {i.Owner} {i.DueDate}"))}";
             foreach (var item in items)
             {
@@ -262,10 +248,10 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
     private async Task HandleAsync(string body)
     {
-        var database = _replicas.Worker.Service<IDatabase>();
+        var database = Replicas.Worker.Service<IDatabase>();
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
-        var now = _replicas.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Replicas.Time.GetUtcNow().ToUnixTimeMilliseconds();
         await _handler.HandleAsync(new ClaimedDelivery(0, Guid.NewGuid().ToString("N"), _handler.Source, now, Encoding.UTF8.GetBytes(body), 1, IsGitHub ? "issues" : null), tx, CancellationToken.None);
         await tx.CommitAsync();
     }
@@ -277,10 +263,10 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
 
     private async Task DispatchUntilIdleAsync(string incident)
     {
-        for (var pass = 0; pass < 10 && (await _replicas.ItemsAsync(incident)).Any(i => i.SyncState is SyncState.Pending); pass++)
+        for (var pass = 0; pass < 10 && (await Replicas.ItemsAsync(incident)).Any(i => i.SyncState is SyncState.Pending); pass++)
         {
-            _replicas.Time.Advance(TimeSpan.FromMinutes(2));
-            await _replicas.DispatchAsync();
+            Replicas.Time.Advance(TimeSpan.FromMinutes(2));
+            await Replicas.DispatchAsync();
         }
     }
 
@@ -292,7 +278,7 @@ public abstract class TwoWaySyncSimulationTests(PostgresServer? postgres, int sc
             postmortem.WithItem(item.Id, item.Description, item.Owner, dueDate: item.Due);
         }
 
-        return _replicas.PostAsync(incident, postmortem);
+        return Replicas.PostAsync(incident, postmortem);
     }
 
     private sealed record Posted(string Id, string Description, string Owner, string Due);

@@ -9,11 +9,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void Task_list_items_read_description_owner_due_date_and_priority()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             - [ ] Add disk alerts — Owner: @dave, Due: 2026-12-20, P1
             * Add canary (owner: SRE Team, due: 1 week)
             - [x] Roll back the deploy — owner: Bob
@@ -66,11 +62,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void Sub_headings_of_an_action_items_section_keep_it_open_until_a_heading_at_its_level()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             ### Database
 
             - Add an index on orders.user_id (owner: Dave)
@@ -179,11 +171,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void Bare_fields_after_a_dash_or_at_the_end_are_read_as_fields()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             - Add disk alerts - @dave, P1, 2026-12-20
             - P0: Rotate the leaked key @erin
             - Add retry with back-off (see the RFC)
@@ -220,11 +208,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void Parts_of_the_fields_that_are_no_field_are_named_in_a_warning()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             - Add disk alerts — Owner: @dave, Due: 2026-12-20, blocked on infra
             """);
 
@@ -237,11 +221,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void A_list_item_with_fields_and_no_description_is_not_taken_and_a_warning_says_so()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             - Owner: Bob, Due: 1 week
             - Add pool metrics (owner: Carol)
             """);
@@ -276,11 +256,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void A_section_whose_items_are_in_tables_of_its_sub_sections_yields_them()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             ### Immediate Actions (Within 24 Hours)
 
             | # | Action | Owner |
@@ -295,11 +271,7 @@ public sealed class ActionItemListTests
     [Fact]
     public void A_table_under_action_items_without_an_owner_column_is_named_in_a_warning()
     {
-        var result = Read("""
-            # Checkout outage
-
-            ## Action Items
-
+        var result = ReadUnderActionItems("""
             | Action | Notes |
             |---|---|
             | Fix the leak | soon |
@@ -370,6 +342,12 @@ public sealed class ActionItemListTests
         Assert.True(result.Ok, result.Error?.ToString());
         Assert.Single(Items(result));
     }
+
+    /// <summary>
+    /// Reads <paramref name="section"/> as the body of "## Action Items" under "# Checkout outage", so that its first
+    /// line is line 5 of the document.
+    /// </summary>
+    private static PostmortemReadResult ReadUnderActionItems(string section) => Read($"# Checkout outage\n\n## Action Items\n\n{section}");
 
     private static PostmortemReadResult Read(string markdown)
     {

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
-using Microsoft.Extensions.Logging;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
@@ -12,44 +8,27 @@ public sealed class GitHubErrorTests : IDisposable
     private readonly GitHubFake _github = new();
 
     [Fact]
-    public async Task Secondary_rate_limit_waits_as_long_as_Retry_After_says()
-    {
-        _github.FailEverything(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", ("Retry-After", "30"));
-
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => CreateAsync());
-
-        Assert.Equal(TimeSpan.FromSeconds(30), error.RetryAfter);
-    }
+    public async Task Secondary_rate_limit_waits_as_long_as_Retry_After_says() =>
+        Assert.Equal(
+            TimeSpan.FromSeconds(30),
+            await RetryAfterAsync(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", ("Retry-After", "30")));
 
     [Fact]
-    public async Task Secondary_rate_limit_without_Retry_After_waits_a_minute()
-    {
-        _github.FailEverything(403, "You have exceeded a secondary rate limit.");
-
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => CreateAsync());
-
-        Assert.Equal(TimeSpan.FromMinutes(1), error.RetryAfter);
-    }
+    public async Task Secondary_rate_limit_without_Retry_After_waits_a_minute() =>
+        Assert.Equal(TimeSpan.FromMinutes(1), await RetryAfterAsync(403, "You have exceeded a secondary rate limit."));
 
     [Fact]
-    public async Task Plain_429_is_a_wait_not_a_crash()
-    {
-        _github.FailEverything(429, "You have exceeded a secondary rate limit.", ("Retry-After", "12"));
-
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => CreateAsync());
-
-        Assert.Equal(TimeSpan.FromSeconds(12), error.RetryAfter);
-    }
+    public async Task Plain_429_is_a_wait_not_a_crash() =>
+        Assert.Equal(TimeSpan.FromSeconds(12), await RetryAfterAsync(429, "You have exceeded a secondary rate limit.", ("Retry-After", "12")));
 
     [Fact]
     public async Task Exhausted_primary_rate_limit_waits_until_the_reset()
     {
         var reset = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        _github.FailEverything(403, "API rate limit exceeded for user ID 1.", ("X-RateLimit-Limit", "5000"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset));
 
-        var error = await Assert.ThrowsAsync<TrackerUnavailableException>(() => CreateAsync());
+        var retryAfter = await RetryAfterAsync(403, "API rate limit exceeded for user ID 1.", ("X-RateLimit-Limit", "5000"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset));
 
-        Assert.InRange(error.RetryAfter ?? TimeSpan.Zero, TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(11));
+        Assert.InRange(retryAfter ?? TimeSpan.Zero, TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(11));
     }
 
     [Fact]
@@ -117,34 +96,20 @@ public sealed class GitHubErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_repository_is_rejected()
-    {
-        _github.FailEverything(404, "Not Found");
-
-        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => CreateAsync());
-
-        Assert.Contains("404 Not Found", error.Message, StringComparison.Ordinal);
-    }
+    public async Task Missing_repository_is_rejected() =>
+        Assert.Contains("404 Not Found", await RejectionAsync(404, "Not Found"), StringComparison.Ordinal);
 
     [Fact]
-    public async Task Forbidden_without_rate_limit_is_rejected()
-    {
-        _github.FailEverything(403, "Resource not accessible by personal access token");
-
-        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => CreateAsync());
-
-        Assert.Contains("Resource not accessible", error.Message, StringComparison.Ordinal);
-    }
+    public async Task Forbidden_without_rate_limit_is_rejected() =>
+        Assert.Contains("Resource not accessible", await RejectionAsync(403, "Resource not accessible by personal access token"), StringComparison.Ordinal);
 
     [Fact]
     public async Task Bad_token_is_rejected_naming_the_key()
     {
-        _github.FailEverything(401, "Bad credentials");
+        var rejection = await RejectionAsync(401, "Bad credentials");
 
-        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => CreateAsync());
-
-        Assert.Contains("IncidentBridge:Trackers:GitHub:Token", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(GitHubFake.Token, error.Message, StringComparison.Ordinal);
+        Assert.Contains("IncidentBridge:Trackers:GitHub:Token", rejection, StringComparison.Ordinal);
+        Assert.DoesNotContain(GitHubFake.Token, rejection, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,4 +155,18 @@ public sealed class GitHubErrorTests : IDisposable
 
     private Task<TrackerIssue> CreateAsync() =>
         _github.Tracker().CreateAsync(GitHubFake.Target, TestIssues.ActionItem(), CancellationToken.None);
+
+    /// <summary>How long a create that GitHub answers so is told to wait; it must be a wait, not a rejection.</summary>
+    private async Task<TimeSpan?> RetryAfterAsync(int status, string message, params (string Name, string Value)[] headers)
+    {
+        _github.FailEverything(status, message, headers);
+        return (await Assert.ThrowsAsync<TrackerUnavailableException>(() => CreateAsync())).RetryAfter;
+    }
+
+    /// <summary>The message of the rejection of a create that GitHub answers so.</summary>
+    private async Task<string> RejectionAsync(int status, string message)
+    {
+        _github.FailEverything(status, message);
+        return (await Assert.ThrowsAsync<TrackerRejectedException>(() => CreateAsync())).Message;
+    }
 }

@@ -1,15 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using WireMock;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;
@@ -153,6 +144,19 @@ internal sealed class GitHubFake : IDisposable
 
     public void FailEverything(int status, JsonObject body) =>
         Server.Given(Request.Create().WithPath("/*")).RespondWith(Json(status, body));
+
+    /// <summary>
+    /// Answers every call <paramref name="status"/>, as GitHub does once issue #40 is deleted or transferred, and
+    /// asserts <paramref name="call"/> on it is rejected saying so.
+    /// </summary>
+    public async Task AssertRejectedAsDeletedAsync(int status, string message, Func<GitHubTracker, Task> call)
+    {
+        FailEverything(status, message);
+
+        var error = await Assert.ThrowsAsync<TrackerRejectedException>(() => call(Tracker()));
+
+        Assert.Contains("issue acme/payments#40 was deleted or transferred", error.Message, StringComparison.Ordinal);
+    }
 
     /// <summary>Bodies of the requests received with <paramref name="method"/> on <paramref name="path"/>, in order.</summary>
     public IReadOnlyList<JsonElement> Bodies(string method, string path) =>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;

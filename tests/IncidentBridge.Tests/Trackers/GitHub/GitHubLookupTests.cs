@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
 public sealed class GitHubLookupTests : IDisposable

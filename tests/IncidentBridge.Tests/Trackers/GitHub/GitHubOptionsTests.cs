@@ -1,9 +1,6 @@
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;
 

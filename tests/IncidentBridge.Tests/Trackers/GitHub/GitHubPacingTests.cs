@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
 public sealed class GitHubPacingTests : IDisposable

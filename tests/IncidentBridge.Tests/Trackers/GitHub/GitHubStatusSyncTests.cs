@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Time.Testing;
 using WireMock;
 
 namespace IncidentBridge.Tests.Trackers.GitHub;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
 /// <summary>Keeps what was logged so a test can see a warning that does not fail the call.</summary>

@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.GitHub;
 
 /// <summary>Action-item issues as the dispatcher hands them to a tracker.</summary>

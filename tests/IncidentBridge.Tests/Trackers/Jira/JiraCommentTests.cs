@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>Comments written at most once per item and purpose: looked for by their hidden marker before each post.</summary>

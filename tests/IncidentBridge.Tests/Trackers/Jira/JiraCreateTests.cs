@@ -1,10 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using IncidentBridge.Trackers;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 public sealed class JiraCreateTests

@@ -1,7 +1,3 @@
-using IncidentBridge.Trackers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>How Jira's failures reach the dispatcher, and which ones the handler retries.</summary>

@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>An issue a postmortem names, read by its key rather than searched for.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>Builders for what the dispatcher hands the tracker, and for what Jira answers about its issues.</summary>

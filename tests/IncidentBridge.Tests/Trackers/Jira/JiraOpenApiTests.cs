@@ -1,4 +1,3 @@
-using System.Text;
 using Xunit.Sdk;
 
 namespace IncidentBridge.Tests.Trackers.Jira;

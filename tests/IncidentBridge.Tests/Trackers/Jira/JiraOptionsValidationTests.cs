@@ -1,10 +1,5 @@
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 
@@ -91,13 +86,5 @@ public sealed class JiraOptionsValidationTests
         [$"{S}:ApiToken"] = "secret-token",
     };
 
-    private static WebApplication Start(Dictionary<string, string?> settings)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Configuration.AddInMemoryCollection(settings);
-        var app = builder.AddJira().Build();
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
-        return app;
-    }
+    private static WebApplication Start(Dictionary<string, string?> settings) => RegistrationHost.Start(settings, builder => builder.AddJira());
 }

@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>The week-4 review's flag: the <c>overdue</c> label and a comment on the issue, at most once.</summary>

@@ -1,15 +1,6 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.Jira;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WireMock.Logging;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
@@ -41,12 +32,7 @@ internal sealed class JiraServer : IDisposable
             configuration[$"{JiraOptions.Section}:{key}"] = value;
         }
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddJira();
-        _app = builder.Build();
-        _app.Services.GetRequiredService<IStartupValidator>().Validate();
+        _app = RegistrationHost.Start(configuration, builder => builder.AddJira());
         Tracker = _app.Services.GetServices<ITracker>().Single(t => t.Name == "Jira");
     }
 

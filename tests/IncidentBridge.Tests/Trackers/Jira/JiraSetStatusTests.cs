@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>The item's own status applied to its issue: a transition into the right status category, once, never back.</summary>

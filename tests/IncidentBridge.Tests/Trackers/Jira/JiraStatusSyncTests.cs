@@ -1,5 +1,3 @@
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.Tests.Trackers.Jira;
 
 /// <summary>Status sync: what changed in a project since the last sync, asked for with one paged JQL search.</summary>

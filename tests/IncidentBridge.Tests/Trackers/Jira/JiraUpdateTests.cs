@@ -1,9 +1,4 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.Jira;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace IncidentBridge.Tests.Trackers.Jira;
 
