@@ -1,10 +1,4 @@
-using System.Text.Json;
-using IncidentBridge.Incidents;
-using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
-using IncidentBridge.Storage;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.ActionItems;
 

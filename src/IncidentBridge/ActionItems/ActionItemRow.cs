@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary>An action item as stored, with its outbox state; times in Unix milliseconds.</summary>

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IncidentBridge.Storage;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary>

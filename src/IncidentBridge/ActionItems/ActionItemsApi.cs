@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
-using IncidentBridge.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.ActionItems;
 

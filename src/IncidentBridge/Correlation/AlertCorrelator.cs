@@ -1,11 +1,5 @@
-using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Correlation;
 

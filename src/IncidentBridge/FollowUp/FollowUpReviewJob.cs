@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.FollowUp;
 

@@ -1,8 +1,4 @@
-using Dapper;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp;
 

@@ -1,6 +1,4 @@
-using IncidentBridge.Api;
 using IncidentBridge.FollowUp.Scheduling;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentBridge.FollowUp;

@@ -1,10 +1,6 @@
-using System.Globalization;
-using IncidentBridge.ActionItems;
 using IncidentBridge.Correlation;
 using IncidentBridge.FollowUp.Email;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Incidents;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IncidentBridge.FollowUp;

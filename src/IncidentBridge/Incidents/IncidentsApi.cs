@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using IncidentBridge.Api;
 using IncidentBridge.FollowUp;
-using IncidentBridge.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Incidents;
 

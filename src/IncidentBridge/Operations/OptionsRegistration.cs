@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Operations;
 
 internal static class OptionsRegistration

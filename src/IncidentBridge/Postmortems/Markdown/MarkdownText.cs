@@ -1,4 +1,3 @@
-using System.Text;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 

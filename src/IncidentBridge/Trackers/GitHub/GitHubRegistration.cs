@@ -1,4 +1,3 @@
-using IncidentBridge.Operations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBridge.Trackers.GitHub;

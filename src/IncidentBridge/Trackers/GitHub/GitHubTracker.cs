@@ -1,8 +1,8 @@
 using System.Net;
-using IncidentBridge.ActionItems;
-using Microsoft.Extensions.Options;
 using Octokit;
 using Octokit.Internal;
+// Octokit's paging options; the project-wide IncidentBridge.Api has an ApiOptions of its own.
+using ApiOptions = Octokit.ApiOptions;
 
 namespace IncidentBridge.Trackers.GitHub;
 

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using IncidentBridge.ActionItems;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace IncidentBridge.Trackers.Jira;

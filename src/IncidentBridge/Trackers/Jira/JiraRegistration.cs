@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
-using IncidentBridge.Operations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Trackers.Jira;
 
