@@ -112,7 +112,7 @@ internal sealed partial class ActionItemDispatcher(
     {
         foreach (var item in unsent)
         {
-            await store.ReleaseAsync(item, _owner, cancellationToken);
+            await store.EndLeaseAsync(item.Id, _owner, cancellationToken, attempts: item.Attempts);
         }
 
         LogReleased(unsent.Count);

@@ -337,8 +337,7 @@ internal sealed partial class OverdueDigestJob(
 
     private static DigestItem ItemOf(ActionItemRow item, string incidentTitle, DateOnly today)
     {
-        var due = item.Due ?? today;
-        return new DigestItem(item.Id, item.Description, item.IncidentId, incidentTitle, item.Priority, due, today.DayNumber - due.DayNumber, item.TrackerKey, item.TrackerUrl);
+        return new DigestItem(item.Id, item.Description, item.IncidentId, incidentTitle, item.Priority, item.Due ?? today, item.DaysOverdue(today), item.TrackerKey, item.TrackerUrl);
     }
 
     private OverduePostmortem PostmortemOf(OverduePostmortemRow row)
