@@ -61,13 +61,13 @@ internal sealed partial class GitHubTracker : ITracker
             c => c.Issue.GetAllForRepository(repo.Owner, repo.Name, request, new ApiOptions { PageSize = 100 }),
             cancellationToken);
 
-        var issues = found.Where(i => i.PullRequest is null).OrderBy(i => i.Number).ToList();
+        var issues = found.Where(i => i.PullRequest is null).OrderBy(i => i.Number).Select(i => ToTrackerIssue(repo, i)).ToList();
         if (issues.Count > 1)
         {
-            LogDuplicates(repo.FullName, marker, string.Join(", ", issues.Select(i => $"#{i.Number}")));
+            TrackerLog.SeveralCarryMarker(_logger, Name, marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
         }
 
-        return issues.Select(i => ToTrackerIssue(repo, i)).ToList();
+        return issues;
     }
 
     /// <summary>The issue <paramref name="key"/> names, in its own repository; null when GitHub knows no such issue, or it is a pull request.</summary>
@@ -219,7 +219,7 @@ internal sealed partial class GitHubTracker : ITracker
         // The label first: adding it again is harmless, and the comment after it is written once however often this runs.
         await AddLabelAsync(id, TrackerLabels.Overdue, cancellationToken);
         await CommentOnceAsync(id, comment, cancellationToken);
-        LogFlaggedOverdue(id.ToString());
+        TrackerLog.FlaggedOverdue(_logger, Name, id.ToString());
     }
 
     /// <summary>
@@ -244,7 +244,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         await CloseAsync(duplicate, current, ItemStateReason.NotPlanned, cancellationToken);
-        LogClosedAsDuplicate(duplicate.ToString(), kept.ToString());
+        TrackerLog.ClosedAsDuplicate(_logger, Name, duplicate.ToString(), kept.ToString());
     }
 
     private async Task<TrackerIssue> CreateAsync(GitHubRepository repo, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
@@ -261,9 +261,10 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
-        LogCreated(repo.FullName, created.Number, issue.Marker);
+        var createdIssue = ToTrackerIssue(repo, created);
+        TrackerLog.Created(_logger, Name, createdIssue.Key, issue.Marker);
         WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
-        return ToTrackerIssue(repo, created);
+        return createdIssue;
     }
 
     private async Task<TrackerIssue> UpdateAsync(GitHubIssueKey id, Issue current, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
@@ -275,7 +276,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, update), cancellationToken, Gone(id));
-        LogUpdated(id.ToString());
+        TrackerLog.Updated(_logger, Name, id.ToString());
         WarnIfDropped(id.Repository, updated, update.Labels, update.Assignees, issue.Marker);
         return ToTrackerIssue(id.Repository, updated) with { StaleBefore = updated.UpdatedAt };
     }
@@ -290,13 +291,13 @@ internal sealed partial class GitHubTracker : ITracker
             Gone(id));
         if (comments.Any(c => c.Body?.Contains(hidden, StringComparison.Ordinal) == true))
         {
-            LogCommentAlreadyThere(id.ToString(), comment.Purpose);
+            TrackerLog.CommentAlreadyThere(_logger, Name, id.ToString(), comment.HiddenId);
             return;
         }
 
         var body = GitHubIssueText.Comment(comment.Text, comment.HiddenId);
         await WriteAsync("comment on an issue", c => c.Issue.Comment.Create(id.Repository.Owner, id.Repository.Name, id.Number, body), cancellationToken, Gone(id));
-        LogCommented(id.ToString(), comment.Purpose);
+        TrackerLog.Commented(_logger, Name, id.ToString(), comment.HiddenId);
     }
 
     private Task<Issue> GetIssueAsync(GitHubIssueKey id, CancellationToken cancellationToken) =>
@@ -413,14 +414,8 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Created GitHub issue {Repository}#{Number} for marker {Marker}")]
-    private partial void LogCreated(string repository, int number, string marker);
-
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as {Reason}")]
     private partial void LogClosed(string issueKey, string reason);
-
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Updated GitHub issue {IssueKey}")]
-    private partial void LogUpdated(string issueKey);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {Repository}#{Number}: the token needs push (triage) access to label issues")]
     private partial void LogLabelsDropped(string repository, int number, string labels);
@@ -431,9 +426,6 @@ internal sealed partial class GitHubTracker : ITracker
     [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "GitHub dropped the marker label {Marker} on {Repository}#{Number}: a retry cannot find this issue and may create another until the token can label issues")]
     private partial void LogMarkerDropped(string repository, int number, string marker);
 
-    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Several GitHub issues in {Repository} carry marker {Marker} ({Issues}); using the first")]
-    private partial void LogDuplicates(string repository, string marker, string issues);
-
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "GitHub rate-limited the call to {Operation}; all GitHub calls wait {RetryAfter}")]
     private partial void LogWaiting(string operation, TimeSpan retryAfter);
 
@@ -442,9 +434,6 @@ internal sealed partial class GitHubTracker : ITracker
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Listed {Count} changed GitHub action items in {Repository} with {Requests} requests")]
     private partial void LogChanges(string repository, int count, int requests);
-
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Flagged GitHub issue {IssueKey} overdue")]
-    private partial void LogFlaggedOverdue(string issueKey);
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "GitHub call to {Operation} failed: {Error}")]
     private partial void LogFailed(string operation, string error);
@@ -457,15 +446,6 @@ internal sealed partial class GitHubTracker : ITracker
 
     [LoggerMessage(EventId = 7012, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is already closed; left as it is rather than set {Status}")]
     private partial void LogAlreadyClosed(string issueKey, string status);
-
-    [LoggerMessage(EventId = 7013, Level = LogLevel.Information, Message = "Commented on GitHub issue {IssueKey} ({Purpose})")]
-    private partial void LogCommented(string issueKey, string purpose);
-
-    [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} already has the {Purpose} comment; not written again")]
-    private partial void LogCommentAlreadyThere(string issueKey, string purpose);
-
-    [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as a duplicate of {KeptKey}")]
-    private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
 }
 
 /// <summary>
