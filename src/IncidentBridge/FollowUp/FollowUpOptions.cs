@@ -52,6 +52,9 @@ internal sealed class PostmortemDueOptions
 {
     public int Hours { get; set; } = 48;
 
+    /// <summary><see cref="Hours"/>: how long after an incident resolved its postmortem is due.</summary>
+    public TimeSpan After => TimeSpan.FromHours(Hours);
+
     /// <summary>Null until configured: the binder would add configured values to a default list rather than replace it.</summary>
     public string[]? Severities { get; set; }
 

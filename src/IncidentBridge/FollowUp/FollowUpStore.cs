@@ -296,7 +296,7 @@ internal sealed class FollowUpStore(IDatabase database)
 
     private static object PostmortemOverdueParameters(PostmortemDueOptions due, DateTimeOffset now) => new
     {
-        ResolvedBeforeMs = (now - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+        ResolvedBeforeMs = (now - due.After).ToUnixTimeMilliseconds(),
         Severities = due.SeverityLevels,
     };
 }

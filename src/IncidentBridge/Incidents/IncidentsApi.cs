@@ -51,7 +51,7 @@ internal static class IncidentsApi
         var take = limit ?? DefaultLimit;
         var due = followUp.Value.PostmortemDue;
         (long, long[])? overdue = postmortem is null ? null : (
-            (time.GetUtcNow() - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+            (time.GetUtcNow() - due.After).ToUnixTimeMilliseconds(),
             due.SeverityLevels);
         var rows = await store.ListAsync(open, string.IsNullOrEmpty(service) ? null : service, level, before, take, cancellationToken, overdue);
         return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), Paging.Next(rows, take, row => Paging.WriteSeq(row.Seq))));

@@ -59,24 +59,20 @@ public sealed class ExampleDigestTests
             ],
             PostmortemsOverdue =
             [
-                new()
-                {
-                    IncidentId = "INC-2026-0014",
-                    IncidentTitle = "Primary database failover",
-                    Severity = "SEV1",
-                    ResolvedAt = new DateTimeOffset(2026, 12, 3, 16, 20, 0, TimeSpan.Zero),
-                    DueAt = new DateTimeOffset(2026, 12, 5, 16, 20, 0, TimeSpan.Zero),
-                    PostmortemId = "PM-2026-0014",
-                    PostmortemStatus = "draft",
-                },
-                new()
-                {
-                    IncidentId = "INC-2026-0015",
-                    IncidentTitle = "Search index lag",
-                    Severity = "SEV2",
-                    ResolvedAt = new DateTimeOffset(2026, 12, 4, 8, 5, 0, TimeSpan.Zero),
-                    DueAt = new DateTimeOffset(2026, 12, 6, 8, 5, 0, TimeSpan.Zero),
-                },
+                new(
+                    IncidentId: "INC-2026-0014",
+                    IncidentTitle: "Primary database failover",
+                    Severity: "SEV1",
+                    ResolvedAt: new DateTimeOffset(2026, 12, 3, 16, 20, 0, TimeSpan.Zero),
+                    DueAt: new DateTimeOffset(2026, 12, 5, 16, 20, 0, TimeSpan.Zero),
+                    PostmortemId: "PM-2026-0014",
+                    PostmortemStatus: "draft"),
+                new(
+                    IncidentId: "INC-2026-0015",
+                    IncidentTitle: "Search index lag",
+                    Severity: "SEV2",
+                    ResolvedAt: new DateTimeOffset(2026, 12, 4, 8, 5, 0, TimeSpan.Zero),
+                    DueAt: new DateTimeOffset(2026, 12, 6, 8, 5, 0, TimeSpan.Zero)),
             ],
         };
 
