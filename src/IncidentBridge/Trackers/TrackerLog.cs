@@ -25,6 +25,9 @@ internal static partial class TrackerLog
     [LoggerMessage(EventId = 5306, Level = LogLevel.Information, Message = "Flagged {Tracker} issue {IssueKey} overdue")]
     public static partial void FlaggedOverdue(ILogger logger, string tracker, string issueKey);
 
+    [LoggerMessage(EventId = 5308, Level = LogLevel.Warning, Message = "{Tracker} refused to assign the issue for marker {Marker} to {Assignee}; it is sent unassigned, its body naming the owner: {Error}")]
+    public static partial void AssigneeRefused(ILogger logger, string tracker, string marker, string assignee, string error);
+
     [LoggerMessage(EventId = 5307, Level = LogLevel.Warning, Message = "Several {Tracker} issues carry marker {Marker} ({IssueKeys}); using {IssueKey}")]
     public static partial void SeveralCarryMarker(ILogger logger, string tracker, string marker, string issueKeys, string issueKey);
 }

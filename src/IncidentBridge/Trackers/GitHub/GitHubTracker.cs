@@ -99,7 +99,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
         catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
         {
-            LogAssigneeRefused(repo.FullName, login);
+            TrackerLog.AssigneeRefused(_logger, Name, issue.Marker, $"@{login}", refused.Message);
             var created = await CreateAsync(repo, issue, assigneeRefused: true, cancellationToken);
             return created with { Note = AssigneeRefusedNote(issue, login, refused) };
         }
@@ -122,7 +122,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
         catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
         {
-            LogAssigneeRefused(id.Repository.FullName, login);
+            TrackerLog.AssigneeRefused(_logger, Name, issue.Marker, $"@{login}", refused.Message);
             var updated = await UpdateAsync(id, current, issue, assigneeRefused: true, cancellationToken);
             return updated with { Note = AssigneeRefusedNote(issue, login, refused) };
         }
@@ -263,7 +263,7 @@ internal sealed partial class GitHubTracker : ITracker
         var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
         var createdIssue = ToTrackerIssue(repo, created);
         TrackerLog.Created(_logger, Name, createdIssue.Key, issue.Marker);
-        WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
+        WarnIfDropped(createdIssue.Key, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
         return createdIssue;
     }
 
@@ -277,7 +277,7 @@ internal sealed partial class GitHubTracker : ITracker
 
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, update), cancellationToken, Gone(id));
         TrackerLog.Updated(_logger, Name, id.ToString());
-        WarnIfDropped(id.Repository, updated, update.Labels, update.Assignees, issue.Marker);
+        WarnIfDropped(id.ToString(), updated, update.Labels, update.Assignees, issue.Marker);
         return ToTrackerIssue(id.Repository, updated) with { StaleBefore = updated.UpdatedAt };
     }
 
@@ -350,25 +350,25 @@ internal sealed partial class GitHubTracker : ITracker
         $"Owner {issue.Content.Owner} could not be assigned on GitHub as @{login} ({(refused.InnerException is ApiException e ? GitHubErrors.Describe(e) : refused.Message)}): the issue is unassigned, and its body names the owner.";
 
     /// <summary>GitHub answers 201 but silently drops labels and assignees the token may not set (no push access).</summary>
-    private void WarnIfDropped(GitHubRepository repo, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
+    private void WarnIfDropped(string issueKey, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
     {
         var kept = (issue.Labels ?? []).Select(l => l.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var droppedLabels = (labels ?? []).Where(l => !kept.Contains(l)).ToList();
         if (droppedLabels.Contains(marker, StringComparer.OrdinalIgnoreCase))
         {
-            LogMarkerDropped(repo.FullName, issue.Number, marker);
+            LogMarkerDropped(issueKey, marker);
         }
 
         if (droppedLabels.Count > 0)
         {
-            LogLabelsDropped(repo.FullName, issue.Number, string.Join(", ", droppedLabels));
+            LogLabelsDropped(issueKey, string.Join(", ", droppedLabels));
         }
 
         var assigned = (issue.Assignees ?? []).Select(u => u.Login).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var droppedAssignees = (assignees ?? []).Where(a => !assigned.Contains(a)).ToList();
         if (droppedAssignees.Count > 0)
         {
-            LogAssigneesDropped(repo.FullName, issue.Number, string.Join(", ", droppedAssignees));
+            LogAssigneesDropped(issueKey, string.Join(", ", droppedAssignees));
         }
     }
 
@@ -417,14 +417,14 @@ internal sealed partial class GitHubTracker : ITracker
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as {Reason}")]
     private partial void LogClosed(string issueKey, string reason);
 
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {Repository}#{Number}: the token needs push (triage) access to label issues")]
-    private partial void LogLabelsDropped(string repository, int number, string labels);
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {IssueKey}: the token needs push (triage) access to label issues")]
+    private partial void LogLabelsDropped(string issueKey, string labels);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "GitHub dropped assignees {Assignees} on {Repository}#{Number}: the token needs push access, and each login must be able to be assigned in the repository")]
-    private partial void LogAssigneesDropped(string repository, int number, string assignees);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "GitHub dropped assignees {Assignees} on {IssueKey}: the token needs push access, and each login must be able to be assigned in the repository")]
+    private partial void LogAssigneesDropped(string issueKey, string assignees);
 
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "GitHub dropped the marker label {Marker} on {Repository}#{Number}: a retry cannot find this issue and may create another until the token can label issues")]
-    private partial void LogMarkerDropped(string repository, int number, string marker);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "GitHub dropped the marker label {Marker} on {IssueKey}: a retry cannot find this issue and may create another until the token can label issues")]
+    private partial void LogMarkerDropped(string issueKey, string marker);
 
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "GitHub rate-limited the call to {Operation}; all GitHub calls wait {RetryAfter}")]
     private partial void LogWaiting(string operation, TimeSpan retryAfter);
@@ -437,9 +437,6 @@ internal sealed partial class GitHubTracker : ITracker
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "GitHub call to {Operation} failed: {Error}")]
     private partial void LogFailed(string operation, string error);
-
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "GitHub cannot assign @{Login} in {Repository}: the issue is sent unassigned, its body naming the owner")]
-    private partial void LogAssigneeRefused(string repository, string login);
 
     [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is labelled in progress")]
     private partial void LogInProgress(string issueKey);

@@ -76,7 +76,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         catch (AssigneeRefusedException refused)
         {
             // A 400 made nothing, so sending the create again cannot make a second issue.
-            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            TrackerLog.AssigneeRefused(logger, Name, issue.Marker, issue.Content.Owner, refused.Reason);
             return await SendCreateAsync(project, target, issue, null, JiraOwner.NotAssignable, NotAssignable(issue, refused), cancellationToken);
         }
     }
@@ -97,7 +97,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         }
         catch (AssigneeRefusedException refused)
         {
-            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            TrackerLog.AssigneeRefused(logger, Name, issue.Marker, issue.Content.Owner, refused.Reason);
             note = NotAssignable(issue, refused);
             await EditAsync(current, issue, null, JiraOwner.NotAssignable, cancellationToken);
         }
@@ -584,9 +584,6 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
 
     [LoggerMessage(EventId = 5114, Level = LogLevel.Warning, Message = "Status {Status} has no Jira counterpart; issue {IssueKey} is left as it is")]
     private partial void LogStatusNotApplied(string issueKey, string status);
-
-    [LoggerMessage(EventId = 5118, Level = LogLevel.Warning, Message = "Jira refused to assign the issue for marker {Marker} to {Owner}; it is left unassigned: {Error}")]
-    private partial void LogOwnerNotAssignable(string owner, string marker, string error);
 
     /// <summary>
     /// Jira refused the assignee of a request that can go without it. Never leaves this class: the caller catches it
