@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBridge.Trackers.Jira;
 
@@ -13,13 +12,10 @@ internal static class JiraRegistration
     public static WebApplicationBuilder AddJira(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JiraOptions, JiraOptionsValidator>(JiraOptions.Section);
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(JiraClient.HttpClientName, Configure)
             .RedactLoggedHeaders(["Authorization"])
             .AddResilienceHandler(JiraResilience.PipelineName, JiraResilience.Configure);
-        builder.Services.AddSingleton<ITracker, JiraClient>();
-        builder.Services.AddSingleton<JiraWebhookReader>();
-        return builder;
+        return builder.AddTracker<JiraClient, JiraWebhookReader>();
     }
 
     private static void Configure(IServiceProvider services, HttpClient http)
