@@ -1,15 +1,10 @@
-using IncidentBridge.ActionItems;
-using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.FollowUp;
 using IncidentBridge.FollowUp.Scheduling;
 using IncidentBridge.Inbox;
-using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
-using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
 using IncidentBridge.Reports;
-using IncidentBridge.Storage;
 using IncidentBridge.Trackers.GitHub;
 using IncidentBridge.Trackers.Jira;
 

@@ -1,5 +1,4 @@
 using IncidentBridge;
-using IncidentBridge.Operations;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();

@@ -1,10 +1,4 @@
-using System.Text.Json;
-using IncidentBridge.Incidents;
-using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
-using IncidentBridge.Storage;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.ActionItems;
 
@@ -118,7 +112,7 @@ internal sealed partial class ActionItemDispatcher(
     {
         foreach (var item in unsent)
         {
-            await store.ReleaseAsync(item, _owner, cancellationToken);
+            await store.EndLeaseAsync(item.Id, _owner, cancellationToken, attempts: item.Attempts);
         }
 
         LogReleased(unsent.Count);

@@ -1,6 +1,3 @@
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary>An action item as stored, with its outbox state; times in Unix milliseconds.</summary>
@@ -93,6 +91,9 @@ internal sealed record ActionItemRow
     public bool IsClosed => Status is ActionItemStatus.Done or ActionItemStatus.NotDoing;
 
     public bool IsOverdue(DateOnly today) => !IsClosed && RemovedAt is null && Due is { } due && due < today;
+
+    /// <summary>How many days past its due date the item is on <paramref name="today"/>: 0 when due today or without a due date, negative when not due yet.</summary>
+    public int DaysOverdue(DateOnly today) => today.DayNumber - (Due ?? today).DayNumber;
 }
 
 /// <summary>

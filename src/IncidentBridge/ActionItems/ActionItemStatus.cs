@@ -42,3 +42,13 @@ internal static class DueDateSources
     /// <summary>Changed in the tracker (Jira's due date) after the postmortem gave it.</summary>
     public const string Tracker = "tracker";
 }
+
+/// <summary>What the follow-up review writes on an overdue item's issue, each once: the flag, then perhaps the escalation.</summary>
+internal enum OverdueNotice
+{
+    /// <summary>The <c>overdue</c> label and a comment saying since when.</summary>
+    Flag,
+
+    /// <summary>A comment naming the owner's lead, who is told in their digest too.</summary>
+    Escalation,
+}

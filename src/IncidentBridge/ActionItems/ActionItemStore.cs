@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IncidentBridge.Storage;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary>
@@ -140,19 +135,6 @@ internal sealed class ActionItemStore(IDatabase database)
     }
 
     /// <summary>
-    /// Hands a claimed item back unsent (the worker is stopping): no lease, and its attempts as before the claim
-    /// (<paramref name="asClaimed"/> is the row the claim returned).
-    /// </summary>
-    public async Task ReleaseAsync(ActionItemRow asClaimed, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET lease_owner = NULL, lease_until = NULL, attempts = @Attempts WHERE id = @Id AND lease_owner = @Owner",
-            new { asClaimed.Id, Owner = owner, asClaimed.Attempts },
-            cancellationToken: cancellationToken));
-    }
-
-    /// <summary>
     /// The item has its issue (created, found by its marker, or adopted): the key is recorded in a commit of its own,
     /// before any later step. <paramref name="writtenRevision"/> is the revision the issue's content came from (0 when
     /// unknown: an update follows); the create's doubt is cleared. The lease is kept for the steps that follow.
@@ -208,13 +190,16 @@ internal sealed class ActionItemStore(IDatabase database)
             cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>The pass over this item is over: the lease ends (only if still ours).</summary>
-    public async Task EndLeaseAsync(string id, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pass over this item is over: the lease ends (only if still ours). A claimed item handed back unsent (the worker
+    /// is stopping) also gets back its <paramref name="attempts"/> as they were before the claim.
+    /// </summary>
+    public async Task EndLeaseAsync(string id, string owner, CancellationToken cancellationToken, long? attempts = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET lease_owner = NULL, lease_until = NULL WHERE id = @Id AND lease_owner = @Owner",
-            new { Id = id, Owner = owner },
+            "UPDATE action_items SET lease_owner = NULL, lease_until = NULL, attempts = COALESCE(@Attempts, attempts) WHERE id = @Id AND lease_owner = @Owner",
+            new { Id = id, Owner = owner, Attempts = attempts },
             cancellationToken: cancellationToken));
     }
 
@@ -420,21 +405,17 @@ internal sealed class ActionItemStore(IDatabase database)
             cancellationToken: cancellationToken));
     }
 
-    public async Task MarkEscalatedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records an overdue notice as done, once: the flag (<see cref="OverdueNotice.Flag"/>) or the escalation to the owner's
+    /// lead. <paramref name="error"/> is what kept it off the item's issue, if anything.
+    /// </summary>
+    public async Task MarkNoticedAsync(string itemId, OverdueNotice notice, long nowMs, string? error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET escalated_at = @NowMs, escalation_error = @Error WHERE id = @Id AND escalated_at IS NULL",
-            new { Id = itemId, NowMs = nowMs, Error = error },
-            cancellationToken: cancellationToken));
-    }
-
-
-    public async Task MarkFlaggedAsync(string itemId, long nowMs, string? error, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id AND overdue_flagged_at IS NULL",
+            notice == OverdueNotice.Flag
+                ? "UPDATE action_items SET overdue_flagged_at = @NowMs, overdue_flag_error = @Error WHERE id = @Id AND overdue_flagged_at IS NULL"
+                : "UPDATE action_items SET escalated_at = @NowMs, escalation_error = @Error WHERE id = @Id AND escalated_at IS NULL",
             new { Id = itemId, NowMs = nowMs, Error = error },
             cancellationToken: cancellationToken));
     }

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
-using IncidentBridge.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.ActionItems;
 
@@ -24,18 +21,12 @@ internal static class ActionItemsApi
     {
         if (status is not (null or ActionItemStatus.Open or ActionItemStatus.InProgress or ActionItemStatus.Done or ActionItemStatus.NotDoing))
         {
-            return Problems.InvalidField("status", $"status must be open, in-progress, done or not-doing (was '{status}').");
+            return Problems.InvalidValue("status", status, "open, in-progress, done or not-doing");
         }
 
-        bool? onlyOverdue = null;
-        if (overdue is not null)
+        if (Problems.ReadFlag("overdue", overdue, out var onlyOverdue) is { } invalid)
         {
-            if (!bool.TryParse(overdue, out var flag))
-            {
-                return Problems.InvalidField("overdue", $"overdue must be true or false (was '{overdue}').");
-            }
-
-            onlyOverdue = flag;
+            return invalid;
         }
 
         if (Paging.Check<long>(limit, cursor, Paging.ReadSeq, out var after) is { } problem)
@@ -47,7 +38,7 @@ internal static class ActionItemsApi
         var take = limit ?? DefaultLimit;
         var rows = await store.ListAsync(string.IsNullOrEmpty(owner) ? null : owner, status, onlyOverdue, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), after, take, cancellationToken);
         var page = rows.Take(take).ToList();
-        var next = rows.Count > take ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        var next = rows.Count > take ? Paging.WriteSeq(page[^1].Seq) : null;
         return TypedResults.Ok(new ActionItemPage([.. page.Select(row => ActionItemView.From(row, today))], next));
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.ActionItems;
 
 internal sealed class ActionItemsOptions
@@ -42,35 +40,28 @@ internal sealed class ActionItemsOptionsValidator : IValidateOptions<ActionItems
 {
     public ValidateOptionsResult Validate(string? name, ActionItemsOptions options)
     {
-        var failures = new List<string>();
-        void Positive(string key, double value)
-        {
-            if (value <= 0)
-            {
-                failures.Add($"{ActionItemsOptions.Section}:{key} must be positive (was {value}).");
-            }
-        }
-
-        Positive(nameof(options.PollInterval), options.PollInterval.TotalMilliseconds);
-        Positive(nameof(options.LeaseDuration), options.LeaseDuration.TotalMilliseconds);
-        Positive(nameof(options.BatchSize), options.BatchSize);
-        Positive(nameof(options.MaxPerPostmortem), options.MaxPerPostmortem);
-        Positive(nameof(options.RetryDelay), options.RetryDelay.TotalMilliseconds);
-        Positive(nameof(options.RejectedRetryDelay), options.RejectedRetryDelay.TotalMilliseconds);
+        var failures = new OptionsFailures(ActionItemsOptions.Section);
+        failures.Positive(nameof(options.PollInterval), options.PollInterval.TotalMilliseconds);
+        failures.Positive(nameof(options.LeaseDuration), options.LeaseDuration.TotalMilliseconds);
+        failures.Positive(nameof(options.BatchSize), options.BatchSize);
+        failures.Positive(nameof(options.MaxPerPostmortem), options.MaxPerPostmortem);
+        failures.Positive(nameof(options.RetryDelay), options.RetryDelay.TotalMilliseconds);
+        failures.Positive(nameof(options.RejectedRetryDelay), options.RejectedRetryDelay.TotalMilliseconds);
         if (options.SearchSettle < TimeSpan.Zero)
         {
-            failures.Add($"{ActionItemsOptions.Section}:SearchSettle must not be negative (was {options.SearchSettle}).");
+            failures.Add($"SearchSettle must not be negative (was {options.SearchSettle}).");
         }
+
         if (options.MaxRetryDelay < options.RetryDelay)
         {
-            failures.Add($"{ActionItemsOptions.Section}:MaxRetryDelay ({options.MaxRetryDelay}) must not be less than RetryDelay ({options.RetryDelay}).");
+            failures.Add($"MaxRetryDelay ({options.MaxRetryDelay}) must not be less than RetryDelay ({options.RetryDelay}).");
         }
 
         if (options.PublicBaseUrl is { IsAbsoluteUri: false })
         {
-            failures.Add($"{ActionItemsOptions.Section}:PublicBaseUrl must be an absolute URL (was '{options.PublicBaseUrl}').");
+            failures.Add($"PublicBaseUrl must be an absolute URL (was '{options.PublicBaseUrl}').");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 }

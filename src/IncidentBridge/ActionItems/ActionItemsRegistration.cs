@@ -1,6 +1,3 @@
-using IncidentBridge.Operations;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.ActionItems;
 
 internal static class ActionItemsRegistration

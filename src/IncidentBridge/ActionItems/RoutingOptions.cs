@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.ActionItems;
 
 /// <summary><c>IncidentBridge:Routing</c>: rules about the item's owner first, then the first rule whose <c>Match</c> fits the incident's labels, else <c>Default</c> (see <see cref="ActionItemRouter"/>).</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace IncidentBridge.Api;

@@ -1,5 +1,3 @@
-using IncidentBridge.Operations;
-
 namespace IncidentBridge.Api;
 
 internal static class ApiRegistration

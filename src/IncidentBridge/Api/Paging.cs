@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace IncidentBridge.Api;
 
 /// <summary>
@@ -13,13 +10,11 @@ internal static class Paging
     /// <summary>The most items a page may hold, whatever the list.</summary>
     public const int MaxLimit = 500;
 
-    public delegate bool CursorReader<TKey>(string cursor, out TKey key);
-
     /// <summary>
     /// Null when <paramref name="limit"/> is in range and <paramref name="cursor"/> reads; <paramref name="after"/> is
     /// then the cursor's key, or null on the first page (no cursor). Otherwise the problem to answer.
     /// </summary>
-    public static ProblemHttpResult? Check<TKey>(int? limit, string? cursor, CursorReader<TKey> read, out TKey? after)
+    public static ProblemHttpResult? Check<TKey>(int? limit, string? cursor, QueryReader<TKey> read, out TKey? after)
         where TKey : struct
     {
         after = null;
@@ -45,4 +40,14 @@ internal static class Paging
     /// <summary>The cursor of the lists paged by a row's <c>seq</c>: its decimal digits, nothing else.</summary>
     public static bool ReadSeq(string cursor, out long seq) =>
         long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+
+    /// <summary>What <see cref="ReadSeq"/> reads.</summary>
+    public static string WriteSeq(long seq) => seq.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The cursor of the page after <paramref name="rows"/>, a page of <paramref name="take"/>: the last row's when the page is full, else null (the last page).</summary>
+    public static string? Next<TRow>(IReadOnlyList<TRow> rows, int take, Func<TRow, string> cursorOf) =>
+        rows.Count == take ? cursorOf(rows[^1]) : null;
 }
+
+/// <summary>Reads a query parameter's text (a cursor, a severity, a flag) as the <c>TryParse</c> methods do.</summary>
+internal delegate bool QueryReader<T>(string text, out T value);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentBridge.Api;
@@ -10,6 +9,36 @@ internal static class Problems
 
     public static ProblemHttpResult InvalidField(string field, string detail) =>
         Create(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", detail, field);
+
+    /// <summary>A query parameter that is not one of the values it takes: <c>status must be open, resolved or all (was 'x').</c></summary>
+    public static ProblemHttpResult InvalidValue(string name, string? value, string expected) =>
+        InvalidField(name, $"{name} must be {expected} (was '{value}').");
+
+    /// <summary>
+    /// An optional query parameter read by <paramref name="read"/>: null when it is absent (<paramref name="value"/> null)
+    /// or reads (<paramref name="value"/> what it says); otherwise the <see cref="InvalidValue"/> to answer.
+    /// </summary>
+    public static ProblemHttpResult? Read<T>(string name, string? text, QueryReader<T> read, string expected, out T? value)
+        where T : struct
+    {
+        value = null;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!read(text, out var parsed))
+        {
+            return InvalidValue(name, text, expected);
+        }
+
+        value = parsed;
+        return null;
+    }
+
+    /// <summary>An optional <c>true</c>/<c>false</c> query parameter, as <see cref="Read"/>.</summary>
+    public static ProblemHttpResult? ReadFlag(string name, string? text, out bool? value) =>
+        Read(name, text, bool.TryParse, "true or false", out value);
 
     public static ProblemHttpResult Unauthorized(string detail) =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "Not authenticated", detail);

@@ -1,9 +1,4 @@
-using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Correlation;
 

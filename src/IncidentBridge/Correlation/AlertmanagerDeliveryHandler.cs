@@ -1,4 +1,3 @@
-using System.Data.Common;
 using IncidentBridge.Inbox;
 
 namespace IncidentBridge.Correlation;

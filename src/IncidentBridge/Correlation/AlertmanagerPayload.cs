@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
-using IncidentBridge.Api;
-using IncidentBridge.Incidents;
 
 namespace IncidentBridge.Correlation;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Correlation;
 
 internal sealed class CorrelationOptions

@@ -1,5 +1,4 @@
 using IncidentBridge.Inbox;
-using IncidentBridge.Operations;
 
 namespace IncidentBridge.Correlation;
 

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using System.Text.Json;
-using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-
 namespace IncidentBridge.Correlation;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using IncidentBridge.Incidents;
-
 namespace IncidentBridge.Correlation;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Dapper;
-using IncidentBridge.Storage;
-
 namespace IncidentBridge.Correlation;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Storage;
-
 namespace IncidentBridge.FollowUp;
 
 /// <summary>

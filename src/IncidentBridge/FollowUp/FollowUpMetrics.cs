@@ -1,5 +1,3 @@
-using IncidentBridge.Operations;
-using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace IncidentBridge.FollowUp;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.FollowUp;
 
 /// <summary>
@@ -53,6 +51,9 @@ internal sealed class PriorityPolicy
 internal sealed class PostmortemDueOptions
 {
     public int Hours { get; set; } = 48;
+
+    /// <summary><see cref="Hours"/>: how long after an incident resolved its postmortem is due.</summary>
+    public TimeSpan After => TimeSpan.FromHours(Hours);
 
     /// <summary>Null until configured: the binder would add configured values to a default list rather than replace it.</summary>
     public string[]? Severities { get; set; }

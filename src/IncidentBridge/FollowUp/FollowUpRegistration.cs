@@ -2,7 +2,6 @@ using IncidentBridge.FollowUp.Email;
 using IncidentBridge.Inbox;
 using IncidentBridge.Trackers.GitHub;
 using IncidentBridge.Trackers.Jira;
-using IncidentBridge.Operations;
 
 namespace IncidentBridge.FollowUp;
 

@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.FollowUp;
 
@@ -50,7 +44,7 @@ internal sealed partial class FollowUpReviewJob(
                 await FlagAsync(item, today, byName, result, cancellationToken);
             }
 
-            if (item.EscalatedAt is null && today.DayNumber - (item.Due ?? today).DayNumber >= followUp.Value.Policies.For(item.Priority).EscalateAfterDays
+            if (item.EscalatedAt is null && item.DaysOverdue(today) >= followUp.Value.Policies.For(item.Priority).EscalateAfterDays
                 && owners.LeadOf(item.Owner) is { } lead)
             {
                 await EscalateAsync(item, lead, today, byName, result, cancellationToken);
@@ -84,49 +78,66 @@ internal sealed partial class FollowUpReviewJob(
         LogReviewed(postmortem.Id, review.Done, review.Open, review.Overdue);
     }
 
-    private async Task FlagAsync(ActionItemRow item, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
+    private Task FlagAsync(ActionItemRow item, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
     {
         var due = item.Due ?? today;
-        var days = today.DayNumber - due.DayNumber;
-        var comment = $"IncidentBridge: this action item (incident {item.IncidentId}, postmortem {item.PostmortemId}) was due {due:yyyy-MM-dd} and is {Days(days)} overdue. Owner: {item.Owner}.";
-        if (await CommentAsync(item, "overdue", comment, byName, result, flag: true, cancellationToken) is not { } error)
-        {
-            return;
-        }
-
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await items.MarkFlaggedAsync(item.Id, nowMs, error.Length == 0 ? null : error, cancellationToken);
-        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
-            $"Action item {item.ItemKey} is {Days(days)} overdue (due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, owner {item.Owner}){(item.TrackerKey is null ? "" : $": flagged on {item.TrackerKey}")}",
-            null, $"overdue:{item.Id}", cancellationToken);
-        result.Add("flagged");
+        var days = Days(item.DaysOverdue(today));
+        return NoticeAsync(
+            item,
+            OverdueNotice.Flag,
+            $"IncidentBridge: this action item (incident {item.IncidentId}, postmortem {item.PostmortemId}) was due {due:yyyy-MM-dd} and is {days} overdue. Owner: {item.Owner}.",
+            $"Action item {item.ItemKey} is {days} overdue (due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, owner {item.Owner}){(item.TrackerKey is null ? "" : $": flagged on {item.TrackerKey}")}",
+            byName,
+            result,
+            cancellationToken);
     }
 
     private async Task EscalateAsync(ActionItemRow item, string lead, DateOnly today, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
     {
         var due = item.Due ?? today;
-        var days = today.DayNumber - due.DayNumber;
-        var comment = $"IncidentBridge: this action item is {Days(days)} overdue (due {due:yyyy-MM-dd}) and is escalated to {lead}, lead of {item.Owner}.";
-        if (await CommentAsync(item, "escalation", comment, byName, result, flag: false, cancellationToken) is not { } error)
+        var days = item.DaysOverdue(today);
+        if (await NoticeAsync(
+            item,
+            OverdueNotice.Escalation,
+            $"IncidentBridge: this action item is {Days(days)} overdue (due {due:yyyy-MM-dd}) and is escalated to {lead}, lead of {item.Owner}.",
+            $"Action item {item.ItemKey} is {Days(days)} overdue and was escalated to {lead}, lead of {item.Owner}",
+            byName,
+            result,
+            cancellationToken))
         {
-            return;
+            LogEscalated(item.Id, lead, days);
         }
-
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await items.MarkEscalatedAsync(item.Id, nowMs, error.Length == 0 ? null : error, cancellationToken);
-        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue,
-            $"Action item {item.ItemKey} is {Days(days)} overdue and was escalated to {lead}, lead of {item.Owner}", null, $"escalated:{item.Id}", cancellationToken);
-        result.Add("escalated");
-        LogEscalated(item.Id, lead, days);
     }
 
     /// <summary>
-    /// Writes the comment (with the <c>overdue</c> label when <paramref name="flag"/>) once on the item's issue. Returns
+    /// Writes <paramref name="comment"/> once on the item's issue, then records the notice: on the item (with the problem, if
+    /// any), on the incident's timeline as <paramref name="timeline"/>, and in the run's counts. False when it could not be
+    /// written yet (see <see cref="CommentAsync"/>): tried next run.
+    /// </summary>
+    private async Task<bool> NoticeAsync(
+        ActionItemRow item, OverdueNotice notice, string comment, string timeline, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
+    {
+        if (await CommentAsync(item, notice, comment, byName, result, cancellationToken) is not { } error)
+        {
+            return false;
+        }
+
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await items.MarkNoticedAsync(item.Id, notice, nowMs, error.Length == 0 ? null : error, cancellationToken);
+        var (dedupKey, counter) = notice == OverdueNotice.Flag ? ("overdue", "flagged") : ("escalated", "escalated");
+        await incidents.AppendTimelineAsync(item.IncidentId, nowMs, TimelineKinds.Overdue, timeline, null, $"{dedupKey}:{item.Id}", cancellationToken);
+        result.Add(counter);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the comment (with the <c>overdue</c> label for a <see cref="OverdueNotice.Flag"/>) once on the item's issue. Returns
     /// null when it could not be written yet (the item has no issue yet, or the tracker is unavailable: tried next run),
     /// else the problem to record ("" for none): an item whose issue is gone is recorded with the reason, not tried again.
     /// </summary>
-    private async Task<string?> CommentAsync(ActionItemRow item, string purpose, string text, Dictionary<string, ITracker> byName, JobResultBuilder result, bool flag, CancellationToken cancellationToken)
+    private async Task<string?> CommentAsync(ActionItemRow item, OverdueNotice notice, string text, Dictionary<string, ITracker> byName, JobResultBuilder result, CancellationToken cancellationToken)
     {
+        var purpose = notice == OverdueNotice.Flag ? "overdue" : "escalation";
         string error;
         if (item.TrackerKey is null || item.Tracker is null || item.TrackerTarget is null)
         {
@@ -149,7 +160,7 @@ internal sealed partial class FollowUpReviewJob(
             var comment = new TrackerComment(item.Marker, purpose, text);
             try
             {
-                if (flag)
+                if (notice == OverdueNotice.Flag)
                 {
                     await tracker.FlagOverdueAsync(target, item.TrackerKey, comment, cancellationToken);
                 }

@@ -1,8 +1,4 @@
-using Dapper;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp;
 
@@ -300,7 +296,7 @@ internal sealed class FollowUpStore(IDatabase database)
 
     private static object PostmortemOverdueParameters(PostmortemDueOptions due, DateTimeOffset now) => new
     {
-        ResolvedBeforeMs = (now - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+        ResolvedBeforeMs = (now - due.After).ToUnixTimeMilliseconds(),
         Severities = due.SeverityLevels,
     };
 }

@@ -1,6 +1,4 @@
-using IncidentBridge.Api;
 using IncidentBridge.FollowUp.Scheduling;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentBridge.FollowUp;
@@ -29,10 +27,9 @@ internal static class JobsApi
     /// </remarks>
     private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(string name, string? force, JobRunner runner, IHostApplicationLifetime lifetime)
     {
-        var forced = false;
-        if (force is not null && !bool.TryParse(force, out forced))
+        if (Problems.ReadFlag("force", force, out var forced) is { } problem)
         {
-            return Problems.InvalidField("force", $"force must be true or false (was '{force}').");
+            return problem;
         }
 
         if (!runner.Has(name))
@@ -42,7 +39,7 @@ internal static class JobsApi
 
         try
         {
-            var result = await runner.RunNowAsync(name, new JobRunOptions(forced), CancellationToken.None);
+            var result = await runner.RunNowAsync(name, new JobRunOptions(forced ?? false), CancellationToken.None);
             return result is null ? Problems.NotFound($"There is no job '{name}'.") : TypedResults.Ok(result);
         }
         catch (JobRunningElsewhereException)

@@ -1,10 +1,6 @@
-using System.Globalization;
-using IncidentBridge.ActionItems;
 using IncidentBridge.Correlation;
 using IncidentBridge.FollowUp.Email;
 using IncidentBridge.FollowUp.Scheduling;
-using IncidentBridge.Incidents;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IncidentBridge.FollowUp;
@@ -210,7 +206,7 @@ internal sealed partial class OverdueDigestJob(
             DueSoon = [.. content.DueSoon.Select(o => ItemOf(o.Item, o.IncidentTitle, today))],
             // The lead reads whose item it is by the person's name, whichever way the postmortem spelled them.
             Escalated = [.. content.Escalated.Select(o => ItemOf(o.Item, o.IncidentTitle, today) with { Owner = owners.PersonOf(o.Item.Owner) })],
-            PostmortemsOverdue = [.. content.Postmortems.Select(PostmortemOf)],
+            PostmortemsOverdue = [.. content.Postmortems.Select(row => OverduePostmortem.From(row, followUp.Value.PostmortemDue.After))],
         };
 
     /// <summary>How the digest greets the person: their <c>Owners</c> name, else the plainest way their items spell them.</summary>
@@ -230,16 +226,16 @@ internal sealed partial class OverdueDigestJob(
     /// </summary>
     private async Task NotePostmortemsOverdueAsync(IReadOnlyList<OverduePostmortemRow> postmortems, DateTimeOffset now, JobResultBuilder result, CancellationToken cancellationToken)
     {
-        var hours = followUp.Value.PostmortemDue.Hours;
+        var due = followUp.Value.PostmortemDue;
         foreach (var row in postmortems)
         {
-            var postmortem = PostmortemOf(row);
-            var message = $"Postmortem overdue: {postmortem.Severity} incident resolved {DigestWords.Time(postmortem.ResolvedAt)} and no postmortem published {hours} hours later" +
+            var postmortem = OverduePostmortem.From(row, due.After);
+            var message = $"Postmortem overdue: {postmortem.Severity} incident resolved {DigestWords.Time(postmortem.ResolvedAt)} and no postmortem published {due.Hours} hours later" +
                 (row.PostmortemId is null ? "" : $" ({row.PostmortemId} is {row.PostmortemStatus})");
             if (await incidents.AppendTimelineAsync(row.IncidentId, now.ToUnixTimeMilliseconds(), TimelineKinds.Overdue, message, null, $"postmortem-overdue:{row.IncidentId}", cancellationToken))
             {
                 result.Add("postmortemsNoted");
-                LogPostmortemOverdue(row.IncidentId, postmortem.Severity, hours);
+                LogPostmortemOverdue(row.IncidentId, postmortem.Severity, due.Hours);
             }
         }
 
@@ -341,23 +337,7 @@ internal sealed partial class OverdueDigestJob(
 
     private static DigestItem ItemOf(ActionItemRow item, string incidentTitle, DateOnly today)
     {
-        var due = item.Due ?? today;
-        return new DigestItem(item.Id, item.Description, item.IncidentId, incidentTitle, item.Priority, due, today.DayNumber - due.DayNumber, item.TrackerKey, item.TrackerUrl);
-    }
-
-    private OverduePostmortem PostmortemOf(OverduePostmortemRow row)
-    {
-        var resolvedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.ResolvedAt);
-        return new OverduePostmortem
-        {
-            IncidentId = row.IncidentId,
-            IncidentTitle = row.Title,
-            Severity = Severity.Name(row.Severity),
-            ResolvedAt = resolvedAt,
-            DueAt = resolvedAt + TimeSpan.FromHours(followUp.Value.PostmortemDue.Hours),
-            PostmortemId = row.PostmortemId,
-            PostmortemStatus = row.PostmortemStatus,
-        };
+        return new DigestItem(item.Id, item.Description, item.IncidentId, incidentTitle, item.Priority, item.Due ?? today, item.DaysOverdue(today), item.TrackerKey, item.TrackerUrl);
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

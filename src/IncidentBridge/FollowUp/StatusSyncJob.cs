@@ -1,8 +1,3 @@
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
-using IncidentBridge.Trackers;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.FollowUp;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using IncidentBridge.Inbox;
-using IncidentBridge.Trackers;
 
 namespace IncidentBridge.FollowUp;
 

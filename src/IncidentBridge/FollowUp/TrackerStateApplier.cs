@@ -1,10 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.FollowUp;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.Trackers;
-
 namespace IncidentBridge.FollowUp;
 
 internal static class TrackerTargets

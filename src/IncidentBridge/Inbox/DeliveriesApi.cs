@@ -1,7 +1,3 @@
-using System.Text.Json;
-using IncidentBridge.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace IncidentBridge.Inbox;
 
 /// <summary><c>/api/deliveries</c>: what arrived, what is waiting, and the dead letters.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Inbox;
 
 internal sealed class InboxOptions

@@ -1,8 +1,4 @@
-using System.Data.Common;
-using IncidentBridge.Operations;
-using IncidentBridge.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Inbox;
 

@@ -1,5 +1,3 @@
-using IncidentBridge.Operations;
-
 namespace IncidentBridge.Inbox;
 
 internal static class InboxRegistration

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Inbox;
 

@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using IncidentBridge.Api;
 using IncidentBridge.FollowUp;
-using IncidentBridge.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Incidents;
 
@@ -35,25 +29,18 @@ internal static class IncidentsApi
     {
         if (postmortem is not (null or "overdue"))
         {
-            return Problems.InvalidField("postmortem", $"postmortem must be overdue (was '{postmortem}').");
+            return Problems.InvalidValue("postmortem", postmortem, "overdue");
         }
 
         if (status is not (null or "all" or "open" or "resolved"))
         {
-            return Problems.InvalidField("status", $"status must be open, resolved or all (was '{status}').");
+            return Problems.InvalidValue("status", status, "open, resolved or all");
         }
 
         bool? open = status switch { "open" => true, "resolved" => false, _ => null };
-
-        int? level = null;
-        if (severity is not null)
+        if (Problems.Read<int>("severity", severity, Severity.TryParse, "SEV1, SEV2, SEV3 or SEV4", out var level) is { } invalid)
         {
-            if (!Severity.TryParse(severity, out var parsed))
-            {
-                return Problems.InvalidField("severity", $"severity must be SEV1, SEV2, SEV3 or SEV4 (was '{severity}').");
-            }
-
-            level = parsed;
+            return invalid;
         }
 
         if (Paging.Check<long>(limit, cursor, Paging.ReadSeq, out var before) is { } problem)
@@ -64,11 +51,10 @@ internal static class IncidentsApi
         var take = limit ?? DefaultLimit;
         var due = followUp.Value.PostmortemDue;
         (long, long[])? overdue = postmortem is null ? null : (
-            (time.GetUtcNow() - TimeSpan.FromHours(due.Hours)).ToUnixTimeMilliseconds(),
+            (time.GetUtcNow() - due.After).ToUnixTimeMilliseconds(),
             due.SeverityLevels);
         var rows = await store.ListAsync(open, string.IsNullOrEmpty(service) ? null : service, level, before, take, cancellationToken, overdue);
-        var next = rows.Count == take ? rows[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), next));
+        return TypedResults.Ok(new IncidentPage(rows.Select(IncidentSummary.From).ToList(), Paging.Next(rows, take, row => Paging.WriteSeq(row.Seq))));
     }
 
     private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(IncidentStore store, TimeProvider time, string id, CancellationToken cancellationToken)
@@ -92,7 +78,7 @@ internal static class IncidentsApi
     private static Task<Results<Ok<Page<TimelineEntry>>, ProblemHttpResult>> TimelineAsync(
         IncidentStore store, string id, int? limit, string? cursor, CancellationToken cancellationToken) =>
         PageAsync<(long, long), TimelineRow, TimelineEntry>(
-            store, id, limit, cursor, Cursor.TryRead, store.TimelinePageAsync, t => Cursor.Write(t.At, t.Seq.ToString(CultureInfo.InvariantCulture)), TimelineEntry.From, cancellationToken);
+            store, id, limit, cursor, Cursor.TryRead, store.TimelinePageAsync, t => Cursor.Write(t.At, Paging.WriteSeq(t.Seq)), TimelineEntry.From, cancellationToken);
 
     /// <summary>An incident's alerts or timeline, one page, latest first: the two are paged alike, each by its own key.</summary>
     private static async Task<Results<Ok<Page<TView>>, ProblemHttpResult>> PageAsync<TKey, TRow, TView>(
@@ -100,7 +86,7 @@ internal static class IncidentsApi
         string id,
         int? limit,
         string? cursor,
-        Paging.CursorReader<TKey> readCursor,
+        QueryReader<TKey> readCursor,
         Func<string, TKey?, int, CancellationToken, Task<IReadOnlyList<TRow>>> page,
         Func<TRow, string> cursorOf,
         Func<TRow, TView> view,
@@ -119,8 +105,7 @@ internal static class IncidentsApi
 
         var take = limit ?? DefaultLimit;
         var rows = await page(id, before, take, cancellationToken);
-        var next = rows.Count == take ? cursorOf(rows[^1]) : null;
-        return TypedResults.Ok(new Page<TView>(rows.Select(view).ToList(), next));
+        return TypedResults.Ok(new Page<TView>(rows.Select(view).ToList(), Paging.Next(rows, take, cursorOf)));
     }
 
     /// <summary>A keyset cursor: a time in Unix milliseconds and a tie-break, as <c>&lt;ms&gt;_&lt;key&gt;</c>.</summary>

@@ -1,12 +1,7 @@
-using IncidentBridge.Api;
 using IncidentBridge.Correlation;
 using IncidentBridge.Inbox;
-using IncidentBridge.Incidents;
-using IncidentBridge.Trackers;
 using IncidentBridge.Trackers.GitHub;
 using IncidentBridge.Trackers.Jira;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Ingest;
 

@@ -1,4 +1,3 @@
-using IncidentBridge.Operations;
 using Prometheus;
 
 namespace IncidentBridge.Ingest;

@@ -1,6 +1,3 @@
-using IncidentBridge.Api;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Ingest;
 
 internal sealed class IngestOptions

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
-using IncidentBridge.Operations;
 
 namespace IncidentBridge.Ingest;
 

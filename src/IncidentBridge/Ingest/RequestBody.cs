@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using IncidentBridge.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace IncidentBridge.Ingest;

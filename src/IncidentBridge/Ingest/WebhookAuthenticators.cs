@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using IncidentBridge.Api;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Ingest;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using IncidentBridge.ActionItems;
-
 namespace IncidentBridge.Postmortems;
 
 /// <summary>

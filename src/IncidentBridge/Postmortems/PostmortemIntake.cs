@@ -1,12 +1,4 @@
-using System.Data.Common;
-using System.Globalization;
-using System.Text.Json;
-using Dapper;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
 using IncidentBridge.FollowUp;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Postmortems;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Api;
 
 namespace IncidentBridge.Postmortems;
 

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using IncidentBridge.Storage;
-
 namespace IncidentBridge.Postmortems;
 
 internal sealed class PostmortemStore(IDatabase database)

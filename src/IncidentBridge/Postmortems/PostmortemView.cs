@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Incidents;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.Postmortems;
 

@@ -1,13 +1,5 @@
-using System.Text;
-using System.Text.Json;
-using IncidentBridge.ActionItems;
-using IncidentBridge.Api;
-using IncidentBridge.Incidents;
 using IncidentBridge.Ingest;
 using IncidentBridge.Postmortems.Markdown;
-using IncidentBridge.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace IncidentBridge.Postmortems;

@@ -1,5 +1,3 @@
-using IncidentBridge.Incidents;
-
 namespace IncidentBridge.Postmortems;
 
 /// <summary>A postmortem's severity as written, reduced to the incident scale's names.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using IncidentBridge.ActionItems;
-
 namespace IncidentBridge.Postmortems;
 
 /// <summary>The words and marks people write for a postmortem's status and an action item's status.</summary>

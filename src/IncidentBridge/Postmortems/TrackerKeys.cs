@@ -58,22 +58,29 @@ internal static partial class TrackerKeys
         a.StartsWith('#') && b.EndsWith(a, StringComparison.Ordinal) ||
         b.StartsWith('#') && a.EndsWith(b, StringComparison.Ordinal);
 
-    [GeneratedRegex(@"^[A-Z][A-Z0-9_]+-\d+$", RegexOptions.CultureInvariant)]
+    // The parts of a key, each written once for the key and for the link that carries it: a Jira key, and GitHub's owner
+    // (39 characters at most), repository (100) and issue number.
+    private const string JiraKeyPattern = @"[A-Z][A-Z0-9_]+-\d+";
+    private const string OwnerPattern = @"[A-Za-z0-9][A-Za-z0-9-]{0,38}";
+    private const string RepositoryPattern = @"[A-Za-z0-9._-]{1,100}";
+    private const string NumberPattern = @"[1-9]\d*";
+
+    [GeneratedRegex("^" + JiraKeyPattern + "$", RegexOptions.CultureInvariant)]
     private static partial Regex JiraKey();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}#[1-9]\d*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + OwnerPattern + "/" + RepositoryPattern + "#" + NumberPattern + "$", RegexOptions.CultureInvariant)]
     private static partial Regex GitHubKey();
 
-    [GeneratedRegex(@"^#?([1-9]\d*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^#?(" + NumberPattern + ")$", RegexOptions.CultureInvariant)]
     private static partial Regex IssueNumber();
 
     // Any host: GitHub Enterprise serves the same paths. Only the issue's place is kept; the routed tracker knows its host.
-    [GeneratedRegex(@"^https?://[^/\s]+/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})/issues/([1-9]\d*)/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^https?://[^/\s]+/(" + OwnerPattern + ")/(" + RepositoryPattern + ")/issues/(" + NumberPattern + @")/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex GitHubUrl();
 
     [GeneratedRegex(@"^https?://[^/\s]+/\S+/(?:pull|pulls|merge_requests)/\d+/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PullRequestUrl();
 
-    [GeneratedRegex(@"^https?://[^/\s]+(?:/\S*)?/browse/([A-Z][A-Z0-9_]+-\d+)/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^https?://[^/\s]+(?:/\S*)?/browse/(" + JiraKeyPattern + @")/?(?:[?#]\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex JiraUrl();
 }

@@ -1,5 +1,4 @@
 using IncidentBridge.FollowUp;
-using IncidentBridge.Incidents;
 
 namespace IncidentBridge.Reports;
 

@@ -1,5 +1,3 @@
-using IncidentBridge.Incidents;
-using IncidentBridge.Operations;
 using IncidentBridge.Postmortems;
 using Prometheus;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using IncidentBridge.Api;
 using IncidentBridge.FollowUp;
-using IncidentBridge.Incidents;
 using IncidentBridge.Postmortems;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBridge.Reports;
 

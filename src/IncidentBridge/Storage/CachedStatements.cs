@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Dapper;
 
 namespace IncidentBridge.Storage;
 

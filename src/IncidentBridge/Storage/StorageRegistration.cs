@@ -1,9 +1,6 @@
-using Dapper;
-using IncidentBridge.Operations;
 using IncidentBridge.Storage.Postgres;
 using IncidentBridge.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Storage;
 

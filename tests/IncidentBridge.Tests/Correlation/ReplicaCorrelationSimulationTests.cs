@@ -1,9 +1,6 @@
-using System.Net;
 using Dapper;
 using CorrelationKey = IncidentBridge.Correlation.CorrelationKey;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Correlation;

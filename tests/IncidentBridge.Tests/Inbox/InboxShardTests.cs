@@ -1,7 +1,5 @@
 using Dapper;
 using IncidentBridge.Inbox;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Time.Testing;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Inbox;

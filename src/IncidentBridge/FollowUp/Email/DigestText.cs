@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace IncidentBridge.FollowUp.Email;
 
 /// <summary>The plain-text part: what text-only clients and most screen readers show.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IncidentBridge.FollowUp.Email;
 
 /// <summary>The phrases the text and HTML parts share, so both say exactly the same thing.</summary>

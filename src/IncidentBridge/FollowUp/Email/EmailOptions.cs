@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.FollowUp.Email;
 
 /// <summary>Section <c>IncidentBridge:Email</c>: how digests leave the worker.</summary>

@@ -1,4 +1,3 @@
-using IncidentBridge.Operations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBridge.FollowUp.Email;

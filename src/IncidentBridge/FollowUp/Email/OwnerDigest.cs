@@ -41,24 +41,24 @@ internal sealed record DigestItem(
 }
 
 /// <summary>A resolved incident whose postmortem is overdue: none yet, or one not published.</summary>
-internal sealed record OverduePostmortem
+/// <param name="Severity"><c>SEV1</c>..<c>SEV4</c>.</param>
+/// <param name="DueAt">When it became overdue: <paramref name="ResolvedAt"/> plus <c>PostmortemDue:Hours</c>.</param>
+/// <param name="PostmortemId">The unpublished postmortem's id (with its status: draft, in-review); null when none has been written.</param>
+internal sealed record OverduePostmortem(
+    string IncidentId,
+    string IncidentTitle,
+    string Severity,
+    DateTimeOffset ResolvedAt,
+    DateTimeOffset DueAt,
+    string? PostmortemId = null,
+    string? PostmortemStatus = null)
 {
-    public required string IncidentId { get; init; }
-
-    public required string IncidentTitle { get; init; }
-
-    /// <summary><c>SEV1</c>..<c>SEV4</c>.</summary>
-    public required string Severity { get; init; }
-
-    public required DateTimeOffset ResolvedAt { get; init; }
-
-    /// <summary>When it became overdue: <see cref="ResolvedAt"/> plus <c>PostmortemDue:Hours</c>.</summary>
-    public required DateTimeOffset DueAt { get; init; }
-
-    /// <summary>The unpublished postmortem's id and status (draft, in-review); null when none has been written.</summary>
-    public string? PostmortemId { get; init; }
-
-    public string? PostmortemStatus { get; init; }
+    /// <summary>The digest's view of <paramref name="row"/>, overdue <paramref name="due"/> after the incident resolved.</summary>
+    public static OverduePostmortem From(OverduePostmortemRow row, TimeSpan due)
+    {
+        var resolvedAt = Time.Of(row.ResolvedAt);
+        return new(row.IncidentId, row.Title, Incidents.Severity.Name(row.Severity), resolvedAt, resolvedAt + due, row.PostmortemId, row.PostmortemStatus);
+    }
 }
 
 /// <summary>

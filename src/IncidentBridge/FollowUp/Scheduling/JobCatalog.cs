@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IncidentBridge.FollowUp.Scheduling;

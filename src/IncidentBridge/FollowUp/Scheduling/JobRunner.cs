@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using IncidentBridge.Storage;
 
 namespace IncidentBridge.FollowUp.Scheduling;
 

@@ -1,6 +1,3 @@
-using IncidentBridge.Operations;
-using IncidentBridge.Storage;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace IncidentBridge.FollowUp.Scheduling;

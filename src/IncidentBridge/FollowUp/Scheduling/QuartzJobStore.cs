@@ -1,7 +1,4 @@
-using System.Data.Common;
-using IncidentBridge.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 

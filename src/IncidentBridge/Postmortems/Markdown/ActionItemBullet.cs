@@ -219,10 +219,13 @@ internal sealed partial record ActionItemBullet
     [GeneratedRegex(@"[,;|]|\s[—–]\s|\s-\s", RegexOptions.CultureInvariant)]
     private static partial Regex PartSeparator();
 
-    [GeneratedRegex(@"^@[\w.-]+$", RegexOptions.CultureInvariant)]
+    private const string HandlePattern = @"^@[\w.-]+$";
+
+    [GeneratedRegex(HandlePattern, RegexOptions.CultureInvariant)]
     private static partial Regex Handle();
 
-    [GeneratedRegex(@"^@[\w.-]+$|^[Pp][0-3]$", RegexOptions.CultureInvariant)]
+    /// <summary>A bare field that can end an item's line after its words: a handle, or a priority P0 to P3.</summary>
+    [GeneratedRegex(HandlePattern + @"|^[Pp][0-3]$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingToken();
 
     [GeneratedRegex(@"^(?:(?:due|by)\s+(?:on\s+)?)?(?<due>.+)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

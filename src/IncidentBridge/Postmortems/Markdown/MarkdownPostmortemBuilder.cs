@@ -22,10 +22,7 @@ internal sealed partial class MarkdownPostmortemBuilder
     private PostmortemSection? _label;
     private bool _sawTitle;
     private string? _title;
-    private string? _incidentId;
-    private string? _date;
-    private string? _severity;
-    private string? _status;
+    private readonly Dictionary<string, string> _metadata = [];
     private bool _sawActionItemTable;
     private int _tables;
 
@@ -114,20 +111,10 @@ internal sealed partial class MarkdownPostmortemBuilder
             return;
         }
 
-        switch (MetadataName(field.Name))
+        if (MetadataName(field.Name) is { } name)
         {
-            case "date":
-                _date ??= field.Value;
-                return;
-            case "severity":
-                _severity ??= field.Value;
-                return;
-            case "status":
-                _status ??= field.Value;
-                return;
-            case "incident id":
-                _incidentId ??= field.Value;
-                return;
+            _metadata.TryAdd(name, field.Value);
+            return;
         }
 
         var section = PostmortemSectionNames.Find(field.Name);
@@ -190,10 +177,10 @@ internal sealed partial class MarkdownPostmortemBuilder
         return new PostmortemDocument
         {
             Title = _title,
-            IncidentId = _incidentId,
-            Date = _date,
-            Severity = _severity,
-            Status = _status,
+            IncidentId = _metadata.GetValueOrDefault("incident id"),
+            Date = _metadata.GetValueOrDefault("date"),
+            Severity = _metadata.GetValueOrDefault("severity"),
+            Status = _metadata.GetValueOrDefault("status"),
             Summary = ProseOf(PostmortemSection.Summary),
             Timeline = _timeline.Count == 0 ? null : _timeline,
             RootCause = ProseOf(PostmortemSection.RootCause),

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using IncidentBridge.Api;
 using Markdig.Extensions.Tables;
 using Markdig.Syntax.Inlines;
 using Markdig.Syntax;

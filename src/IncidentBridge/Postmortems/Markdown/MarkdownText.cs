@@ -1,4 +1,3 @@
-using System.Text;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -107,33 +106,27 @@ internal static class MarkdownText
 
     private static void Append(StringBuilder text, Inline inline)
     {
-        switch (inline)
+        if (inline is ContainerInline container)
         {
-            case LiteralInline literal:
-                text.Append(literal.Content.ToString());
-                break;
-            case CodeInline code:
-                text.Append(code.Content);
-                break;
-            case HtmlEntityInline entity:
-                text.Append(entity.Transcoded.ToString());
-                break;
-            case AutolinkInline autolink:
-                text.Append(autolink.Url);
-                break;
-            case LineBreakInline:
-                text.Append('\n');
-                break;
-            case ContainerInline container:
-                foreach (var child in container)
-                {
-                    Append(text, child);
-                }
+            foreach (var child in container)
+            {
+                Append(text, child);
+            }
 
-                break;
+            return;
+        }
+
+        text.Append(inline switch
+        {
+            LiteralInline literal => literal.Content.ToString(),
+            CodeInline code => code.Content,
+            HtmlEntityInline entity => entity.Transcoded.ToString(),
+            AutolinkInline autolink => autolink.Url,
+            LineBreakInline => "\n",
 
             // Raw HTML (<br>, comments) is markup, not words.
-        }
+            _ => "",
+        });
     }
 
     private static string Collapse(string text) =>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace IncidentBridge.Storage.Postgres;

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using IncidentBridge.ActionItems;
 using Octokit;
 using Octokit.Caching;
 using Octokit.Internal;

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
-using IncidentBridge.ActionItems;
 using Octokit;
 
 namespace IncidentBridge.Trackers.GitHub;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Trackers.GitHub;
 
 /// <summary>Connection to GitHub or GitHub Enterprise Server (section <c>IncidentBridge:Trackers:GitHub</c>).</summary>

@@ -1,6 +1,3 @@
-using IncidentBridge.Operations;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace IncidentBridge.Trackers.GitHub;
 
 internal static class GitHubRegistration
@@ -13,10 +10,6 @@ internal static class GitHubRegistration
     public static WebApplicationBuilder AddGitHub(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<GitHubTracker>();
-        builder.Services.AddSingleton<ITracker>(sp => sp.GetRequiredService<GitHubTracker>());
-        builder.Services.AddSingleton<GitHubWebhookReader>();
-        return builder;
+        return builder.AddTracker<GitHubTracker, GitHubWebhookReader>();
     }
 }

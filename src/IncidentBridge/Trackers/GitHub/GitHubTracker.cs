@@ -1,8 +1,8 @@
 using System.Net;
-using IncidentBridge.ActionItems;
-using Microsoft.Extensions.Options;
 using Octokit;
 using Octokit.Internal;
+// Octokit's paging options; the project-wide IncidentBridge.Api has an ApiOptions of its own.
+using ApiOptions = Octokit.ApiOptions;
 
 namespace IncidentBridge.Trackers.GitHub;
 
@@ -61,13 +61,13 @@ internal sealed partial class GitHubTracker : ITracker
             c => c.Issue.GetAllForRepository(repo.Owner, repo.Name, request, new ApiOptions { PageSize = 100 }),
             cancellationToken);
 
-        var issues = found.Where(i => i.PullRequest is null).OrderBy(i => i.Number).ToList();
+        var issues = found.Where(i => i.PullRequest is null).OrderBy(i => i.Number).Select(i => ToTrackerIssue(repo, i)).ToList();
         if (issues.Count > 1)
         {
-            LogDuplicates(repo.FullName, marker, string.Join(", ", issues.Select(i => $"#{i.Number}")));
+            TrackerLog.SeveralCarryMarker(_logger, Name, marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
         }
 
-        return issues.Select(i => ToTrackerIssue(repo, i)).ToList();
+        return issues;
     }
 
     /// <summary>The issue <paramref name="key"/> names, in its own repository; null when GitHub knows no such issue, or it is a pull request.</summary>
@@ -99,7 +99,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
         catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
         {
-            LogAssigneeRefused(repo.FullName, login);
+            TrackerLog.AssigneeRefused(_logger, Name, issue.Marker, $"@{login}", refused.Message);
             var created = await CreateAsync(repo, issue, assigneeRefused: true, cancellationToken);
             return created with { Note = AssigneeRefusedNote(issue, login, refused) };
         }
@@ -122,7 +122,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
         catch (TrackerRejectedException refused) when (RefusedAssignee(refused, issue) is { } login)
         {
-            LogAssigneeRefused(id.Repository.FullName, login);
+            TrackerLog.AssigneeRefused(_logger, Name, issue.Marker, $"@{login}", refused.Message);
             var updated = await UpdateAsync(id, current, issue, assigneeRefused: true, cancellationToken);
             return updated with { Note = AssigneeRefusedNote(issue, login, refused) };
         }
@@ -219,7 +219,7 @@ internal sealed partial class GitHubTracker : ITracker
         // The label first: adding it again is harmless, and the comment after it is written once however often this runs.
         await AddLabelAsync(id, TrackerLabels.Overdue, cancellationToken);
         await CommentOnceAsync(id, comment, cancellationToken);
-        LogFlaggedOverdue(id.ToString());
+        TrackerLog.FlaggedOverdue(_logger, Name, id.ToString());
     }
 
     /// <summary>
@@ -244,7 +244,7 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         await CloseAsync(duplicate, current, ItemStateReason.NotPlanned, cancellationToken);
-        LogClosedAsDuplicate(duplicate.ToString(), kept.ToString());
+        TrackerLog.ClosedAsDuplicate(_logger, Name, duplicate.ToString(), kept.ToString());
     }
 
     private async Task<TrackerIssue> CreateAsync(GitHubRepository repo, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
@@ -261,9 +261,10 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         var created = await WriteAsync("create an issue", c => c.Issue.Create(repo.Owner, repo.Name, newIssue), cancellationToken);
-        LogCreated(repo.FullName, created.Number, issue.Marker);
-        WarnIfDropped(repo, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
-        return ToTrackerIssue(repo, created);
+        var createdIssue = ToTrackerIssue(repo, created);
+        TrackerLog.Created(_logger, Name, createdIssue.Key, issue.Marker);
+        WarnIfDropped(createdIssue.Key, created, newIssue.Labels, newIssue.Assignees, issue.Marker);
+        return createdIssue;
     }
 
     private async Task<TrackerIssue> UpdateAsync(GitHubIssueKey id, Issue current, NewTrackerIssue issue, bool assigneeRefused, CancellationToken cancellationToken)
@@ -275,8 +276,8 @@ internal sealed partial class GitHubTracker : ITracker
         }
 
         var updated = await WriteAsync("update an issue", c => c.Issue.Update(id.Repository.Owner, id.Repository.Name, id.Number, update), cancellationToken, Gone(id));
-        LogUpdated(id.ToString());
-        WarnIfDropped(id.Repository, updated, update.Labels, update.Assignees, issue.Marker);
+        TrackerLog.Updated(_logger, Name, id.ToString());
+        WarnIfDropped(id.ToString(), updated, update.Labels, update.Assignees, issue.Marker);
         return ToTrackerIssue(id.Repository, updated) with { StaleBefore = updated.UpdatedAt };
     }
 
@@ -290,13 +291,13 @@ internal sealed partial class GitHubTracker : ITracker
             Gone(id));
         if (comments.Any(c => c.Body?.Contains(hidden, StringComparison.Ordinal) == true))
         {
-            LogCommentAlreadyThere(id.ToString(), comment.Purpose);
+            TrackerLog.CommentAlreadyThere(_logger, Name, id.ToString(), comment.HiddenId);
             return;
         }
 
         var body = GitHubIssueText.Comment(comment.Text, comment.HiddenId);
         await WriteAsync("comment on an issue", c => c.Issue.Comment.Create(id.Repository.Owner, id.Repository.Name, id.Number, body), cancellationToken, Gone(id));
-        LogCommented(id.ToString(), comment.Purpose);
+        TrackerLog.Commented(_logger, Name, id.ToString(), comment.HiddenId);
     }
 
     private Task<Issue> GetIssueAsync(GitHubIssueKey id, CancellationToken cancellationToken) =>
@@ -349,25 +350,25 @@ internal sealed partial class GitHubTracker : ITracker
         $"Owner {issue.Content.Owner} could not be assigned on GitHub as @{login} ({(refused.InnerException is ApiException e ? GitHubErrors.Describe(e) : refused.Message)}): the issue is unassigned, and its body names the owner.";
 
     /// <summary>GitHub answers 201 but silently drops labels and assignees the token may not set (no push access).</summary>
-    private void WarnIfDropped(GitHubRepository repo, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
+    private void WarnIfDropped(string issueKey, Issue issue, IEnumerable<string>? labels, IEnumerable<string>? assignees, string marker)
     {
         var kept = (issue.Labels ?? []).Select(l => l.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var droppedLabels = (labels ?? []).Where(l => !kept.Contains(l)).ToList();
         if (droppedLabels.Contains(marker, StringComparer.OrdinalIgnoreCase))
         {
-            LogMarkerDropped(repo.FullName, issue.Number, marker);
+            LogMarkerDropped(issueKey, marker);
         }
 
         if (droppedLabels.Count > 0)
         {
-            LogLabelsDropped(repo.FullName, issue.Number, string.Join(", ", droppedLabels));
+            LogLabelsDropped(issueKey, string.Join(", ", droppedLabels));
         }
 
         var assigned = (issue.Assignees ?? []).Select(u => u.Login).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var droppedAssignees = (assignees ?? []).Where(a => !assigned.Contains(a)).ToList();
         if (droppedAssignees.Count > 0)
         {
-            LogAssigneesDropped(repo.FullName, issue.Number, string.Join(", ", droppedAssignees));
+            LogAssigneesDropped(issueKey, string.Join(", ", droppedAssignees));
         }
     }
 
@@ -413,26 +414,17 @@ internal sealed partial class GitHubTracker : ITracker
         }
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Created GitHub issue {Repository}#{Number} for marker {Marker}")]
-    private partial void LogCreated(string repository, int number, string marker);
-
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as {Reason}")]
     private partial void LogClosed(string issueKey, string reason);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Updated GitHub issue {IssueKey}")]
-    private partial void LogUpdated(string issueKey);
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {IssueKey}: the token needs push (triage) access to label issues")]
+    private partial void LogLabelsDropped(string issueKey, string labels);
 
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "GitHub dropped labels {Labels} on {Repository}#{Number}: the token needs push (triage) access to label issues")]
-    private partial void LogLabelsDropped(string repository, int number, string labels);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "GitHub dropped assignees {Assignees} on {IssueKey}: the token needs push access, and each login must be able to be assigned in the repository")]
+    private partial void LogAssigneesDropped(string issueKey, string assignees);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "GitHub dropped assignees {Assignees} on {Repository}#{Number}: the token needs push access, and each login must be able to be assigned in the repository")]
-    private partial void LogAssigneesDropped(string repository, int number, string assignees);
-
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "GitHub dropped the marker label {Marker} on {Repository}#{Number}: a retry cannot find this issue and may create another until the token can label issues")]
-    private partial void LogMarkerDropped(string repository, int number, string marker);
-
-    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Several GitHub issues in {Repository} carry marker {Marker} ({Issues}); using the first")]
-    private partial void LogDuplicates(string repository, string marker, string issues);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "GitHub dropped the marker label {Marker} on {IssueKey}: a retry cannot find this issue and may create another until the token can label issues")]
+    private partial void LogMarkerDropped(string issueKey, string marker);
 
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "GitHub rate-limited the call to {Operation}; all GitHub calls wait {RetryAfter}")]
     private partial void LogWaiting(string operation, TimeSpan retryAfter);
@@ -443,29 +435,14 @@ internal sealed partial class GitHubTracker : ITracker
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Listed {Count} changed GitHub action items in {Repository} with {Requests} requests")]
     private partial void LogChanges(string repository, int count, int requests);
 
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Flagged GitHub issue {IssueKey} overdue")]
-    private partial void LogFlaggedOverdue(string issueKey);
-
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "GitHub call to {Operation} failed: {Error}")]
     private partial void LogFailed(string operation, string error);
-
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "GitHub cannot assign @{Login} in {Repository}: the issue is sent unassigned, its body naming the owner")]
-    private partial void LogAssigneeRefused(string repository, string login);
 
     [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is labelled in progress")]
     private partial void LogInProgress(string issueKey);
 
     [LoggerMessage(EventId = 7012, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} is already closed; left as it is rather than set {Status}")]
     private partial void LogAlreadyClosed(string issueKey, string status);
-
-    [LoggerMessage(EventId = 7013, Level = LogLevel.Information, Message = "Commented on GitHub issue {IssueKey} ({Purpose})")]
-    private partial void LogCommented(string issueKey, string purpose);
-
-    [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "GitHub issue {IssueKey} already has the {Purpose} comment; not written again")]
-    private partial void LogCommentAlreadyThere(string issueKey, string purpose);
-
-    [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Closed GitHub issue {IssueKey} as a duplicate of {KeptKey}")]
-    private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
 }
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
-using IncidentBridge.Api;
-using IncidentBridge.Incidents;
 
 namespace IncidentBridge.Trackers.GitHub;
 

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using IncidentBridge.ActionItems;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace IncidentBridge.Trackers.Jira;
@@ -53,7 +50,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         var issues = found.OrderBy(IssueNumber).ToList();
         if (issues.Count > 1)
         {
-            LogSeveralIssuesCarryMarker(marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
+            TrackerLog.SeveralCarryMarker(logger, Name, marker, string.Join(", ", issues.Select(i => i.Key)), issues[0].Key);
         }
 
         return issues.Select(ToTrackerIssue).ToList();
@@ -79,7 +76,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         catch (AssigneeRefusedException refused)
         {
             // A 400 made nothing, so sending the create again cannot make a second issue.
-            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            TrackerLog.AssigneeRefused(logger, Name, issue.Marker, issue.Content.Owner, refused.Reason);
             return await SendCreateAsync(project, target, issue, null, JiraOwner.NotAssignable, NotAssignable(issue, refused), cancellationToken);
         }
     }
@@ -100,7 +97,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         }
         catch (AssigneeRefusedException refused)
         {
-            LogOwnerNotAssignable(issue.Content.Owner, issue.Marker, refused.Reason);
+            TrackerLog.AssigneeRefused(logger, Name, issue.Marker, issue.Content.Owner, refused.Reason);
             note = NotAssignable(issue, refused);
             await EditAsync(current, issue, null, JiraOwner.NotAssignable, cancellationToken);
         }
@@ -137,13 +134,13 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
 
         if (await HasCommentAsync(key, comment.HiddenId, cancellationToken))
         {
-            LogCommentAlreadyThere(key, comment.HiddenId);
+            TrackerLog.CommentAlreadyThere(logger, Name, key, comment.HiddenId);
             return;
         }
 
         using var request = Json(HttpMethod.Post, _paths.Comments(key), JiraComments.Request(_options, comment), JiraJsonContext.Wire.JiraCommentRequest);
         await SendAsync(request, $"the {comment.Purpose} comment on {key}", cancellationToken, key);
-        LogCommented(key, comment.HiddenId);
+        TrackerLog.Commented(logger, Name, key, comment.HiddenId);
     }
 
     /// <summary>
@@ -159,7 +156,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         }
 
         await CommentOnceAsync(target, key, comment, cancellationToken);
-        LogFlaggedOverdue(key);
+        TrackerLog.FlaggedOverdue(logger, Name, key);
     }
 
     /// <summary>The comment (which names the kept issue) first, so a duplicate is never closed without saying why.</summary>
@@ -168,7 +165,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         await CommentOnceAsync(target, duplicateKey, comment, cancellationToken);
         if (await MoveToCategoryAsync(duplicateKey, JiraStatuses.DoneCategory, cancellationToken))
         {
-            LogClosedAsDuplicate(duplicateKey, keptKey);
+            TrackerLog.ClosedAsDuplicate(logger, Name, duplicateKey, keptKey);
         }
     }
 
@@ -237,7 +234,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
         // Not marked safe to repeat: a create whose answer was lost is retried by the outbox after a marker search.
         using var request = Json(HttpMethod.Post, _paths.Issue, body, JiraJsonContext.Wire.JiraCreateIssueRequest);
         var created = await SendAsync(request, $"the creation of an issue in {project}", JiraJsonContext.Wire.JiraCreatedIssue, cancellationToken, assigneeOptional: assignee is not null);
-        LogCreated(created.Key, project, issue.Marker);
+        TrackerLog.Created(logger, Name, created.Key, issue.Marker);
         return new TrackerIssue(created.Key, BrowseUrl(created.Key), ActionItemStatus.Open, note);
     }
 
@@ -261,7 +258,7 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
 
         using var request = Json(HttpMethod.Put, _paths.IssueByKey(current.Key), edit, JiraJsonContext.Wire.JiraEditIssueRequest);
         await SendAsync(request, $"the update of {current.Key}", cancellationToken, current.Key, assigneeOptional: edit.Fields?.Assignee is not null);
-        LogUpdated(current.Key);
+        TrackerLog.Updated(logger, Name, current.Key);
     }
 
     /// <summary>
@@ -561,12 +558,6 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     private static long IssueNumber(JiraFoundIssue issue) =>
         long.TryParse(issue.Key.AsSpan(issue.Key.LastIndexOf('-') + 1), out var number) ? number : long.MaxValue;
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Created Jira issue {IssueKey} in {Project} for marker {Marker}")]
-    private partial void LogCreated(string issueKey, string project, string marker);
-
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Updated Jira issue {IssueKey}")]
-    private partial void LogUpdated(string issueKey);
-
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Moved Jira issue {IssueKey} to {Status}")]
     private partial void LogTransitioned(string issueKey, string status);
 
@@ -579,17 +570,11 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Jira refused the user search; the issue is left unassigned: {Error}")]
     private partial void LogUserSearchRejected(string error);
 
-    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Marker {Marker} is on several Jira issues ({IssueKeys}); using {IssueKey}")]
-    private partial void LogSeveralIssuesCarryMarker(string marker, string issueKeys, string issueKey);
-
     [LoggerMessage(EventId = 5109, Level = LogLevel.Debug, Message = "Jira answered {StatusCode} to {Operation}")]
     private partial void LogFailed(string operation, int statusCode);
 
     [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Listed {Count} changed Jira issues in {Project} since {Since} with {Requests} requests")]
     private partial void LogListedChanges(int count, string project, DateTimeOffset? since, int requests);
-
-    [LoggerMessage(EventId = 5111, Level = LogLevel.Information, Message = "Flagged Jira issue {IssueKey} overdue")]
-    private partial void LogFlaggedOverdue(string issueKey);
 
     [LoggerMessage(EventId = 5112, Level = LogLevel.Debug, Message = "Jira issue {IssueKey} already matches its action item; nothing sent")]
     private partial void LogAlreadyUpToDate(string issueKey);
@@ -599,18 +584,6 @@ internal sealed partial class JiraClient(IHttpClientFactory httpClients, IOption
 
     [LoggerMessage(EventId = 5114, Level = LogLevel.Warning, Message = "Status {Status} has no Jira counterpart; issue {IssueKey} is left as it is")]
     private partial void LogStatusNotApplied(string issueKey, string status);
-
-    [LoggerMessage(EventId = 5115, Level = LogLevel.Information, Message = "Commented on Jira issue {IssueKey} ({HiddenId})")]
-    private partial void LogCommented(string issueKey, string hiddenId);
-
-    [LoggerMessage(EventId = 5116, Level = LogLevel.Information, Message = "Jira issue {IssueKey} already carries comment {HiddenId}; not posted again")]
-    private partial void LogCommentAlreadyThere(string issueKey, string hiddenId);
-
-    [LoggerMessage(EventId = 5117, Level = LogLevel.Information, Message = "Closed Jira issue {IssueKey} as a duplicate of {KeptKey}")]
-    private partial void LogClosedAsDuplicate(string issueKey, string keptKey);
-
-    [LoggerMessage(EventId = 5118, Level = LogLevel.Warning, Message = "Jira refused to assign the issue for marker {Marker} to {Owner}; it is left unassigned: {Error}")]
-    private partial void LogOwnerNotAssignable(string owner, string marker, string error);
 
     /// <summary>
     /// Jira refused the assignee of a request that can go without it. Never leaves this class: the caller catches it

@@ -1,8 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using IncidentBridge.Operations;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBridge.Trackers.Jira;
 
@@ -16,13 +12,10 @@ internal static class JiraRegistration
     public static WebApplicationBuilder AddJira(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JiraOptions, JiraOptionsValidator>(JiraOptions.Section);
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient(JiraClient.HttpClientName, Configure)
             .RedactLoggedHeaders(["Authorization"])
             .AddResilienceHandler(JiraResilience.PipelineName, JiraResilience.Configure);
-        builder.Services.AddSingleton<ITracker, JiraClient>();
-        builder.Services.AddSingleton<JiraWebhookReader>();
-        return builder;
+        return builder.AddTracker<JiraClient, JiraWebhookReader>();
     }
 
     private static void Configure(IServiceProvider services, HttpClient http)

@@ -1,7 +1,3 @@
-using IncidentBridge.Api;
-using IncidentBridge.Incidents;
-using Microsoft.Extensions.Options;
-
 namespace IncidentBridge.Trackers.Jira;
 
 /// <summary>

@@ -35,16 +35,7 @@ internal static class Digests
 
     public static OverduePostmortem Postmortem(
         string incidentId = "INC-2026-0050", string title = "Database failover", string severity = "SEV1", string? postmortemId = null, string? status = null) =>
-        new()
-        {
-            IncidentId = incidentId,
-            IncidentTitle = title,
-            Severity = severity,
-            ResolvedAt = new DateTimeOffset(2026, 3, 15, 14, 30, 0, TimeSpan.Zero),
-            DueAt = new DateTimeOffset(2026, 3, 17, 14, 30, 0, TimeSpan.Zero),
-            PostmortemId = postmortemId,
-            PostmortemStatus = status,
-        };
+        new(incidentId, title, severity, new DateTimeOffset(2026, 3, 15, 14, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 17, 14, 30, 0, TimeSpan.Zero), postmortemId, status);
 
     public static OwnerDigest WithRepeats(this OwnerDigest digest, params RepeatIncident[] repeats) => digest with { RepeatIncidents = repeats };
 }

@@ -72,5 +72,5 @@ public sealed class ExampleDigestTests
 
     /// <summary>Due <c>PostmortemDue:Hours</c> (48 by default) after it resolved; none written yet.</summary>
     private static OverduePostmortem Postmortem(string incidentId, string title, string severity, DateTimeOffset resolvedAt) =>
-        new() { IncidentId = incidentId, IncidentTitle = title, Severity = severity, ResolvedAt = resolvedAt, DueAt = resolvedAt.AddHours(48) };
+        new(incidentId, title, severity, resolvedAt, resolvedAt.AddHours(48));
 }
