@@ -88,7 +88,58 @@ internal static class PagerDutyPayloadParser
             return Parsed<PagerDutyEvent>.Fail("event.occurred_at", "event.occurred_at is missing: events are applied in the order they occurred.");
         }
 
+        // The objects kept as JSON are read later (ingest takes the incident key; processing the incident, the agent):
+        // text in them that is not UTF-8 is refused now, not met there.
+        foreach (var (field, element) in new[] { ("event.agent", evt.Agent), ("event.client", evt.Client), ("event.data", evt.Data) })
+        {
+            if (element is { } json && !HoldsOnlyText(json))
+            {
+                return Parsed<PagerDutyEvent>.Fail(field, $"{field} holds a string that is not valid UTF-8.");
+            }
+        }
+
         return Parsed<PagerDutyEvent>.Success(evt);
+    }
+
+    private static bool HoldsOnlyText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                    return true;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return false;
+                    }
+
+                    if (!HoldsOnlyText(property.Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().All(HoldsOnlyText);
+            default:
+                return true;
+        }
     }
 }
 

@@ -86,6 +86,23 @@ public sealed class PagerDutyWebhookTests() : WorkerTests(new WorkerFactory(Sett
             .AssertProblemAsync(HttpStatusCode.Unauthorized);
 
     [Fact]
+    public async Task Event_whose_incident_holds_text_that_is_not_utf8_is_400_naming_event_data()
+    {
+        var body = Encoding.UTF8.GetBytes(PagerDutyEvent.Of("incident.triggered").WithIncidentKey("key-@@").ToString());
+        // "@@" becomes a lead byte without its continuation: still JSON, no longer UTF-8.
+        var at = body.AsSpan().IndexOf("@@"u8);
+        (body[at], body[at + 1]) = (0xC3, 0x28);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/pagerduty") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-PagerDuty-Signature", "v1=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(WorkerFactory.PagerDutySecret), body)));
+
+        var response = await Client.SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "event.data");
+        Assert.Equal(0, await Worker.CountAsync("deliveries"));
+    }
+
+    [Fact]
     public async Task Legacy_v2_body_is_400_saying_v3_is_required()
     {
         var response = await Client.PostPagerDutyAsync("""{"messages":[{"event":"incident.trigger","incident":{"id":"P1"}}]}""");
