@@ -159,10 +159,11 @@ internal static partial class Report
             With a second worker the storm's ingest rate {Compared(ingest)}, and the rate at which the backlog was processed once
             the load stopped {Compared(drain)}.
             {(split + cpu).TrimEnd()}
-            How replicas share the processing is described in the README ("PostgreSQL and replicas"). When this section was written, correlation took one cluster-wide advisory lock per
-            processing batch (up to `Inbox:ProcessBatchSize` deliveries), and a worker that found it taken claimed nothing
-            until its next poll (`Inbox:PollInterval`): the workers took turns, batch by batch, and never correlated at the
-            same time. The figures above are measured, whatever that design is now.
+            How replicas share the processing is described in the README ("PostgreSQL and replicas") and docs/ARCHITECTURE.md
+            ("Correlation on replicas"). When this section was written, each claim took up to 8 of the inbox's 64 shards that no
+            other worker held, each delivery committed on its own (`synchronous_commit=off`), and correlation locked the keys
+            it matched by for that one delivery: the workers processed different shards at the same time. (Before 088eb79
+            they took turns under one cluster-wide lock.) The figures above are measured, whatever that design is now.
 
 
             """);

@@ -108,6 +108,17 @@ internal static partial class Report
         Row(text, "Ingest with 100,000 open alerts within 10% of an empty store",
             $"{Pct(scale)} of the empty-store rate ({N(full.Load.RequestsPerSecond)} vs {N(am.Load.RequestsPerSecond)} req/s; an identical repeat: {N(r.AlertmanagerAgain.Load.RequestsPerSecond)}). Correlation itself: processing rate {Pct(full.ProcessedPerSecondDuringLoad / am.ProcessedPerSecondDuringLoad)}, CPU per alert {Pct(CpuPerAlertMs(full) / CpuPerAlertMs(am))} of the empty store's (§4)",
             Verdict(scale >= 0.9) + (scale >= 0.9 ? " (not slower)" : ""));
+        if (r.Postgres is { } postgres)
+        {
+            var (one, two) = (postgres.OneWorker.Ingest, postgres.TwoWorkers.Ingest);
+            var shares = (two.Workers ?? []).Select(w => w.ProcessedWhileDraining).ToList();
+            var both = shares.Count == 2 && shares.All(s => s > 0);
+            var notLower = two.DrainPerSecond >= one.DrainPerSecond;
+            Row(text, "PostgreSQL: two workers both process while a backlog drains, together not slower than one",
+                $"one worker {(one.DrainPerSecond is { } o ? N(o) : "–")}/s, two {(two.DrainPerSecond is { } t ? N(t) : "–")}/s; their shares of the drain {string.Join(" and ", shares.Select(s => N(s)))} (§8)",
+                Verdict(both && notLower));
+        }
+
         var decimalMb = r.PeakResidentBytes / 1e6;
         Row(text, "RSS ≤ 200 MB at peak", $"{Mb(r.PeakResidentBytes)} = {decimalMb:0} MB (high-water mark of the whole run; the GC heap is ~{Mb((long)Loads(r).Max(x => x.ManagedBytesAfter))} of it)",
             decimalMb <= 200 ? "met" : peak <= 200 ? $"met in MiB; **over by {Pct(decimalMb / 200 - 1)}** in decimal MB" : "**missed**");
