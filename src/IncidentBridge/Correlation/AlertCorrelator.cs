@@ -21,6 +21,12 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     /// </summary>
     public async Task<Notification> BeginAsync(DbTransaction tx, string groupKey, IEnumerable<(string Fingerprint, AlertmanagerAlert Alert)> alerts)
     {
+        if (!database.Shared)
+        {
+            // One processor per database: nobody to wait for, and the digests below would cost a SHA-256 per alert.
+            return new Notification(database);
+        }
+
         var locks = new HashSet<string>(StringComparer.Ordinal) { CorrelationLocks.GroupKey(groupKey), CorrelationLocks.DedupKey(CorrelationKey.PagerDutyDedupKey(groupKey)) };
         foreach (var (fingerprint, alert) in alerts)
         {
