@@ -142,7 +142,7 @@ internal sealed partial class InboxProcessor : BackgroundService
                 }
 
                 var outcome = await ProcessOneAsync(transaction, delivery, cancellationToken);
-                if (outcome.Item2 is "retry" or "lost")
+                if (outcome.Outcome is "retry" or "lost")
                 {
                     heldBack.Add(delivery.Shard);
                 }
@@ -159,7 +159,7 @@ internal sealed partial class InboxProcessor : BackgroundService
         return outcomes.Count;
     }
 
-    private async Task<(ClaimedDelivery, string, string?)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    private async Task<(ClaimedDelivery Delivery, string Outcome, string? Error)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         const string savepoint = "delivery";
         for (var conflicts = 0; ; conflicts++)

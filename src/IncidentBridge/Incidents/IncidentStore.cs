@@ -41,12 +41,13 @@ internal sealed class IncidentStore(IDatabase database)
     public static Task<IncidentRow?> FindBySourceInAsync(DbTransaction tx, string kind, string key, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
-            $"""
-            SELECT {IncidentColumns} FROM incidents
-            WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
-                        WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
-            {database.ForUpdate}
-            """,
+            Locked(
+                $"""
+                SELECT {IncidentColumns} FROM incidents
+                WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
+                            WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
+                """,
+                database),
             ("@Kind", kind),
             ("@Key", key));
 
@@ -54,33 +55,41 @@ internal sealed class IncidentStore(IDatabase database)
     public static Task<IncidentRow?> FindBySourceDedupKeyInAsync(DbTransaction tx, string kind, string dedupKey, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
-            $"""
-            SELECT {IncidentColumns} FROM incidents
-            WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
-                        WHERE s.kind = @Kind AND s.dedup_key = @DedupKey ORDER BY i.seq DESC LIMIT 1)
-            {database.ForUpdate}
-            """,
+            Locked(
+                $"""
+                SELECT {IncidentColumns} FROM incidents
+                WHERE id = (SELECT s.incident_id FROM incident_sources s JOIN incidents i ON i.id = s.incident_id
+                            WHERE s.kind = @Kind AND s.dedup_key = @DedupKey ORDER BY i.seq DESC LIMIT 1)
+                """,
+                database),
             ("@Kind", kind),
             ("@DedupKey", dedupKey));
 
     public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
-            $"""
-            SELECT {IncidentColumns} FROM incidents
-            WHERE id = (SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
-                        WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
-            {database.ForUpdate}
-            """,
+            Locked(
+                $"""
+                SELECT {IncidentColumns} FROM incidents
+                WHERE id = (SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id
+                            WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
+                """,
+                database),
             ("@Fingerprint", fingerprint));
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
     public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs, IDatabase database) =>
         CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
             tx,
-            $"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1 {database.ForUpdate}",
+            Locked($"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1", database),
             ("@Hash", hash),
             ("@SinceMs", sinceMs));
+
+    /// <summary>
+    /// <paramref name="sql"/> with <see cref="IDatabase.ForUpdate"/> appended: on SQLite the constant itself, so the finders
+    /// correlation runs for every alert build no new statement text per call.
+    /// </summary>
+    private static string Locked(string sql, IDatabase database) => database.ForUpdate.Length == 0 ? sql : $"{sql} {database.ForUpdate}";
 
     public static Task InsertInAsync(DbTransaction tx, IncidentRow incident, long nowMs) =>
         CachedStatements.ExecuteAsync(
@@ -280,7 +289,7 @@ internal sealed class IncidentStore(IDatabase database)
     /// incident, also when two replicas are asked at once.
     /// </summary>
     public static Task<IncidentRow?> FindForUpdateInAsync(DbTransaction tx, string id, IDatabase database) =>
-        Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id {database.ForUpdate}", new { Id = id }, tx);
+        Connection(tx).QuerySingleOrDefaultAsync<IncidentRow>(Locked($"SELECT {IncidentColumns} FROM incidents WHERE id = @Id", database), new { Id = id }, tx);
 
     public async Task<IncidentRow?> FindAsync(string id, CancellationToken cancellationToken)
     {
