@@ -59,7 +59,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return;
         }
 
-        var known = await IncidentStore.GetAlertInAsync(tx, stored.Id, alert.Fingerprint);
+        var known = await notification.AlertAsync(tx, stored.Id, alert.Fingerprint);
         if (known is not null && known.StartsAt >= alert.StartsAt)
         {
             // Same firing seen already, or an older one arriving late: the alert changes nothing. Its group key still
@@ -77,7 +77,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         if (incident.IsResolved)
         {
             incident = incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = alert.At };
-            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}");
+            notification.Append(new(incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}"));
             LogReopened(incident.Id, alert.Fingerprint);
         }
 
@@ -87,21 +87,22 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     private async Task ResolveAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await notification.WriteAlertsAsync(tx);
         var incident = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint, database);
-        var known = incident is null ? null : await IncidentStore.GetAlertInAsync(tx, incident.Id, alert.Fingerprint);
+        var known = incident is null ? null : await notification.AlertAsync(tx, incident.Id, alert.Fingerprint);
         if (incident is null || known is null || known.StartsAt > alert.StartsAt || (known.Status == "resolved" && known.StartsAt == alert.StartsAt))
         {
             // Never saw it fire, or it is a stale resolve of an earlier firing: nothing to close.
             return;
         }
 
-        await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
-        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}");
+        notification.Upsert(alert.ToRow(incident.Id), nowMs);
+        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}"));
         incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At) };
-        if (!incident.IsResolved && !await IncidentStore.AnythingOpenInAsync(tx, incident.Id))
+        if (!incident.IsResolved && !await notification.AnythingOpenAsync(tx, incident.Id))
         {
             incident = incident with { Status = IncidentStatus.Resolved, ResolvedAt = alert.At, StatusChangedAt = alert.At };
-            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.Resolved, "Resolved: all alerts resolved", null, $"resolved:{alert.Fingerprint}:{alert.StartsAt}");
+            notification.Append(new(incident.Id, alert.At, TimelineKinds.Resolved, "Resolved: all alerts resolved", null, $"resolved:{alert.Fingerprint}:{alert.StartsAt}"));
             LogResolved(incident.Id);
         }
 
@@ -119,6 +120,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return (byGroupKey, true);
         }
 
+        await notification.WriteAlertsAsync(tx);
         var byFingerprint = await IncidentStore.FindByFingerprintInAsync(tx, alert.Fingerprint, database);
         if (Joinable(byFingerprint, alert))
         {
@@ -151,9 +153,10 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             Labels = alert.LabelsJson,
         };
         await IncidentStore.InsertInAsync(tx, incident, nowMs);
-        await IncidentStore.AppendTimelineInAsync(tx, id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened");
+        notification.Opened(id);
+        notification.Append(new(id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened"));
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
-        await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), notification.Append);
         await JoinAsync(tx, incident, incident, alert, nowMs, linked: false, notification);
     }
 
@@ -168,11 +171,11 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             await LinkAsync(tx, incident, alert, nowMs, notification);
         }
 
-        await IncidentStore.UpsertAlertInAsync(tx, alert.ToRow(incident.Id), nowMs);
-        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}");
+        notification.Upsert(alert.ToRow(incident.Id), nowMs);
+        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}"));
         if (alert.Severity < incident.Severity)
         {
-            await IncidentStore.AppendTimelineInAsync(tx, incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}");
+            notification.Append(new(incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}"));
             incident = incident with { Severity = alert.Severity };
         }
 
@@ -193,16 +196,23 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     }
 
     /// <summary>
-    /// The incident of one notification's group key, read once and kept as the notification's own alerts change it, so
-    /// its other alerts do not look it up again (a notification often carries dozens). Forgotten when the group key
-    /// gets a new link, so it is read again; lives for one notification, inside its transaction (and its savepoint),
-    /// where nothing else writes incidents: the row is locked (<see cref="IncidentStore.FindBySourceInAsync"/>).
+    /// What one notification's alerts read and wrote, inside its transaction (and its savepoint), where nothing else
+    /// writes incidents: the incident of its group key, read once and kept as the notification's own alerts change it (a
+    /// notification often carries dozens), and its alert states and timeline entries, held and written together in a
+    /// statement or two (<see cref="WriteAsync"/>) instead of two statements per alert. Held alert states are written
+    /// before anything reads the alerts table; the timeline is read by nothing here. Lives for one notification.
     /// </summary>
     internal sealed class Notification(IDatabase database)
     {
+        private readonly Dictionary<(string IncidentId, string Fingerprint), IncidentAlertRow> _alerts = [];
+        private readonly Dictionary<(string IncidentId, string Fingerprint), IncidentAlertRow> _unwritten = [];
+        private readonly List<NewTimelineEntry> _timeline = [];
+        private readonly HashSet<string> _opened = new(StringComparer.Ordinal);
         private IncidentRow? _ofGroupKey;
         private bool _known;
+        private long _nowMs;
 
+        /// <summary>The incident the group key leads to (the row is locked: <see cref="IncidentStore.FindBySourceInAsync"/>).</summary>
         public async Task<IncidentRow?> IncidentOfGroupKeyAsync(DbTransaction tx, string source, string groupKey)
         {
             if (!_known)
@@ -222,6 +232,51 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             if (_ofGroupKey?.Id == incident.Id)
             {
                 _ofGroupKey = incident;
+            }
+        }
+
+        /// <summary>An incident this notification opened: it holds no alerts but those written here.</summary>
+        public void Opened(string incidentId) => _opened.Add(incidentId);
+
+        /// <summary>The alert's state in the incident: as this notification last wrote it, else as stored.</summary>
+        public async Task<IncidentAlertRow?> AlertAsync(DbTransaction tx, string incidentId, string fingerprint) =>
+            _alerts.TryGetValue((incidentId, fingerprint), out var row) ? row
+            : _opened.Contains(incidentId) ? null
+            : await IncidentStore.GetAlertInAsync(tx, incidentId, fingerprint);
+
+        public void Upsert(IncidentAlertRow alert, long nowMs)
+        {
+            _alerts[(alert.IncidentId, alert.Fingerprint)] = alert;
+            _unwritten[(alert.IncidentId, alert.Fingerprint)] = alert;
+            _nowMs = nowMs;
+        }
+
+        public void Append(NewTimelineEntry entry) => _timeline.Add(entry);
+
+        public async Task<bool> AnythingOpenAsync(DbTransaction tx, string incidentId)
+        {
+            await WriteAlertsAsync(tx);
+            return await IncidentStore.AnythingOpenInAsync(tx, incidentId);
+        }
+
+        /// <summary>Writes the alert states held so far, so a query of the alerts table sees them.</summary>
+        public async Task WriteAlertsAsync(DbTransaction tx)
+        {
+            if (_unwritten.Count > 0)
+            {
+                await IncidentStore.UpsertAlertsInAsync(tx, [.. _unwritten.Values], _nowMs);
+                _unwritten.Clear();
+            }
+        }
+
+        /// <summary>Writes everything held: called once the notification's last alert is applied.</summary>
+        public async Task WriteAsync(DbTransaction tx)
+        {
+            await WriteAlertsAsync(tx);
+            if (_timeline.Count > 0)
+            {
+                await IncidentStore.AppendTimelineInAsync(tx, _timeline);
+                _timeline.Clear();
             }
         }
     }

@@ -36,6 +36,8 @@ internal sealed class AlertmanagerDeliveryHandler(AlertSender sender, AlertCorre
                 await correlator.ApplyAsync(transaction, sender.Source, groupKey, resolved, fingerprint, delivery.ReceivedAt, notification);
             }
         }
+
+        await notification.WriteAsync(transaction);
     }
 
     /// <summary>The group's resolved states recorded before this notification's new firings were: none to look up without new firings.</summary>

@@ -7,7 +7,8 @@ namespace IncidentBridge.Correlation;
 /// </summary>
 internal static class RepeatIncidents
 {
-    public static async Task NoteAsync(DbTransaction tx, IncidentRow incident, long atMs, DateOnly today)
+    /// <param name="append">Where the timeline entry goes: the notification's, written with the rest of its entries.</param>
+    public static async Task NoteAsync(DbTransaction tx, IncidentRow incident, long atMs, DateOnly today, Action<NewTimelineEntry> append)
     {
         if (incident.Service is not { } service || incident.Alertname is not { } alertname)
         {
@@ -21,7 +22,6 @@ internal static class RepeatIncidents
         }
 
         await IncidentStore.SetRelatedInAsync(tx, incident.Id, related.IncidentId);
-        await IncidentStore.AppendTimelineInAsync(tx, incident.Id, atMs, TimelineKinds.Repeat,
-            $"Repeat incident: {related.Describe()}", null, $"repeat:{related.IncidentId}");
+        append(new(incident.Id, atMs, TimelineKinds.Repeat, $"Repeat incident: {related.Describe()}", null, $"repeat:{related.IncidentId}"));
     }
 }

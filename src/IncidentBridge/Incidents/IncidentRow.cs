@@ -89,6 +89,9 @@ internal sealed record IncidentSourceRow
     public long? StatusAt { get; init; }
 }
 
+/// <summary>A timeline entry to append; a second one with the same <paramref name="DedupKey"/> on the incident is ignored.</summary>
+internal sealed record NewTimelineEntry(string IncidentId, long AtMs, string Kind, string Message, string? Actor, string DedupKey);
+
 /// <summary>A timeline entry; <see cref="Seq"/> orders entries at the same time and is the paging cursor's tie-break.</summary>
 internal sealed record TimelineRow(long Seq, long At, string Kind, string Message, string? Actor);
 

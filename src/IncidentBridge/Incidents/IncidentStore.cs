@@ -178,42 +178,33 @@ internal sealed class IncidentStore(IDatabase database)
             ("@IncidentId", incidentId),
             ("@Fingerprint", fingerprint));
 
-    public static Task UpsertAlertInAsync(DbTransaction tx, IncidentAlertRow alert, long nowMs) =>
-        CachedStatements.ExecuteAsync(
+    /// <summary>Writes each alert's latest state; an alert (incident and fingerprint) at most once in <paramref name="alerts"/>.</summary>
+    public static Task UpsertAlertsInAsync(DbTransaction tx, IReadOnlyList<IncidentAlertRow> alerts, long nowMs) =>
+        CachedStatements.ExecuteRowsAsync(
             tx,
+            "INSERT INTO incident_alerts (incident_id, fingerprint, group_key, status, starts_at, ends_at, labels, annotations, generator_url, updated_at)",
             """
-            INSERT INTO incident_alerts (incident_id, fingerprint, group_key, status, starts_at, ends_at, labels, annotations, generator_url, updated_at)
-            VALUES (@IncidentId, @Fingerprint, @GroupKey, @Status, @StartsAt, @EndsAt, @Labels, @Annotations, @GeneratorUrl, @NowMs)
             ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
                 group_key = excluded.group_key, status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
                 labels = excluded.labels, annotations = excluded.annotations, generator_url = excluded.generator_url, updated_at = excluded.updated_at
             """,
-            ("@IncidentId", alert.IncidentId),
-            ("@Fingerprint", alert.Fingerprint),
-            ("@GroupKey", alert.GroupKey),
-            ("@Status", alert.Status),
-            ("@StartsAt", alert.StartsAt),
-            ("@EndsAt", alert.EndsAt),
-            ("@Labels", alert.Labels),
-            ("@Annotations", alert.Annotations),
-            ("@GeneratorUrl", alert.GeneratorUrl),
-            ("@NowMs", nowMs));
+            10,
+            alerts,
+            a => [a.IncidentId, a.Fingerprint, a.GroupKey, a.Status, a.StartsAt, a.EndsAt, a.Labels, a.Annotations, a.GeneratorUrl, nowMs]);
 
     /// <summary>Appends a timeline entry once: a second entry with the same <paramref name="dedupKey"/> is ignored.</summary>
     public static async Task<bool> AppendTimelineInAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
-        await CachedStatements.ExecuteAsync(
+        await AppendTimelineInAsync(tx, [new NewTimelineEntry(incidentId, atMs, kind, message, actor, dedupKey)]) == 1;
+
+    /// <summary>Appends entries in order, each once (<see cref="NewTimelineEntry.DedupKey"/>); returns how many were new.</summary>
+    public static Task<int> AppendTimelineInAsync(DbTransaction tx, IReadOnlyList<NewTimelineEntry> entries) =>
+        CachedStatements.ExecuteRowsAsync(
             tx,
-            """
-            INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)
-            VALUES (@IncidentId, @AtMs, @Kind, @Message, @Actor, @DedupKey)
-            ON CONFLICT DO NOTHING
-            """,
-            ("@IncidentId", incidentId),
-            ("@AtMs", atMs),
-            ("@Kind", kind),
-            ("@Message", message),
-            ("@Actor", actor),
-            ("@DedupKey", dedupKey)) == 1;
+            "INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)",
+            "ON CONFLICT DO NOTHING",
+            6,
+            entries,
+            e => [e.IncidentId, e.AtMs, e.Kind, e.Message, e.Actor, e.DedupKey]);
 
     /// <summary>Newest first. <paramref name="open"/>: true = not resolved, false = resolved, null = all.</summary>
     /// <param name="postmortemOverdue">

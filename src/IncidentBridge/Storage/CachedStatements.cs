@@ -41,6 +41,43 @@ internal static class CachedStatements
             return reader.Parse<T>().ToList();
         });
 
+    /// <summary>
+    /// Writes <paramref name="rows"/> with as few statements as parameters allow: <c>{head} VALUES (...), (...) {tail}</c>, a
+    /// row's <paramref name="columns"/> values put in order by <paramref name="values"/>. Rows go in the order given, so
+    /// the ids the database hands out follow it. Returns the rows affected.
+    /// </summary>
+    public static async Task<int> ExecuteRowsAsync<T>(DbTransaction tx, string head, string tail, int columns, IReadOnlyList<T> rows, Func<T, object?[]> values)
+    {
+        var perStatement = Math.Max(1, MaxParameters / columns);
+        var affected = 0;
+        for (var first = 0; first < rows.Count; first += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - first);
+            var parameters = new (string, object?)[count * columns];
+            var sql = new StringBuilder(head).Append(" VALUES ");
+            for (var row = 0; row < count; row++)
+            {
+                var value = values(rows[first + row]);
+                sql.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < columns; column++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@r{row}c{column}");
+                    sql.Append(column == 0 ? "" : ", ").Append(name);
+                    parameters[row * columns + column] = (name, value[column]);
+                }
+
+                sql.Append(')');
+            }
+
+            affected += await ExecuteAsync(tx, sql.Append(' ').Append(tail).ToString(), parameters);
+        }
+
+        return affected;
+    }
+
+    /// <summary>Parameters per multi-row statement: well below SQLite's limit (32,766) and PostgreSQL's (65,535).</summary>
+    private const int MaxParameters = 500;
+
     private static async Task<TResult> RunAsync<TResult>(DbTransaction tx, string sql, (string Name, object? Value)[] parameters, Func<DbCommand, Task<TResult>> run)
     {
         var (command, owned) = Command(tx, sql, parameters);

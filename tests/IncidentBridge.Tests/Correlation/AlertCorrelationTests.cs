@@ -125,6 +125,26 @@ public abstract class AlertCorrelationTests(PostgresServer? postgres)
         Assert.Equal(3, incident.GetProperty("timeline").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_notification_of_hundreds_of_alerts_is_recorded_whole_and_in_order()
+    {
+        // More rows than one multi-row statement takes (the notification's alert states and timeline are written together).
+        await using var worker = new WorkerFactory(postgres.Settings());
+        var incidents = new IncidentsClient(worker);
+        var alerts = Enumerable.Range(0, 130).Select(i => Firing($"a{i:000}", T0.AddSeconds(i))).ToArray();
+
+        await incidents.AlertsAsync(G1, alerts);
+        await incidents.AlertsAsync(G1, [.. alerts.Select((a, i) => a.Resolved(T0.AddMinutes(10).AddSeconds(i)))]);
+
+        var incident = await incidents.SingleAsync();
+        Assert.Equal("resolved", incident.GetProperty("status").GetString());
+        Assert.Equal(T0.AddMinutes(10).AddSeconds(129), incident.GetProperty("resolvedAt").GetDateTimeOffset());
+        Assert.Equal(130, incident.GetProperty("alertCount").GetInt64());
+        Assert.Equal(1 + 130 + 130 + 1, incident.GetProperty("timelineCount").GetInt64());
+        var latest = incident.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("message").GetString()).TakeLast(3).ToList();
+        Assert.Equal(["HighErrorRate [a128] resolved", "HighErrorRate [a129] resolved", "Resolved: all alerts resolved"], latest);
+    }
+
     [Theory]
     [InlineData("warning", "critical", "SEV1")]
     [InlineData("critical", "info", "SEV1")]
