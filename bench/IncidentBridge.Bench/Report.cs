@@ -420,17 +420,23 @@ internal static partial class Report
             that is the lag after the saturating loads. It is the intended trade: a storm is taken at once, Alertmanager is
             neither slowed down much nor refused, and the backlog is worked off in order, from a durable inbox. At a rate the
             processor keeps up with ({paced.Name}), lag p99 was {Ms(Stats.Percentile(ProbeLags(paced, "after"), 99))} after the load.
-            The processor runs eight statements per alert or delivery (the alert's record, the incident lookups, the alert
-            row, the timeline, the delivery's completion) on commands it keeps for the whole batch (`CachedStatements`), so
-            SQLite compiles each once per batch instead of on every call: with that, and with three statements fewer per
-            alert (five for an alert that joins its group's incident, from eight), its rate doubled. In a
-            `bench/profile.sh drain` profile the kernel's WAL writes (`pwrite`) are now the largest item, then SQLite running
-            the statements, then the runtime.
-            *What would close it:* (1) fewer pages per alert: the alert's labels and annotations are stored twice (the event
-            and the incident's alert row), and each row has its indexes. (2) The inbox in a SQLite file of its own, so
-            storing and processing stop sharing a lock (processing is idempotent, so the "done" mark need not commit with
-            the incident). (3) On PostgreSQL, replicas spread ingest but not correlation, which runs one batch at a time
-            across the cluster.
+            The processor writes a 10-alert notification that opens an incident with about thirteen statements (the
+            notification's alert states, its alert rows and its timeline entries each by one multi-row statement; the incident
+            lookups, its row and its link; the delivery's completion), on commands it keeps for the whole batch
+            (`CachedStatements`). Fewer statements no longer move the SQLite rate (from ~40 to ~13 per delivery changed
+            nothing measurable; on PostgreSQL, a round trip per statement, it was worth ~45 %, §8): what is left is pages.
+            In a `bench/profile.sh drain` profile SQLite's B-tree work (four tables and their indexes per alert) and the
+            kernel's WAL writes (`pwrite`) are the largest items, then the runtime.
+            *Why the lag targets are out of reach this way:* a probe is a delivery like the storm's (a new group opening a new
+            incident), so whatever order keeps each group's deliveries in order leaves it behind as many deliveries as the
+            processor is behind in all. A probe lag p99 of 5 s needs the processor within 5 s of the ingest all through the storm:
+            {N(am.AcceptedPerSecond)} deliveries/s while taking them in, against {N(am.ProcessedPerSecondDuringLoad)}/s now, when it shares the write
+            lock with the ingest (and {N(drainRate)}/s with the lock to itself).
+            *What would close it:* (1) the inbox in a SQLite file of its own, so the ingest's commits and their `fsync` stop
+            holding up processing (the worker used {Cores(am.WorkerCpuSeconds, am.Load.Seconds)} of 2 cores during the storm: the rest is waiting for turns);
+            each delivery's effects are idempotent (its events' unique keys), so its "done" mark need not commit with the
+            incident. (2) Fewer pages per alert: `incident_alerts` is a rowid table with three indexes. (3) A cheaper
+            ingest, which leaves more of the machine to processing (below).
 
             **Storing alone** costs {CpuPerDelivery(only)} of worker CPU per 6 KB delivery, against {CpuPerDelivery(r.Ceiling)} per `/healthz`, so
             even with no processor the inbox reaches {Pct(only.Load.RequestsPerSecond / r.Ceiling.Load.RequestsPerSecond)} of the ceiling, not 50 % (its p99, {Ms(only.Load.P99Ms)}, {(only.Load.P99Ms <= 20 ? "is within" : "misses")} the 20 ms target). Most of it is in the kernel
