@@ -13,9 +13,9 @@
 #   bench/run.sh --postgres            the full run, then the same Alertmanager storm on a local, durable PostgreSQL (fresh
 #                                      cluster each, fsync/synchronous_commit/full_page_writes on) with one worker process,
 #                                      then two sharing the database, wrk's threads split between them: ingest, drain,
-#                                      each worker's share, RSS; section 8 of bench/RESULTS.md. 15-20 more minutes on 2
-#                                      cores, mostly waiting for each backlog to empty (PostgreSQL processed ~50-65
-#                                      deliveries/s at 90960b8); --postgres-drain-timeout <s> (600) caps each wait.
+#                                      each worker's share, RSS; section 8 of bench/RESULTS.md. A few more minutes on 2
+#                                      cores (10 in all at 661fabc), mostly waiting for each backlog to empty (PostgreSQL
+#                                      processed ~290-340 deliveries/s); --postgres-drain-timeout <s> (600) caps each wait.
 #                                      Needs the Debian package postgresql (initdb, pg_ctl; run as root, it runs them as
 #                                      the postgres user), and an even --threads.
 #   BENCH_SOURCE=worktree bench/run.sh --only-postgres --measure 5 --warmup 2
