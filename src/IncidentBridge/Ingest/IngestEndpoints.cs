@@ -57,15 +57,20 @@ internal static class IngestEndpoints
         }
 
         var body = read.Bytes;
-
-        var parsed = AlertmanagerPayloadParser.Parse(body, sender);
-        if (!parsed.Ok)
+        if (!AlertmanagerBodyCheck.TryGroupKey(body, sender, out var groupKey))
         {
-            return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
+            // Unusual or invalid: the full read decides, and names the problem.
+            var parsed = AlertmanagerPayloadParser.Parse(body, sender);
+            if (!parsed.Ok)
+            {
+                return Reject(metrics, source, "invalid", Problems.InvalidField(parsed.Error.Field, parsed.Error.Detail));
+            }
+
+            groupKey = parsed.Value.GroupKey!;
         }
 
         return await StoreAsync(
-            new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null, OrderKey: CorrelationKey.OrderOfGroup(parsed.Value.GroupKey)),
+            new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null, OrderKey: CorrelationKey.OrderOfGroup(groupKey)),
             inbox, options, metrics, cancellationToken);
     }
 
