@@ -31,8 +31,7 @@ internal static class DeliveriesApi
 
         var take = limit ?? DefaultLimit;
         var rows = await store.ListAsync(state, source, before, take, cancellationToken);
-        var next = rows.Count == take ? rows[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new DeliveryPage(rows.Select(r => r.ToSummary()).ToList(), next));
+        return TypedResults.Ok(new DeliveryPage(rows.Select(r => r.ToSummary()).ToList(), Paging.Next(rows, take, r => Paging.WriteSeq(r.Seq))));
     }
 
     private static async Task<Results<Ok<DeliveryDetail>, ProblemHttpResult>> GetAsync(InboxStore store, string id, CancellationToken cancellationToken)
@@ -62,7 +61,7 @@ internal static class DeliveriesApi
         }
         catch (JsonException)
         {
-            return JsonSerializer.SerializeToElement(System.Text.Encoding.UTF8.GetString(body));
+            return JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(body));
         }
     }
 }
