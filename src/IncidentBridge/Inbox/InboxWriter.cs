@@ -67,17 +67,23 @@ internal sealed partial class InboxWriter(
         var results = new StoredDelivery[batch.Count];
         try
         {
-            await using var connection = await database.OpenAsync(CancellationToken.None);
-            using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
-            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-            // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
-            var now = time.GetUtcNow();
-            for (var i = 0; i < batch.Count; i++)
+            await using (var connection = await database.OpenForGroupCommitAsync(CancellationToken.None))
+            using (await database.WaitWriteTurnAsync(CancellationToken.None))
+            await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
             {
-                results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
+                // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
+                var now = time.GetUtcNow();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
             }
 
-            await transaction.CommitAsync(CancellationToken.None);
+            // On disk before anyone hears "stored"; synced after the write turn is given back, so the inbox processor
+            // writes while the disk flushes, instead of waiting for it.
+            await database.SyncCommitsAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {

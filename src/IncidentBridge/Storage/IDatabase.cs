@@ -53,6 +53,21 @@ internal interface IDatabase
     Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// A connection for the inbox's group commits, which answer their webhooks only after <see cref="SyncCommitsAsync"/>.
+    /// On SQLite with <c>synchronous=FULL</c> its commits do not wait for the disk themselves (<c>synchronous=NORMAL</c>), so
+    /// the write lock is not held through the <c>fsync</c>; the sync after the commit makes them as durable as FULL would
+    /// have. Otherwise a connection like <see cref="OpenAsync"/>'s.
+    /// </summary>
+    Task<DbConnection> OpenForGroupCommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes every commit made so far durable: on SQLite with <c>synchronous=FULL</c>, an <c>fsync</c> of the WAL file,
+    /// which holds every commit not yet checkpointed (a checkpoint syncs what it copies into the database file first).
+    /// Nothing elsewhere: there a commit is durable when it returns.
+    /// </summary>
+    ValueTask SyncCommitsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Waits for this process's turn to write, in arrival order, and holds it until the turn is disposed: take it
     /// before beginning a write transaction and dispose it after the transaction. SQLite has one writer per file, and a
     /// writer that finds the file locked sleeps and polls in the busy handler, so a 202 waiting for its group commit

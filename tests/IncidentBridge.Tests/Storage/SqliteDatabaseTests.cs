@@ -1,4 +1,5 @@
 using Dapper;
+using IncidentBridge.Storage.Sqlite;
 
 namespace IncidentBridge.Tests.Storage;
 
@@ -33,6 +34,32 @@ public sealed class SqliteDatabaseTests
         // The same pooled connection, handed out again for ordinary work, is back to FULL.
         await using var ordinary = await database.OpenAsync(CancellationToken.None);
         Assert.Equal(2, await ordinary.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+    }
+
+    [Theory]
+    [InlineData("Full", 1, true)]
+    [InlineData("Normal", 1, false)]
+    public async Task Group_commits_sync_the_wal_after_the_commit_only_when_full_durability_is_asked(string setting, long pragmaValue, bool synced)
+    {
+        await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Storage:Synchronous"] = setting });
+        worker.CreateClient();
+        var database = (SqliteDatabase)worker.Service<IDatabase>();
+
+        await using (var connection = await database.OpenForGroupCommitAsync(CancellationToken.None))
+        {
+            // With FULL the commit leaves the fsync to SyncCommitsAsync, after the write lock is given back.
+            Assert.Equal(pragmaValue, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+        }
+
+        // The WAL that SQLite itself writes, found through SQLite (the data source may be relative or a URI).
+        Assert.Equal(synced, database.WalToSync is not null);
+        if (database.WalToSync is { } wal)
+        {
+            Assert.Equal(Path.GetFullPath(database.DataSource) + "-wal", wal);
+            Assert.True(File.Exists(wal));
+        }
+
+        await database.SyncCommitsAsync(CancellationToken.None);
     }
 
     [Fact]

@@ -75,6 +75,10 @@ internal sealed partial class PostgresDatabase : IDatabase, IAsyncDisposable, ID
 
     public async Task<DbConnection> OpenForReplayableWorkAsync(CancellationToken cancellationToken) => await _replayableDataSource.OpenConnectionAsync(cancellationToken);
 
+    public Task<DbConnection> OpenForGroupCommitAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
+    public ValueTask SyncCommitsAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult(WriteTurn.Granted);
 
     public bool WriteTurnWanted => false;

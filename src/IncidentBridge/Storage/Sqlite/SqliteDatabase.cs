@@ -12,6 +12,8 @@ internal sealed partial class SqliteDatabase : IDatabase
     private readonly string _connectionString;
     private readonly string _pragmas;
     private readonly string _replayablePragmas;
+    private readonly bool _syncEachCommit;
+    private string? _walToSync;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
@@ -39,6 +41,7 @@ internal sealed partial class SqliteDatabase : IDatabase
         var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
         _pragmas = $"PRAGMA synchronous={synchronous}; {common}";
         _replayablePragmas = $"PRAGMA synchronous=NORMAL; {common}";
+        _syncEachCommit = storage.Synchronous == SqliteSynchronous.Full;
         _time = time;
         _logger = logger;
     }
@@ -69,6 +72,9 @@ internal sealed partial class SqliteDatabase : IDatabase
         // WAL is a property of the file: set once, readers then never block the writer.
         var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode=WAL", cancellationToken: cancellationToken));
         var applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        // The file as SQLite opened it (a relative path, a URI): its WAL is that name with "-wal". None in memory.
+        var file = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT file FROM pragma_database_list WHERE name = 'main'", cancellationToken: cancellationToken));
+        _walToSync = _syncEachCommit && mode == "wal" && !string.IsNullOrEmpty(file) ? file + "-wal" : null;
         LogReady(DataSource, mode, applied);
     }
 
@@ -91,6 +97,39 @@ internal sealed partial class SqliteDatabase : IDatabase
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    public Task<DbConnection> OpenForGroupCommitAsync(CancellationToken cancellationToken) =>
+        OpenAsync(_walToSync is null ? _pragmas : _replayablePragmas, cancellationToken);
+
+    /// <summary>The WAL file <see cref="SyncCommitsAsync"/> flushes; null where commits sync themselves (before initialization too).</summary>
+    public string? WalToSync => _walToSync;
+
+    public ValueTask SyncCommitsAsync(CancellationToken cancellationToken)
+    {
+        if (_walToSync is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        try
+        {
+            // fsync is per file, not per descriptor: this flushes what SQLite's connections wrote to the WAL.
+            FlushToDisk(_walToSync);
+        }
+        catch (FileNotFoundException)
+        {
+            // No WAL: the last connection closed and checkpointed it into the database file, which is synced instead.
+            FlushToDisk(_walToSync[..^"-wal".Length]);
+        }
+
+        return ValueTask.CompletedTask;
+
+        static void FlushToDisk(string path)
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(handle);
         }
     }
 
