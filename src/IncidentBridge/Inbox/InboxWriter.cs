@@ -4,8 +4,8 @@ namespace IncidentBridge.Inbox;
 
 /// <summary>
 /// Group commit: webhook requests queue their delivery here and wait; one loop writes everything queued
-/// so far in a single transaction (one fsync for many deliveries), then answers each waiter. A waiter
-/// hears "stored" only after the commit, or an <see cref="InboxUnavailableException"/>.
+/// so far in a single transaction, and a second makes the commits durable (one fsync for many deliveries) and answers
+/// each waiter. A waiter hears "stored" only after its commit is on disk, or an <see cref="InboxUnavailableException"/>.
 /// </summary>
 internal sealed partial class InboxWriter(
     IDatabase database,
@@ -17,6 +17,8 @@ internal sealed partial class InboxWriter(
 {
     private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(
         new BoundedChannelOptions(options.Value.CommitBatchSize * 8) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Channel<CommittedGroup> _committed = Channel.CreateUnbounded<CommittedGroup>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public async Task<StoredDelivery> AcceptAsync(IncomingDelivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -48,62 +50,106 @@ internal sealed partial class InboxWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<PendingWrite>(options.Value.CommitBatchSize);
-        // Not cancelled by stoppingToken: every queued request was promised an answer.
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        // Commits and syncs overlap: while one group's commit is flushed to disk, the next group commits.
+        var syncing = SyncLoopAsync();
+        try
         {
-            while (batch.Count < options.Value.CommitBatchSize && _queue.Reader.TryRead(out var next))
+            var batch = new List<PendingWrite>(options.Value.CommitBatchSize);
+            // Not cancelled by stoppingToken: every queued request was promised an answer.
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                batch.Add(next);
-            }
+                while (batch.Count < options.Value.CommitBatchSize && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
 
-            await CommitAsync(batch);
-            batch.Clear();
+                await CommitAsync([.. batch]);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+            await syncing;
         }
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(PendingWrite[] group)
     {
-        var results = new StoredDelivery[batch.Count];
+        var results = new StoredDelivery[group.Length];
         try
         {
-            await using (var connection = await database.OpenForGroupCommitAsync(CancellationToken.None))
-            using (await database.WaitWriteTurnAsync(CancellationToken.None))
-            await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
+            await using var connection = await database.OpenForGroupCommitAsync(CancellationToken.None);
+            using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
+            var now = time.GetUtcNow();
+            for (var i = 0; i < group.Length; i++)
             {
-                // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
-                var now = time.GetUtcNow();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), batch[i].Delivery, now.ToUnixTimeMilliseconds());
-                }
-
-                await transaction.CommitAsync(CancellationToken.None);
+                results[i] = await InboxStore.InsertInAsync(transaction, Guid.CreateVersion7(now).ToString(), group[i].Delivery, now.ToUnixTimeMilliseconds());
             }
 
-            // On disk before anyone hears "stored"; synced after the write turn is given back, so the inbox processor
-            // writes while the disk flushes, instead of waiting for it.
-            await database.SyncCommitsAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {
-            LogCommitFailed(ex, batch.Count);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(new InboxUnavailableException("storage refused the write", ex));
-            }
-
+            LogCommitFailed(ex, group.Length);
+            Refuse(group, ex);
             return;
         }
 
-        metrics.Committed(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            LogStored(batch[i].Delivery.Source, results[i].Id, results[i].Duplicate);
-            batch[i].Completion.TrySetResult(results[i]);
-        }
-
+        metrics.Committed(group.Length);
         signal.Notify();
+        _committed.Writer.TryWrite(new CommittedGroup(group, results));
+    }
+
+    /// <summary>
+    /// Answers committed groups once they are on disk (<see cref="IDatabase.SyncCommitsAsync"/>): every group committed
+    /// while the last sync ran shares the next one, and the write turn is not held through any of them, so the processor
+    /// and the next group's commit go on meanwhile. Where commits are durable when they return, the sync is nothing.
+    /// </summary>
+    private async Task SyncLoopAsync()
+    {
+        var groups = new List<CommittedGroup>();
+        while (await _committed.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (_committed.Reader.TryRead(out var next))
+            {
+                groups.Add(next);
+            }
+
+            try
+            {
+                await database.SyncCommitsAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Committed but maybe not on disk: not "stored" to anyone, so the senders retry (a repeat is recognised).
+                LogCommitFailed(ex, groups.Sum(g => g.Writes.Length));
+                groups.ForEach(g => Refuse(g.Writes, ex));
+                groups.Clear();
+                continue;
+            }
+
+            foreach (var (writes, results) in groups)
+            {
+                for (var i = 0; i < writes.Length; i++)
+                {
+                    LogStored(writes[i].Delivery.Source, results[i].Id, results[i].Duplicate);
+                    writes[i].Completion.TrySetResult(results[i]);
+                }
+            }
+
+            groups.Clear();
+        }
+    }
+
+    private static void Refuse(PendingWrite[] writes, Exception ex)
+    {
+        foreach (var pending in writes)
+        {
+            pending.Completion.TrySetException(new InboxUnavailableException("storage refused the write", ex));
+        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Stored {Source} delivery {DeliveryId} (duplicate: {Duplicate})")]
@@ -111,6 +157,8 @@ internal sealed partial class InboxWriter(
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Could not commit {Count} deliveries: their senders get 503 and retry")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    private sealed record CommittedGroup(PendingWrite[] Writes, StoredDelivery[] Results);
 
     private sealed class PendingWrite(IncomingDelivery delivery)
     {
