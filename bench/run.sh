@@ -14,8 +14,8 @@
 #                                      cluster each, fsync/synchronous_commit/full_page_writes on) with one worker process,
 #                                      then two sharing the database, wrk's threads split between them: ingest, drain,
 #                                      each worker's share, RSS; section 8 of bench/RESULTS.md. A few more minutes on 2
-#                                      cores (10 in all at d14eb99), mostly waiting for each backlog to empty (PostgreSQL
-#                                      processed ~360-410 deliveries/s); --postgres-drain-timeout <s> (600) caps each wait.
+#                                      cores (10 in all at b4b53ee), mostly waiting for each backlog to empty (PostgreSQL
+#                                      processed ~350-430 deliveries/s); --postgres-drain-timeout <s> (600) caps each wait.
 #                                      Needs the Debian package postgresql (initdb, pg_ctl; run as root, it runs them as
 #                                      the postgres user), and an even --threads.
 #   BENCH_SOURCE=worktree bench/run.sh --only-postgres --measure 5 --warmup 2
