@@ -77,7 +77,7 @@ internal static class AlertmanagerBodyCheck
             else
             {
                 // A property the payload does not have (Grafana's orgId, title, ...): ignored by the full read as well.
-                ok = ReadName(ref reader) && Skip(ref reader);
+                ok = Text(ref reader) && Skip(ref reader);
             }
 
             if (!ok)
@@ -148,7 +148,7 @@ internal static class AlertmanagerBodyCheck
             }
             else
             {
-                ok = ReadName(ref reader) && Skip(ref reader);
+                ok = Text(ref reader) && Skip(ref reader);
             }
 
             if (!ok)
@@ -181,7 +181,7 @@ internal static class AlertmanagerBodyCheck
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!ReadName(ref reader) || !reader.Read() || reader.TokenType != JsonTokenType.String || !Text(ref reader))
+            if (!Text(ref reader) || !reader.Read() || reader.TokenType != JsonTokenType.String || !Text(ref reader))
             {
                 return false;
             }
@@ -194,8 +194,6 @@ internal static class AlertmanagerBodyCheck
 
     private static bool ReadStringOrNull(ref Utf8JsonReader reader) =>
         reader.Read() && (reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.String && Text(ref reader)));
-
-    private static bool ReadName(ref Utf8JsonReader reader) => Text(ref reader);
 
     /// <summary>The current string or name makes text: escapes are decoded (and throw if they make none), plain bytes are valid UTF-8 already.</summary>
     private static bool Text(ref Utf8JsonReader reader)

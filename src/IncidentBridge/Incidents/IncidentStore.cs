@@ -192,15 +192,25 @@ internal sealed class IncidentStore(IDatabase database)
             alerts,
             a => [a.IncidentId, a.Fingerprint, a.GroupKey, a.Status, a.StartsAt, a.EndsAt, a.Labels, a.Annotations, a.GeneratorUrl, nowMs]);
 
+    private const string TimelineInsert = "INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)";
+
     /// <summary>Appends a timeline entry once: a second entry with the same <paramref name="dedupKey"/> is ignored.</summary>
     public static async Task<bool> AppendTimelineInAsync(DbTransaction tx, string incidentId, long atMs, string kind, string message, string? actor, string dedupKey) =>
-        await AppendTimelineInAsync(tx, [new NewTimelineEntry(incidentId, atMs, kind, message, actor, dedupKey)]) == 1;
+        await CachedStatements.ExecuteAsync(
+            tx,
+            $"{TimelineInsert} VALUES (@IncidentId, @AtMs, @Kind, @Message, @Actor, @DedupKey) ON CONFLICT DO NOTHING",
+            ("@IncidentId", incidentId),
+            ("@AtMs", atMs),
+            ("@Kind", kind),
+            ("@Message", message),
+            ("@Actor", actor),
+            ("@DedupKey", dedupKey)) == 1;
 
     /// <summary>Appends entries in order, each once (<see cref="NewTimelineEntry.DedupKey"/>); returns how many were new.</summary>
     public static Task<int> AppendTimelineInAsync(DbTransaction tx, IReadOnlyList<NewTimelineEntry> entries) =>
         CachedStatements.ExecuteRowsAsync(
             tx,
-            "INSERT INTO incident_timeline (incident_id, at, kind, message, actor, dedup_key)",
+            TimelineInsert,
             "ON CONFLICT DO NOTHING",
             6,
             entries,
