@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace IncidentBridge.Tests.Storage;
 
@@ -42,7 +43,99 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cached_test"));
     }
 
-    public sealed class OnSqlite() : CachedStatementsTests(null);
+    [Fact]
+    public async Task A_statement_reports_the_rows_it_changed()
+    {
+        _worker.CreateClient();
+        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (CachedStatements.KeepOn(connection))
+        {
+            const string Rename = "UPDATE cached_test SET note = @Note WHERE n < @Below";
+            Assert.Equal(3, await CachedStatements.ExecuteRowsAsync(transaction, "INSERT INTO cached_test (n, note)", "", 2, [1L, 2L, 3L], n => [n, "x"]));
+            Assert.Equal(2, await CachedStatements.ExecuteAsync(transaction, Rename, ("@Note", "y"), ("@Below", 3L)));
+            Assert.Equal(0, await CachedStatements.ExecuteAsync(transaction, Rename, ("@Note", "z"), ("@Below", 0L)));
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal(["y", "y", "x"], await connection.QueryAsync<string>("SELECT note FROM cached_test ORDER BY n"));
+    }
+
+    /// <summary>
+    /// On SQLite the worker binds a statement's parameters itself, by position (Microsoft.Data.Sqlite looks each up by
+    /// name on every call); what it stores must be what Microsoft.Data.Sqlite would store.
+    /// </summary>
+    public sealed class OnSqlite() : CachedStatementsTests(null)
+    {
+        public static TheoryData<string, object?> Values => new()
+        {
+            { "empty text", "" },
+            { "text", "plain" },
+            { "text beyond ASCII", "Zürich → 東京 🚨" },
+            { "long", long.MinValue },
+            { "int", 42 },
+            { "true", true },
+            { "false", false },
+            { "double", 0.1 },
+            { "bytes", new byte[] { 0, 1, 255 } },
+            { "null", null },
+        };
+
+        [Theory]
+        [MemberData(nameof(Values))]
+        public async Task A_value_is_stored_as_Microsoft_Data_Sqlite_stores_it(string kind, object? value)
+        {
+            _ = kind; // names the case in the test list
+            _worker.CreateClient();
+            await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("CREATE TEMPORARY TABLE stored (how TEXT NOT NULL, v)");
+            await using var transaction = await connection.BeginTransactionAsync();
+            const string Store = "INSERT INTO stored (how, v) VALUES (@How, @V)";
+            await using (CachedStatements.KeepOn(connection))
+            {
+                await CachedStatements.ExecuteAsync(transaction, Store, ("@How", "kept"), ("@V", value));
+            }
+
+            await CachedStatements.ExecuteAsync(transaction, Store, ("@How", "once"), ("@V", value));
+            await connection.ExecuteAsync(Store, new DynamicParameters(new Dictionary<string, object?> { ["How"] = "command", ["V"] = value }), transaction);
+            var stored = (await connection.QueryAsync<(string How, string Type, string Quoted)>("SELECT how, typeof(v), quote(v) FROM stored", transaction: transaction)).ToList();
+
+            Assert.Equal(3, stored.Count);
+            Assert.All(stored, row => Assert.Equal((stored[2].Type, stored[2].Quoted), (row.Type, row.Quoted)));
+            Assert.Equal(value switch { null => "null", string => "text", bool or int or long => "integer", double => "real", _ => "blob" }, stored[0].Type);
+        }
+
+        [Fact]
+        public async Task A_statement_whose_parameters_are_not_those_given_is_refused()
+        {
+            _worker.CreateClient();
+            await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+            await using var transaction = await connection.BeginTransactionAsync();
+
+            await Assert.ThrowsAsync<ArgumentException>(() => CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 1L)));
+            await Assert.ThrowsAsync<ArgumentException>(() => CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 1L), ("@Note", "a"), ("@Other", 2L)));
+            await Assert.ThrowsAsync<ArgumentException>(() => CachedStatements.ExecuteAsync(transaction, $"{Insert}; {Insert}", ("@N", 1L), ("@Note", "a")));
+        }
+
+        [Fact]
+        public async Task A_refused_statement_throws_and_leaves_its_kept_statement_usable()
+        {
+            _worker.CreateClient();
+            await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (CachedStatements.KeepOn(connection))
+            {
+                var refused = await Assert.ThrowsAsync<SqliteException>(() => CachedStatements.ExecuteAsync(transaction, Insert, ("@N", null), ("@Note", "a")));
+                Assert.Equal(19, refused.SqliteErrorCode); // SQLITE_CONSTRAINT
+                Assert.Equal(1, await CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 1L), ("@Note", "a")));
+            }
+
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cached_test", transaction: transaction));
+        }
+    }
 
     [Collection(PostgresCollection.Name)]
     public sealed class OnPostgres(PostgresServer postgres) : CachedStatementsTests(postgres);
