@@ -29,11 +29,47 @@ public sealed class SqliteDatabaseTests
         await using (var replayable = await database.OpenForReplayableWorkAsync(CancellationToken.None))
         {
             Assert.Equal(1, await replayable.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+            Assert.Equal(2, await replayable.ExecuteScalarAsync<long>("PRAGMA temp_store")); // MEMORY: its savepoints' journals too
         }
 
-        // The same pooled connection, handed out again for ordinary work, is back to FULL.
+        // The same pooled connection, handed out again for ordinary work, is back to FULL, and to temporary files.
         await using var ordinary = await database.OpenAsync(CancellationToken.None);
         Assert.Equal(2, await ordinary.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+        Assert.Equal(0, await ordinary.ExecuteScalarAsync<long>("PRAGMA temp_store"));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_savepoint_of_the_processors_connection_undoes_only_its_own_writes()
+    {
+        await using var worker = new WorkerFactory();
+        worker.CreateClient();
+        await using var connection = await worker.Service<IDatabase>().OpenForReplayableWorkAsync(CancellationToken.None);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS journal_test (n INTEGER PRIMARY KEY, pad TEXT NOT NULL)");
+        await using var transaction = await connection.BeginTransactionAsync();
+        var pad = new string('x', 2000);
+        // From the second round each savepoint rewrites ~125 existing pages (500 KB of journal), far past the 64 KB
+        // at which SQLite would otherwise move its journal to a temporary file.
+        for (var round = 0; round < 3; round++)
+        {
+            await transaction.SaveAsync("delivery");
+            for (var i = 0; i < 250; i++)
+            {
+                await connection.ExecuteAsync("INSERT INTO journal_test (n, pad) VALUES (@N, @Pad)", new { N = (round * 1000) + i, Pad = pad }, transaction);
+            }
+
+            await connection.ExecuteAsync("UPDATE journal_test SET pad = 'kept' WHERE n < 1000", transaction: transaction);
+            if (round == 1)
+            {
+                await transaction.RollbackAsync("delivery");
+            }
+
+            await transaction.ReleaseAsync("delivery");
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal([0L, 2000L], await connection.QueryAsync<long>("SELECT n / 1000 * 1000 FROM journal_test GROUP BY n / 1000 ORDER BY 1"));
+        Assert.Equal(500, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journal_test"));
+        Assert.Equal(250, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journal_test WHERE pad = 'kept'"));
     }
 
     [Theory]

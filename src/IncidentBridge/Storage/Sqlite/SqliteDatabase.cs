@@ -19,9 +19,6 @@ internal sealed partial class SqliteDatabase : IDatabase
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
     private int _waitingForTurn;
 
-    /// <summary><c>SQLITE_CONFIG_STMTJRNL_SPILL</c> (sqlite3.h; SQLitePCL has no constant for it).</summary>
-    private const int SqliteConfigStatementJournalSpill = 26;
-
     static SqliteDatabase()
     {
         // SQLite's default (serialized) mode locks a mutex around every call on a connection, and counts every allocation
@@ -31,12 +28,6 @@ internal sealed partial class SqliteDatabase : IDatabase
         SQLitePCL.Batteries_V2.Init();
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
-        // A savepoint (the processor has one per delivery) keeps the pages it changes in a sub-journal, in memory
-        // until it passes 64 KB by default; past that SQLite moves it to a temporary file, which then grows for the
-        // rest of the transaction: seven times the bytes of the WAL, in a strace of bench/profile.sh drain. A
-        // delivery's savepoint of a 10-alert notification changes ~120 KB of pages; 2 MB covers notifications of a hundred
-        // alerts or so, and an in-memory sub-journal is emptied when its savepoint is released.
-        SQLitePCL.raw.sqlite3_config(SqliteConfigStatementJournalSpill, 2 << 20);
     }
 
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
@@ -48,8 +39,12 @@ internal sealed partial class SqliteDatabase : IDatabase
         var synchronous = storage.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
         // Set on every open, so a pooled connection never keeps the previous user's setting.
         var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
-        _pragmas = $"PRAGMA synchronous={synchronous}; {common}";
-        _replayablePragmas = $"PRAGMA synchronous=NORMAL; {common}";
+        _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA temp_store=DEFAULT; {common}";
+        // The processor's savepoint per delivery journals the pages it changes; past 64 KB SQLite moves that
+        // sub-journal to a temporary file, which then grows for the rest of the batch's transaction (seven times the
+        // bytes of the WAL in a strace of bench/profile.sh drain). Kept in memory, it is ~120 KB for a 10-alert
+        // notification and is emptied at each release. Only for this bounded work: elsewhere a large sort may spill.
+        _replayablePragmas = $"PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; {common}";
         _syncEachCommit = storage.Synchronous == SqliteSynchronous.Full;
         _time = time;
         _logger = logger;
