@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -19,6 +20,12 @@ namespace IncidentBridge.Storage;
 internal static class CachedStatements
 {
     private static readonly ConditionalWeakTable<DbConnection, Scope> Scopes = [];
+
+    /// <summary>
+    /// The text and parameter names of each shape of multi-row statement, made once: a handful of constant heads and
+    /// tails, and at most <see cref="MaxParameters"/> rows each.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(string Head, string Tail, int Columns, int Rows), (string Sql, string[] Names)> RowStatements = new();
 
     /// <summary>Keeps commands on <paramref name="connection"/> until the returned scope is disposed (before the connection).</summary>
     public static IAsyncDisposable KeepOn(DbConnection connection)
@@ -62,26 +69,41 @@ internal static class CachedStatements
         for (var first = 0; first < rows.Count; first += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - first);
-            var parameters = new (string, object?)[count * columns];
-            var sql = new StringBuilder(head).Append(" VALUES ");
+            var (sql, names) = RowStatements.GetOrAdd((head, tail, columns, count), BuildRowStatement);
+            var parameters = new (string, object?)[names.Length];
             for (var row = 0; row < count; row++)
             {
                 var value = values(rows[first + row]);
-                sql.Append(row == 0 ? "(" : ", (");
                 for (var column = 0; column < columns; column++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@r{row}c{column}");
-                    sql.Append(column == 0 ? "" : ", ").Append(name);
-                    parameters[row * columns + column] = (name, value[column]);
+                    parameters[(row * columns) + column] = (names[(row * columns) + column], value[column]);
                 }
-
-                sql.Append(')');
             }
 
-            affected += await ExecuteAsync(tx, sql.Append(' ').Append(tail).ToString(), parameters);
+            affected += await ExecuteAsync(tx, sql, parameters);
         }
 
         return affected;
+    }
+
+    private static (string Sql, string[] Names) BuildRowStatement((string Head, string Tail, int Columns, int Rows) shape)
+    {
+        var names = new string[shape.Rows * shape.Columns];
+        var sql = new StringBuilder(shape.Head).Append(" VALUES ");
+        for (var row = 0; row < shape.Rows; row++)
+        {
+            sql.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < shape.Columns; column++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"@r{row}c{column}");
+                sql.Append(column == 0 ? "" : ", ").Append(name);
+                names[(row * shape.Columns) + column] = name;
+            }
+
+            sql.Append(')');
+        }
+
+        return (sql.Append(' ').Append(shape.Tail).ToString(), names);
     }
 
     /// <summary>Parameters per multi-row statement: well below SQLite's limit (32,766) and PostgreSQL's (65,535).</summary>
