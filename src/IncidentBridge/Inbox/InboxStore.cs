@@ -15,23 +15,29 @@ internal sealed class InboxStore(IDatabase database)
     /// <summary>Inserts a delivery, or finds the one it repeats (same PagerDuty event id or webhook id).</summary>
     public static async Task<StoredDelivery> InsertInAsync(DbTransaction tx, string id, IncomingDelivery delivery, long nowMs)
     {
-        var connection = Connection(tx);
-        var inserted = await connection.ExecuteScalarAsync<long?>(
+        var inserted = await CachedStatements.QueryFirstOrDefaultAsync<long?>(
+            tx,
             """
             INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at, shard)
             VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs, @Shard)
             ON CONFLICT DO NOTHING
             RETURNING seq
             """,
-            new { Id = id, delivery.Source, delivery.EventId, delivery.WebhookId, delivery.EventType, NowMs = nowMs, delivery.ContentType, delivery.Shard },
-            tx);
+            ("@Id", id),
+            ("@Source", delivery.Source),
+            ("@EventId", delivery.EventId),
+            ("@WebhookId", delivery.WebhookId),
+            ("@EventType", delivery.EventType),
+            ("@NowMs", nowMs),
+            ("@ContentType", delivery.ContentType),
+            ("@Shard", delivery.Shard));
         if (inserted is { } seq)
         {
-            await connection.ExecuteAsync("INSERT INTO delivery_bodies (seq, body) VALUES (@Seq, @Body)", new { Seq = seq, delivery.Body }, tx);
+            await CachedStatements.ExecuteAsync(tx, "INSERT INTO delivery_bodies (seq, body) VALUES (@Seq, @Body)", ("@Seq", seq), ("@Body", delivery.Body));
             return new StoredDelivery(id, Duplicate: false);
         }
 
-        var existing = await connection.QuerySingleAsync<string>(
+        var existing = await Connection(tx).QuerySingleAsync<string>(
             "SELECT id FROM deliveries WHERE source = @Source AND (event_id = @EventId OR webhook_id = @WebhookId) ORDER BY seq LIMIT 1",
             new { delivery.Source, delivery.EventId, delivery.WebhookId },
             tx);

@@ -80,6 +80,7 @@ internal sealed partial class InboxWriter(
         try
         {
             await using var connection = await database.OpenForGroupCommitAsync(CancellationToken.None);
+            await using var statements = CachedStatements.KeepOn(connection); // compiled once per group, not per delivery
             using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
             // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
