@@ -426,10 +426,17 @@ internal static partial class Report
             The processor writes a 10-alert notification that opens an incident with about thirteen statements (the
             notification's alert states, its alert rows and its timeline entries each by one multi-row statement; the incident
             lookups, its row and its link; the delivery's completion), on commands it keeps for the whole batch
-            (`CachedStatements`). Fewer statements no longer move the SQLite rate (from ~40 to ~13 per delivery changed
-            nothing measurable; on PostgreSQL, a round trip per statement, it was worth ~45 %, §8): what is left is pages.
-            In a `bench/profile.sh drain` profile SQLite's B-tree work (four tables and their indexes per alert) and the
-            kernel's WAL writes (`pwrite`) are the largest items, then the runtime.
+            (`CachedStatements`). Fewer statements did not move the SQLite rate (from ~40 to ~13 per delivery changed
+            nothing measurable; on PostgreSQL, a round trip per statement, it was worth ~45 %, §8), but two costs around
+            them did. Microsoft.Data.Sqlite looks every parameter up by name on every execution, a walk of the statement's
+            names each, so the notification's multi-row inserts (a hundred parameters) cost the square of their count:
+            statements without rows now run on SQLite's own statement, their parameters looked up once and bound by
+            position. And the processor's savepoint per delivery journals the pages it changes, in memory only up to
+            64 KB by default, then in a temporary file that grew for the whole batch (seven times the bytes of the WAL,
+            under strace): the processor's connections now keep it in memory (`temp_store=MEMORY`). Together, in
+            `bench/profile.sh drain`, 29,900-31,100 deliveries processed in its window became 36,500-40,700, and the
+            kernel's share of the processor's CPU fell from 26 % to 16 %. What is left: SQLite's B-tree work (four tables
+            and their indexes per alert, ~35 %), the runtime and the worker's own code (~30 %), the kernel (~16 %).
             *Why the lag targets are out of reach this way:* a probe is a delivery like the storm's (a new group opening a new
             incident), so whatever order keeps each group's deliveries in order leaves it behind as many deliveries as the
             processor is behind in all. A probe lag p99 of 5 s needs the processor within 5 s of the ingest all through the storm:
@@ -444,8 +451,11 @@ internal static partial class Report
             **Storing alone** costs {CpuPerDelivery(only)} of worker CPU per 6 KB delivery, against {CpuPerDelivery(r.Ceiling)} per `/healthz`, so
             even with no processor the inbox reaches {Pct(only.Load.RequestsPerSecond / r.Ceiling.Load.RequestsPerSecond)} of the ceiling, not 50 % (its p99, {Ms(only.Load.P99Ms)}, {(only.Load.P99Ms <= 20 ? "is within" : "misses")} the 20 ms target). Most of it is in the kernel
             (the WAL `pwrite` of each body, the `fsync` per group commit of {only.CommitBatchMean:0.0} deliveries, socket I/O, thread
-            wake-ups, the `membarrier` of the runtime's thread suspensions), then ASP.NET Core's request handling. Two parts
-            were avoidable and are gone. A valid Alertmanager body is no longer deserialised at ingest: one pass of
+            wake-ups, the `membarrier` of the runtime's thread suspensions), then ASP.NET Core's request handling. Three parts
+            were avoidable and are gone. The group commit's two statements (the inbox row, the body) went
+            through Dapper, which makes a command per call, so SQLite compiled both for every delivery of a group, under the
+            write turn; they are now compiled once per group (`bench/profile.sh ingest`: 140,000-141,000 deliveries stored
+            over its loads became 160,000-167,000, at the same CPU). A valid Alertmanager body is no longer deserialised at ingest: one pass of
             `Utf8JsonReader` over its bytes checks it and finds its group key (`AlertmanagerBodyCheck`), and only a body it is
             not sure of gets the full read, which names the problem; that halved the allocations per request (~55 KB to
             ~27 KB) and took `bench/profile.sh ingest` from 71,000-78,000 to 89,000-98,000 requests in its 14 s load
@@ -459,8 +469,9 @@ internal static partial class Report
 
             **What was changed to get these figures.** In the worker: the write turns; processing transactions that commit
             early (after 2 ms) when a webhook waits, and whose commits do not wait for the disk; no configuration file
-            watching; the processor's statements compiled once per batch; a notification's alert rows and timeline written
-            by one statement each; the ingest's quick check of Alertmanager bodies; and the correlator writing only what changes. It
+            watching; the processor's statements compiled once per batch, and the group commit's once per group; on SQLite,
+            parameters bound by position and the savepoints' journals in memory; a notification's alert rows and timeline
+            written by one statement each; the ingest's quick check of Alertmanager bodies; and the correlator writing only what changes. It
             looks up the fingerprint only when the group key finds nothing, and writes the group key's link and the incident
             row only when they are new or different. In the bench: wrk's timeout is 10 s, not 2 s, so a slow 202 is
             measured rather than dropped. The Alertmanager warm-up repeats one notification per connection (stored, then
