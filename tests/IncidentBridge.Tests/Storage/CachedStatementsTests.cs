@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -18,9 +19,7 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
     [Fact]
     public async Task Each_call_in_a_scope_binds_its_own_values_nulls_included()
     {
-        _worker.CreateClient();
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+        await using var connection = await OpenWithTestTableAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         TestRow? first, second, missing;
         await using (CachedStatements.KeepOn(connection))
@@ -46,9 +45,7 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
     [Fact]
     public async Task A_statement_reports_the_rows_it_changed()
     {
-        _worker.CreateClient();
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+        await using var connection = await OpenWithTestTableAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (CachedStatements.KeepOn(connection))
         {
@@ -66,6 +63,15 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
     /// On SQLite the worker binds a statement's parameters itself, by position (Microsoft.Data.Sqlite looks each up by
     /// name on every call); what it stores must be what Microsoft.Data.Sqlite would store.
     /// </summary>
+    /// <summary>A connection with an empty <c>cached_test</c> table of its own (temporary).</summary>
+    private async Task<DbConnection> OpenWithTestTableAsync()
+    {
+        _worker.CreateClient();
+        var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+        return connection;
+    }
+
     public sealed class OnSqlite() : CachedStatementsTests(null)
     {
         public static TheoryData<string, object?> Values => new()
@@ -109,9 +115,7 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         [Fact]
         public async Task A_statement_whose_parameters_are_not_those_given_is_refused()
         {
-            _worker.CreateClient();
-            await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+            await using var connection = await OpenWithTestTableAsync();
             await using var transaction = await connection.BeginTransactionAsync();
 
             await Assert.ThrowsAsync<ArgumentException>(() => CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 1L)));
@@ -122,9 +126,7 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         [Fact]
         public async Task A_refused_statement_throws_and_leaves_its_kept_statement_usable()
         {
-            _worker.CreateClient();
-            await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
+            await using var connection = await OpenWithTestTableAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             await using (CachedStatements.KeepOn(connection))
             {
