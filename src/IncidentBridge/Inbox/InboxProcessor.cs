@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IncidentBridge.Inbox;
@@ -195,12 +196,29 @@ internal sealed partial class InboxProcessor : BackgroundService
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                await transaction.RollbackAsync(savepoint, cancellationToken);
+                await RollBackToAsync(transaction, savepoint, ex, cancellationToken);
                 var error = $"{ex.GetType().Name}: {ex.Message}";
                 var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
                 var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
                 return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
             }
+        }
+    }
+
+    /// <summary>
+    /// Undoes a failed delivery's writes. On some errors (a full disk, an I/O error, no memory) SQLite has already rolled
+    /// the whole transaction back, savepoint and all: then the batch fails with the error that ended it, not with the
+    /// missing savepoint, and its deliveries, still leased and pending, are processed again when the lease ends.
+    /// </summary>
+    private static async Task RollBackToAsync(DbTransaction transaction, string savepoint, Exception cause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.RollbackAsync(savepoint, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ExceptionDispatchInfo.Throw(cause);
         }
     }
 

@@ -54,6 +54,39 @@ public sealed class InboxShardTests
         Assert.Equal("resolved", incident.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_batch_that_SQLite_rolls_back_whole_fails_with_the_error_that_ended_it_and_loses_nothing()
+    {
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Inbox:ProcessingEnabled"] = "false" }, time);
+        var webhooks = worker.CreateClient();
+        var first = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0)))).DeliveryIdAsync();
+        var second = await (await webhooks.PostAlertmanagerAsync(Notification(Billing, Firing("c1", T0).Service("billing")))).DeliveryIdAsync();
+        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
+        {
+            // SQLite ends the whole transaction itself on some errors (a full disk, an I/O error); RAISE(ROLLBACK) does
+            // the same, at the second delivery's completion, after the first's whole delivery is written.
+            await connection.ExecuteAsync(
+                $"CREATE TRIGGER disk_full BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id = '{second}' BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END");
+        }
+
+        var processor = worker.Service<InboxProcessor>();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => processor.ProcessBatchAsync(CancellationToken.None));
+        var afterFailure = await StatesAsync(worker);
+        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("DROP TRIGGER disk_full");
+        }
+
+        time.Advance(TimeSpan.FromMinutes(1)); // past the failed batch's lease
+        await processor.ProcessBatchAsync(CancellationToken.None);
+
+        Assert.Contains("database or disk is full", failure.Message);
+        Assert.Equal([("pending", 1L), ("pending", 1L)], new[] { afterFailure[first], afterFailure[second] });
+        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.Equal(2, (await new IncidentsClient(worker).AllAsync()).Count);
+    }
+
     private static int ShardOf(string groupKey) =>
         new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: IncidentBridge.Correlation.CorrelationKey.OrderOfGroup(groupKey)).Shard;
 
