@@ -87,6 +87,81 @@ public sealed class InboxShardTests
         Assert.Equal(2, (await new IncidentsClient(worker).AllAsync()).Count);
     }
 
+    /// <summary>
+    /// Failure model: SQLite ends a processing transaction itself (a full disk, an I/O error) at any delivery's
+    /// completion, on one or more of its attempts, in batches of any size; a batch it ends takes the other deliveries of
+    /// the batch down with it. Invariants after each schedule: every delivery done, none dead, one incident per group,
+    /// each alert state recorded once, and every failure reported with the error that ended it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task Randomised_whole_transaction_rollbacks_lose_nothing_and_make_nothing_twice(int seed)
+    {
+        var random = new Random(seed);
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        await using var worker = new WorkerFactory(
+            new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
+                ["IncidentBridge:Inbox:ProcessBatchSize"] = random.Next(1, 6).ToString(CultureInfo.InvariantCulture),
+                ["IncidentBridge:Inbox:MaxAttempts"] = "50",
+            },
+            time);
+        var webhooks = worker.CreateClient();
+        var groups = random.Next(3, 7);
+        var refusals = new List<string>();
+        var alerts = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            var notifications = random.Next(1, 3);
+            for (var notification = 0; notification < notifications; notification++)
+            {
+                var fingerprints = random.Next(1, 4);
+                alerts += fingerprints;
+                var body = Notification($"{{}}:{{service=\"svc{g}\"}}", [.. Enumerable.Range(0, fingerprints).Select(f => Firing($"g{g}n{notification}f{f}", T0).Service($"svc{g}"))]);
+                var id = await (await webhooks.PostAlertmanagerAsync(body)).DeliveryIdAsync();
+                var refusedAttempts = random.Next(0, 3);
+                if (refusedAttempts > 0)
+                {
+                    refusals.Add($"(NEW.id = '{id}' AND NEW.attempts <= {refusedAttempts})");
+                }
+            }
+        }
+
+        if (refusals.Count > 0)
+        {
+            await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync(
+                $"CREATE TRIGGER disk_full BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND ({string.Join(" OR ", refusals)}) BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END");
+        }
+
+        var processor = worker.Service<InboxProcessor>();
+        var failures = new List<Exception>();
+        for (var round = 0; round < 200 && (await StatesAsync(worker)).Values.Any(d => d.State != "done"); round++)
+        {
+            try
+            {
+                await processor.ProcessBatchAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+                time.Advance(TimeSpan.FromMinutes(1)); // past the failed batch's lease
+            }
+        }
+
+        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.Equal(groups, (await new IncidentsClient(worker).AllAsync()).Count);
+        Assert.Equal(alerts, await worker.CountAsync("alert_events"));
+        Assert.Equal(refusals.Count > 0, failures.Count > 0);
+        Assert.All(failures, f => Assert.Contains("database or disk is full", f.Message));
+    }
+
     private static int ShardOf(string groupKey) =>
         new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: IncidentBridge.Correlation.CorrelationKey.OrderOfGroup(groupKey)).Shard;
 
