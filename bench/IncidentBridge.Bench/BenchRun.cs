@@ -133,7 +133,7 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         foreach (var measured in ceilingsAlso.Prepend(result))
         {
             Console.WriteLine($"[bench] storage ceiling: groups of {measured.CommitBatchMean:0.0} like \"{measured.Name}\"");
-            ceilings.Add(await StorageCeiling.MeasureAsync(measured, storing.DatabasePath, options.Measure, cancellationToken));
+            ceilings.Add(await StorageCeiling.MeasureAsync(measured, storing.InboxPath, options.Measure, cancellationToken));
         }
 
         return (result, ceilings);

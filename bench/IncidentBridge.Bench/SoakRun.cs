@@ -76,7 +76,9 @@ internal sealed class SoakRun(BenchOptions options, string commit)
     private async Task<SoakSample> SampleAsync(WorkerProcess worker, FakeJira jira, TimeSpan at, CancellationToken cancellationToken)
     {
         var metrics = await worker.MetricsAsync(cancellationToken);
-        var database = new[] { "", "-wal", "-shm" }.Sum(suffix => new FileInfo(worker.DatabasePath + suffix) is { Exists: true } file ? file.Length : 0);
+        var database = new[] { worker.DatabasePath, worker.InboxPath }
+            .SelectMany(path => new[] { "", "-wal", "-shm" }.Select(suffix => path + suffix))
+            .Sum(path => new FileInfo(path) is { Exists: true } file ? file.Length : 0);
         return new SoakSample(
             at,
             worker.ResidentBytes,

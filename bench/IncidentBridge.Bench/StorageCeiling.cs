@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace IncidentBridge.Bench;
 
 /// <summary>
-/// The storage ceiling of one ingest run: how fast the worker's own SQLite file, with the worker's pragmas (WAL,
+/// The storage ceiling of one ingest run: how fast the worker's own SQLite inbox file, with the worker's pragmas (WAL,
 /// <c>synchronous=FULL</c>), commits deliveries of the run's body size in groups of the run's measured group commit,
 /// with no HTTP, no parsing and no other work: what the inbox could take if storing were all it did.
 /// </summary>

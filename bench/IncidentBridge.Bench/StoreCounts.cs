@@ -13,18 +13,19 @@ internal sealed record StoreCounts(long OpenAlerts, long Incidents, long Deliver
 {
     public static async Task<StoreCounts> ReadAsync(WorkerProcess worker, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(worker, cancellationToken);
+        await using var connection = await OpenAsync(worker, inbox: false, cancellationToken);
+        await using var inbox = await OpenAsync(worker, inbox: true, cancellationToken);
         return new StoreCounts(
             await CountAsync(connection, "SELECT COUNT(*) FROM incident_alerts WHERE status = 'firing'", cancellationToken),
             await CountAsync(connection, "SELECT COUNT(*) FROM incidents", cancellationToken),
-            await CountAsync(connection, "SELECT COUNT(*) FROM deliveries", cancellationToken),
+            await CountAsync(inbox, "SELECT COUNT(*) FROM deliveries", cancellationToken),
             await CountAsync(connection, "SELECT COUNT(*) FROM action_items", cancellationToken));
     }
 
     /// <summary>The median size of the bodies of <paramref name="source"/> stored since <paramref name="since"/> (what wrk really sent).</summary>
     public static async Task<double> MedianBodyBytesAsync(WorkerProcess worker, string source, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(worker, cancellationToken);
+        await using var connection = await OpenAsync(worker, inbox: true, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT LENGTH(b.body) FROM deliveries d JOIN delivery_bodies b ON b.seq = d.seq WHERE d.source = @source AND d.received_at >= @since ORDER BY 1";
         Add(command, "source", source);
@@ -39,11 +40,12 @@ internal sealed record StoreCounts(long OpenAlerts, long Incidents, long Deliver
         return sizes.Count == 0 ? 0 : sizes[sizes.Count / 2];
     }
 
-    private static async Task<DbConnection> OpenAsync(WorkerProcess worker, CancellationToken cancellationToken)
+    /// <summary>The worker's database; on SQLite with <paramref name="inbox"/>, the inbox's own file.</summary>
+    private static async Task<DbConnection> OpenAsync(WorkerProcess worker, bool inbox, CancellationToken cancellationToken)
     {
         DbConnection connection = worker.PostgresConnectionString is { } postgres
             ? new NpgsqlConnection(postgres)
-            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = worker.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = inbox ? worker.InboxPath : worker.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         try
         {
             await connection.OpenAsync(cancellationToken);

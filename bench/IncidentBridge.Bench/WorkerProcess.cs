@@ -41,6 +41,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The SQLite file, when the worker runs on its default storage.</summary>
     public string DatabasePath => Path.Combine(WorkingDirectory, "data", "incidentbridge.db");
 
+    /// <summary>The inbox's own SQLite file, next to <see cref="DatabasePath"/>.</summary>
+    public string InboxPath => Path.Combine(WorkingDirectory, "data", "incidentbridge-inbox.db");
+
     /// <summary>The database the worker stores in when it runs on PostgreSQL (possibly shared with other workers); null on SQLite.</summary>
     public string? PostgresConnectionString { get; }
 

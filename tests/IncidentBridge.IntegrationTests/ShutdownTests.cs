@@ -53,7 +53,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         output.WriteLine($"Refused after SIGTERM: {string.Join("; ", outcomes.Where(o => o.DeliveryId is null).Select(o => o.Error))}");
         Assert.True(exitCode == 0, $"The worker exited with code {exitCode} after SIGTERM.\n{log}");
         var accepted = outcomes.Where(o => o.DeliveryId is not null).Select(o => o.DeliveryId).ToHashSet();
-        var stored = await new WorkerDatabase(worker.DatabasePath).DeliveriesAsync(ct);
+        var stored = await new WorkerDatabase(worker.InboxPath).DeliveriesAsync(ct);
         // Equal both ways: no 202 was lost, and nothing was stored behind an answer the sender saw fail.
         Assert.True(
             accepted.SetEquals(stored.Select(d => d.Id)),

@@ -12,6 +12,7 @@ namespace IncidentBridge.Inbox;
 internal sealed partial class InboxProcessor : BackgroundService
 {
     private readonly IDatabase _database;
+    private readonly InboxDatabase _inbox;
     private readonly InboxStore _store;
     private readonly Dictionary<string, IDeliveryHandler> _handlers;
     private readonly InboxSignal _signal;
@@ -29,6 +30,7 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     public InboxProcessor(
         IDatabase database,
+        InboxDatabase inbox,
         InboxStore store,
         IEnumerable<IDeliveryHandler> handlers,
         InboxSignal signal,
@@ -38,6 +40,7 @@ internal sealed partial class InboxProcessor : BackgroundService
         ILogger<InboxProcessor> logger)
     {
         _database = database;
+        _inbox = inbox;
         _store = store;
         _handlers = handlers.ToDictionary(h => h.Source, StringComparer.Ordinal);
         _signal = signal;
@@ -117,17 +120,20 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     /// <summary>
     /// Processes claimed deliveries from <paramref name="first"/> in one transaction, until they run out, or until the
-    /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and a writer (a webhook's group commit) waits
-    /// for its turn; returns how many it took. So a 202 waits for at most one budget, and with nobody waiting the whole
-    /// claim commits at once, writing each page it touches once. The rest of the claim stays leased for the next call.
-    /// On a shared database each delivery commits on its own: what correlation locks (its keys, the incidents it
-    /// changes, the year's incident counter) is held for one delivery, so another replica waits for no more than that.
+    /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and another writer of the main database (an
+    /// API call, a job) waits for its turn; returns how many it took. With nobody waiting the whole claim commits at once,
+    /// writing each page it touches once. The rest of the claim stays leased for the next call.
+    /// Where the inbox has a file of its own (SQLite), each delivery's work is marked processed in this transaction, and
+    /// the done marks are written in the inbox file once it has committed and is on disk (<see cref="RecordAsync"/>).
+    /// On a shared database (PostgreSQL) each delivery commits on its own, with its done mark: what correlation locks
+    /// (its keys, the incidents it changes, the year's incident counter) is held for one delivery, so another replica
+    /// waits for no more than that.
     /// A delivery of a shard in <paramref name="heldBack"/> (an earlier one of the batch failed or was lost) is given back
     /// unattempted, so the shard stays in order (<see cref="InboxStore.ClaimDueAsync"/>).
     /// </summary>
     private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, CancellationToken cancellationToken)
     {
-        var outcomes = new List<(ClaimedDelivery Delivery, string Outcome, string? Error)>();
+        var outcomes = new List<Outcome>();
         using (await _database.WaitWriteTurnAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -135,15 +141,13 @@ internal sealed partial class InboxProcessor : BackgroundService
             do
             {
                 var delivery = claimed[first + outcomes.Count];
-                if (heldBack.Contains(delivery.Shard))
+                var outcome = heldBack.Contains(delivery.Shard) ? new Outcome(delivery, Deferred) : await ProcessOneAsync(transaction, delivery, cancellationToken);
+                if (!_inbox.OwnFile && outcome.Kind != DeliveryState.Done)
                 {
-                    await InboxStore.DeferInAsync(transaction, delivery.Seq, _owner, _time.GetUtcNow().ToUnixTimeMilliseconds());
-                    outcomes.Add((delivery, "deferred", null));
-                    continue;
+                    outcome = await RecordInAsync(transaction, outcome);
                 }
 
-                var outcome = await ProcessOneAsync(transaction, delivery, cancellationToken);
-                if (outcome.Outcome is "retry" or "lost")
+                if (outcome.Kind is Retry or Lost)
                 {
                     heldBack.Add(delivery.Shard);
                 }
@@ -155,12 +159,17 @@ internal sealed partial class InboxProcessor : BackgroundService
             await transaction.CommitAsync(cancellationToken);
         }
 
+        if (_inbox.OwnFile)
+        {
+            await RecordAsync(outcomes, cancellationToken);
+        }
+
         _metrics.ProcessedTogether(outcomes.Count);
         Report(outcomes);
         return outcomes.Count;
     }
 
-    private async Task<(ClaimedDelivery Delivery, string Outcome, string? Error)> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    private async Task<Outcome> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         const string savepoint = "delivery";
         for (var conflicts = 0; ; conflicts++)
@@ -175,15 +184,25 @@ internal sealed partial class InboxProcessor : BackgroundService
 
                 await handler.HandleAsync(delivery, transaction, cancellationToken);
                 var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                if (!await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
+                if (_inbox.OwnFile && !await InboxStore.MarkProcessedInAsync(transaction, delivery.Id, nowMs))
+                {
+                    // An earlier attempt's work committed and its done mark in the inbox file did not: this attempt's work
+                    // is undone, and only the done mark is left to write. (Marked last, like the done mark on a shared
+                    // database, so that each delivery costs one statement here, not a look-up and an insert.)
+                    await transaction.RollbackAsync(savepoint, cancellationToken);
+                    LogAlreadyProcessed(delivery.Source, delivery.Id);
+                    return new Outcome(delivery, DeliveryState.Done);
+                }
+
+                if (!_inbox.OwnFile && !await InboxStore.CompleteInAsync(transaction, delivery.Seq, _owner, nowMs))
                 {
                     // Our lease ran out and another worker took the delivery: leave it to that one.
                     await transaction.RollbackAsync(savepoint, cancellationToken);
-                    return (delivery, "lost", null);
+                    return new Outcome(delivery, Lost);
                 }
 
                 await transaction.ReleaseAsync(savepoint, cancellationToken);
-                return (delivery, DeliveryState.Done, null);
+                return new Outcome(delivery, DeliveryState.Done);
             }
             catch (Exception ex) when (_database.IsConflict(ex) && conflicts < ConflictRetries)
             {
@@ -197,11 +216,53 @@ internal sealed partial class InboxProcessor : BackgroundService
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await RollBackToAsync(transaction, savepoint, ex, cancellationToken);
-                var error = $"{ex.GetType().Name}: {ex.Message}";
                 var retryAt = _time.GetUtcNow() + Backoff.Delay(delivery.Attempts, _options.RetryDelay, _options.MaxRetryDelay);
-                var state = await InboxStore.FailInAsync(transaction, delivery.Seq, _owner, error, retryAt.ToUnixTimeMilliseconds(), _options.MaxAttempts);
-                return (delivery, state == DeliveryState.Dead ? DeliveryState.Dead : "retry", error);
+                return new Outcome(delivery, Retry, $"{ex.GetType().Name}: {ex.Message}", retryAt.ToUnixTimeMilliseconds());
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes the outcomes' marks in the inbox file, after the main database's commit is on disk
+    /// (<see cref="IDatabase.SyncCommitsAsync"/>): a done mark must never outlive the work it stands for. If this fails
+    /// or never happens (a crash), the deliveries stay pending under their lease, and their next attempt finds their
+    /// processed marks and only marks them done.
+    /// </summary>
+    private async Task RecordAsync(List<Outcome> outcomes, CancellationToken cancellationToken)
+    {
+        await _database.SyncCommitsAsync(cancellationToken);
+        await using var connection = await _inbox.Database.OpenForReplayableWorkAsync(cancellationToken);
+        await using var statements = CachedStatements.KeepOn(connection);
+        using var turn = await _inbox.Database.WaitWriteTurnAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            outcomes[i] = await RecordInAsync(transaction, outcomes[i]);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes one outcome's mark in the inbox, fenced by the lease: a delivery done (or <see cref="Lost"/> when the lease
+    /// went to another worker meanwhile), failed (retried later, or <see cref="DeliveryState.Dead"/>), or given back.
+    /// </summary>
+    private async Task<Outcome> RecordInAsync(DbTransaction inboxTransaction, Outcome outcome)
+    {
+        var delivery = outcome.Delivery;
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        switch (outcome.Kind)
+        {
+            case DeliveryState.Done:
+                return await InboxStore.CompleteInAsync(inboxTransaction, delivery.Seq, _owner, nowMs) ? outcome : outcome with { Kind = Lost };
+            case Retry:
+                var state = await InboxStore.FailInAsync(inboxTransaction, delivery.Seq, _owner, outcome.Error!, outcome.RetryAtMs, _options.MaxAttempts);
+                return state == DeliveryState.Dead ? outcome with { Kind = DeliveryState.Dead } : outcome;
+            case Deferred:
+                await InboxStore.DeferInAsync(inboxTransaction, delivery.Seq, _owner, nowMs);
+                return outcome;
+            default:
+                return outcome;
         }
     }
 
@@ -222,10 +283,10 @@ internal sealed partial class InboxProcessor : BackgroundService
         }
     }
 
-    private void Report(List<(ClaimedDelivery Delivery, string Outcome, string? Error)> outcomes)
+    private void Report(List<Outcome> outcomes)
     {
         var now = _time.GetUtcNow();
-        foreach (var (delivery, outcome, error) in outcomes)
+        foreach (var (delivery, outcome, error, _) in outcomes)
         {
             _metrics.Processed(delivery.Source, outcome);
             switch (outcome)
@@ -237,12 +298,22 @@ internal sealed partial class InboxProcessor : BackgroundService
                 case DeliveryState.Dead:
                     LogDeadLettered(delivery.Source, delivery.Id, delivery.Attempts, error);
                     break;
-                case "retry":
+                case Retry:
                     LogRetry(delivery.Source, delivery.Id, delivery.Attempts, error);
                     break;
             }
         }
     }
+
+    private const string Retry = "retry";
+    private const string Deferred = "deferred";
+    private const string Lost = "lost";
+
+    /// <summary>
+    /// What became of a claimed delivery: <see cref="DeliveryState.Done"/>, <see cref="Retry"/> (at
+    /// <paramref name="RetryAtMs"/>), <see cref="DeliveryState.Dead"/>, <see cref="Deferred"/> or <see cref="Lost"/>; also its metric's outcome.
+    /// </summary>
+    private sealed record Outcome(ClaimedDelivery Delivery, string Kind, string? Error = null, long RetryAtMs = 0);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Inbox processing is disabled (IncidentBridge:Inbox:ProcessingEnabled=false): deliveries are stored only")]
     private partial void LogDisabled();
@@ -258,6 +329,9 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Inbox batch failed; its deliveries are retried when their lease ends")]
     private partial void LogBatchFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "{Source} delivery {DeliveryId} was processed by an earlier attempt whose done mark was lost; marked done now")]
+    private partial void LogAlreadyProcessed(string source, string deliveryId);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Processing {Source} delivery {DeliveryId} met another replica's transaction ({Error}); done again at once")]
     private partial void LogConflict(string source, string deliveryId, string error);

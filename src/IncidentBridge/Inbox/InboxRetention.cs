@@ -6,12 +6,15 @@ namespace IncidentBridge.Inbox;
 /// Keeps the inbox from growing for ever: every <see cref="Interval"/> (and once at start), deliveries processed more
 /// than <c>Inbox:RetentionDays</c> ago are deleted, <see cref="BatchSize"/> at a time, each batch a short transaction
 /// of its own so webhooks waiting for the write turn get it between batches. Dead letters and pending deliveries are
-/// kept. Replicas may run it at once: each batch deletes only what is still there.
+/// kept. Replicas may run it at once: each batch deletes only what is still there. Where the inbox has a file of its
+/// own, every <see cref="MarksInterval"/> it also forgets the processed marks of deliveries whose done mark is on disk
+/// (<see cref="InboxStore.ForgetProcessedMarksAsync"/>), so that table holds about a minute of processing.
 /// </summary>
 internal sealed partial class InboxRetention(
     InboxStore store, IOptions<InboxOptions> options, MetricsRegistry metrics, TimeProvider time, ILogger<InboxRetention> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MarksInterval = TimeSpan.FromMinutes(1);
     public const int BatchSize = 500;
 
     private readonly Counter _deleted = metrics.Factory.CreateCounter(
@@ -20,11 +23,18 @@ internal sealed partial class InboxRetention(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var expiryDue = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await DeleteExpiredAsync(stoppingToken);
+                if (time.GetUtcNow() >= expiryDue)
+                {
+                    expiryDue = time.GetUtcNow() + Interval;
+                    await DeleteExpiredAsync(stoppingToken);
+                }
+
+                await ForgetProcessedMarksAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -37,7 +47,7 @@ internal sealed partial class InboxRetention(
 
             try
             {
-                await Task.Delay(Interval, time, stoppingToken);
+                await Task.Delay(MarksInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -68,9 +78,26 @@ internal sealed partial class InboxRetention(
         return total;
     }
 
+    /// <summary>Forgets the processed marks older than <see cref="MarksInterval"/> that are no longer needed; returns how many.</summary>
+    public async Task<long> ForgetProcessedMarksAsync(CancellationToken cancellationToken)
+    {
+        var before = (time.GetUtcNow() - MarksInterval).ToUnixTimeMilliseconds();
+        long total = 0;
+        string? after = null;
+        int examined;
+        do
+        {
+            (examined, var forgotten, after) = await store.ForgetProcessedMarksAsync(before, after, BatchSize, cancellationToken);
+            total += forgotten;
+        }
+        while (examined == BatchSize);
+
+        return total;
+    }
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Deleted {Count} deliveries processed more than {RetentionDays} days ago (before {Cutoff:O})")]
     private partial void LogDeleted(long count, int retentionDays, DateTimeOffset cutoff);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Deleting old deliveries failed; trying again in an hour")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Deleting old deliveries or processed marks failed; trying again in a minute")]
     private partial void LogFailed(Exception ex);
 }

@@ -1,12 +1,16 @@
 namespace IncidentBridge.Inbox;
 
 /// <summary>
-/// <c>deliveries</c>: the inbox's SQL, portable to SQLite and PostgreSQL; times are Unix milliseconds. The writer and the
-/// processor write through the <c>…InAsync(tx, …)</c> methods, in their own transactions; the claim, the scrape-time
-/// counts and the API open connections of their own (docs/ARCHITECTURE.md, Storage).
+/// <c>deliveries</c>: the inbox's SQL, portable to SQLite and PostgreSQL; times are Unix milliseconds. The tables are in
+/// the <see cref="InboxDatabase"/> (on SQLite a file of its own), except the processed marks, which are in the main
+/// database with the work they stand for. The writer and the processor write through the <c>…InAsync(tx, …)</c> methods,
+/// in their own transactions; the claim, the scrape-time counts and the API open connections of their own
+/// (docs/ARCHITECTURE.md, Storage).
 /// </summary>
-internal sealed class InboxStore(IDatabase database)
+internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
 {
+    private readonly IDatabase _database = inbox.Database;
+
     private const string RowColumns = """
         seq AS Seq, id AS DeliveryId, source AS Source, state AS State, received_at AS ReceivedAt, attempts AS Attempts,
         next_attempt_at AS NextAttemptAt, processed_at AS ProcessedAt, event_id AS EventId, last_error AS LastError
@@ -72,16 +76,16 @@ internal sealed class InboxStore(IDatabase database)
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
-        var shards = database.Shared
+        var shards = _database.Shared
             ? $"AND shard IN (SELECT shard FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) GROUP BY shard ORDER BY MIN(seq) LIMIT {ShardsPerClaim})"
             : "";
         // Few deliveries wait at a time; SQLite's planner, without statistics, would read them through the state index,
         // i.e. every pending row of a backlog at every claim (~10 % of the drain rate in bench/profile.sh drain).
-        var pendingByNextAttempt = database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_pending" : "deliveries";
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        var pendingByNextAttempt = _database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_pending" : "deliveries";
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var turn = await _database.WaitWriteTurnAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockInAsync(transaction, [ClaimTurn]);
+        await _database.LockInAsync(transaction, [ClaimTurn]);
         // The selection is a materialized CTE, run once: as a subquery of the UPDATE, PostgreSQL may run it again for
         // each row it updates, and each run, skipping the rows this very statement has just locked, picks the next ones,
         // so the claim took the whole inbox instead of @Limit deliveries.
@@ -90,7 +94,7 @@ internal sealed class InboxStore(IDatabase database)
             WITH waiting AS (SELECT shard FROM {pendingByNextAttempt} WHERE state = 'pending' AND next_attempt_at > @NowMs),
             due AS MATERIALIZED (
                 SELECT seq FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) {shards}
-                ORDER BY seq LIMIT @Limit {database.SkipLocked})
+                ORDER BY seq LIMIT @Limit {_database.SkipLocked})
             UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, next_attempt_at = @LeaseUntilMs, attempts = attempts + 1
             WHERE seq IN (SELECT seq FROM due) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
             RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt,
@@ -120,6 +124,69 @@ internal sealed class InboxStore(IDatabase database)
             ("@Owner", owner)) == 1;
 
     /// <summary>
+    /// Marks, in the processing's own transaction of the main database, that <paramref name="deliveryId"/> has been
+    /// processed; false when an earlier attempt already did (its commit held, its done mark in the inbox file did not),
+    /// and then nothing is to be done again. Only where the inbox has a file of its own (<see cref="InboxDatabase.OwnFile"/>).
+    /// </summary>
+    public static async Task<bool> MarkProcessedInAsync(DbTransaction mainTx, string deliveryId, long nowMs) =>
+        await CachedStatements.ExecuteAsync(
+            mainTx,
+            "INSERT INTO processed_deliveries (delivery_id, processed_at) VALUES (@Id, @NowMs) ON CONFLICT DO NOTHING",
+            ("@Id", deliveryId),
+            ("@NowMs", nowMs)) == 1;
+
+    /// <summary>
+    /// Looks at up to <paramref name="limit"/> processed marks (<see cref="MarkProcessedInAsync"/>) after
+    /// <paramref name="after"/> (a delivery id; null: from the first) made before <paramref name="beforeMs"/>, and deletes
+    /// those whose delivery the inbox has marked done (or deleted, which it does to done ones only), once that done mark
+    /// is on disk. A mark whose delivery is still pending stays: that delivery's next attempt needs it. Returns how many
+    /// it looked at and deleted, and the last one it looked at, where the next call goes on.
+    /// </summary>
+    public async Task<(int Examined, int Forgotten, string? Last)> ForgetProcessedMarksAsync(long beforeMs, string? after, int limit, CancellationToken cancellationToken)
+    {
+        if (!inbox.OwnFile)
+        {
+            return (0, 0, null);
+        }
+
+        await using var connection = await main.OpenAsync(cancellationToken);
+        // In order of delivery id, the table's key: a mark kept is passed over, not read again by every later call.
+        var marked = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After AND processed_at < @BeforeMs ORDER BY delivery_id LIMIT @Limit",
+            new { After = after ?? "", BeforeMs = beforeMs, Limit = limit },
+            cancellationToken: cancellationToken))).ToList();
+        if (marked.Count == 0)
+        {
+            return (0, 0, after);
+        }
+
+        HashSet<string> notDone;
+        await using (var inboxConnection = await _database.OpenAsync(cancellationToken))
+        {
+            notDone = (await inboxConnection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT id FROM deliveries WHERE id {_database.IsAnyOf("@Ids")} AND state <> '{DeliveryState.Done}'",
+                new { Ids = marked },
+                cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        }
+
+        // The done marks were committed without waiting for the disk (the processor's work is replayable): a power cut
+        // could still take them back, and with the processed mark gone the delivery would be processed twice.
+        await _database.SyncCommitsAsync(cancellationToken);
+        var forget = marked.Where(id => !notDone.Contains(id)).ToList();
+        var forgotten = 0;
+        if (forget.Count > 0)
+        {
+            using var turn = await main.WaitWriteTurnAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            forgotten = await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM processed_deliveries WHERE delivery_id {main.IsAnyOf("@Ids")}", new { Ids = forget }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return (marked.Count, forgotten, marked[^1]);
+    }
+
+    /// <summary>
     /// Gives a claimed delivery back unattempted, due at once, behind an earlier delivery of its shard that failed or was
     /// lost in this batch: that one waits, and with it the shard, so this one is claimed again only after it.
     /// </summary>
@@ -146,7 +213,7 @@ internal sealed class InboxStore(IDatabase database)
 
     public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
             "SELECT state, COUNT(*) FROM deliveries WHERE state IN ('pending', 'dead') GROUP BY state", cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.State, r => r.Count);
@@ -154,7 +221,7 @@ internal sealed class InboxStore(IDatabase database)
 
     public async Task<long?> OldestPendingReceivedAtAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MIN(received_at) FROM deliveries WHERE state = 'pending'", cancellationToken: cancellationToken));
     }
@@ -162,7 +229,7 @@ internal sealed class InboxStore(IDatabase database)
     /// <summary>Newest first; <paramref name="beforeSeq"/> is the paging cursor.</summary>
     public async Task<IReadOnlyList<DeliveryRow>> ListAsync(string? state, string? source, long? beforeSeq, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM deliveries {new SqlFilter().And(state is not null, "state = @State").And(source is not null, "source = @Source").And(beforeSeq is not null, "seq < @BeforeSeq")} ORDER BY seq DESC LIMIT @Limit",
             new { State = state, Source = source, BeforeSeq = beforeSeq, Limit = limit },
@@ -172,14 +239,14 @@ internal sealed class InboxStore(IDatabase database)
 
     public async Task<DeliveryRow?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM deliveries WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
     public async Task<byte[]?> GetBodyAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
             "SELECT b.body FROM deliveries d JOIN delivery_bodies b ON b.seq = d.seq WHERE d.id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
@@ -190,7 +257,7 @@ internal sealed class InboxStore(IDatabase database)
     /// </summary>
     public async Task<DeliveryRow?> RequeueAsync(string id, long nowMs, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
             $"UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @NowMs WHERE id = @Id AND state = 'dead' RETURNING {RowColumns}",
             new { Id = id, NowMs = nowMs },
@@ -203,8 +270,8 @@ internal sealed class InboxStore(IDatabase database)
     /// </summary>
     public async Task<int> DeleteProcessedBeforeAsync(long cutoffMs, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var turn = await database.WaitWriteTurnAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var turn = await _database.WaitWriteTurnAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var seqs = (await connection.QueryAsync<long>(new CommandDefinition(
             $"""
@@ -219,7 +286,7 @@ internal sealed class InboxStore(IDatabase database)
         if (seqs.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM delivery_bodies WHERE seq {database.IsAnyOf("@Seqs")}", new { Seqs = seqs }, transaction, cancellationToken: cancellationToken));
+                $"DELETE FROM delivery_bodies WHERE seq {_database.IsAnyOf("@Seqs")}", new { Seqs = seqs }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);

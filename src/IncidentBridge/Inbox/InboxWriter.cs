@@ -8,13 +8,15 @@ namespace IncidentBridge.Inbox;
 /// each waiter. A waiter hears "stored" only after its commit is on disk, or an <see cref="InboxUnavailableException"/>.
 /// </summary>
 internal sealed partial class InboxWriter(
-    IDatabase database,
+    InboxDatabase inbox,
     InboxSignal signal,
     InboxMetrics metrics,
     IOptions<InboxOptions> options,
     TimeProvider time,
     ILogger<InboxWriter> logger) : BackgroundService
 {
+    private readonly IDatabase _database = inbox.Database;
+
     private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(
         new BoundedChannelOptions(options.Value.CommitBatchSize * 8) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -79,9 +81,9 @@ internal sealed partial class InboxWriter(
         var results = new StoredDelivery[group.Length];
         try
         {
-            await using var connection = await database.OpenForGroupCommitAsync(CancellationToken.None);
+            await using var connection = await _database.OpenForGroupCommitAsync(CancellationToken.None);
             await using var statements = CachedStatements.KeepOn(connection); // compiled once per group, not per delivery
-            using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
+            using var turn = await _database.WaitWriteTurnAsync(CancellationToken.None);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
             // Stamped once the file is ours, so received_at (where the processing lag starts) is the commit's time.
             var now = time.GetUtcNow();
@@ -121,7 +123,7 @@ internal sealed partial class InboxWriter(
 
             try
             {
-                await database.SyncCommitsAsync(CancellationToken.None);
+                await _database.SyncCommitsAsync(CancellationToken.None);
             }
             catch (Exception ex)
             {

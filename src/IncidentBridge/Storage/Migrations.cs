@@ -3,15 +3,21 @@ using System.Reflection;
 namespace IncidentBridge.Storage;
 
 /// <summary>
-/// Numbered, append-only SQL scripts embedded per provider (<c>Storage/{Provider}/Migrations/NNNN_name.sql</c>),
-/// applied in order, each in its own transaction together with its row in <c>schema_migrations</c>.
+/// Numbered, append-only SQL scripts embedded per provider and database (<c>Storage/{Provider}/{Set}/NNNN_name.sql</c>),
+/// applied in order, each in its own transaction together with its row in the database's <c>schema_migrations</c>.
 /// </summary>
 internal static class Migrations
 {
-    public static IReadOnlyList<Migration> For(StorageProvider provider)
+    /// <summary>The main database's scripts (on PostgreSQL the only database).</summary>
+    public const string Main = "Migrations";
+
+    /// <summary>SQLite's inbox file's scripts (<see cref="InboxDatabase"/>).</summary>
+    public const string Inbox = "InboxMigrations";
+
+    public static IReadOnlyList<Migration> For(StorageProvider provider, string set = Main)
     {
         var assembly = typeof(Migrations).Assembly;
-        var prefix = $"{assembly.GetName().Name}.Storage.{provider}.Migrations.";
+        var prefix = $"{assembly.GetName().Name}.Storage.{provider}.{set}.";
         return assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
             .Select(name => Load(assembly, name, name[prefix.Length..^4]))

@@ -45,6 +45,9 @@ internal sealed class WorkerProcess : IProcessLog, IAsyncDisposable
     /// <summary>The worker's default SQLite file, relative to its working directory.</summary>
     public string DatabasePath => Path.Combine(WorkingDirectory, "data", "incidentbridge.db");
 
+    /// <summary>The inbox's own SQLite file, next to <see cref="DatabasePath"/>.</summary>
+    public string InboxPath => Path.Combine(WorkingDirectory, "data", "incidentbridge-inbox.db");
+
     public DeliveriesClient Deliveries { get; }
 
     /// <summary>Anonymous client for webhooks, probes and <c>/metrics</c>.</summary>

@@ -74,7 +74,7 @@ public abstract class DeadLetterTests : IAsyncLifetime
     private async Task<string> StorePoisonedDeliveryAsync()
     {
         var id = Guid.CreateVersion7().ToString();
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _worker.Inbox().OpenAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
         await InboxStore.InsertInAsync(transaction, id, new IncomingDelivery("alertmanager", "application/json", Encoding.UTF8.GetBytes("{\"version\":\"4\"}"), null, null), _time.GetUtcNow().ToUnixTimeMilliseconds());
         await transaction.CommitAsync();

@@ -75,8 +75,15 @@ public sealed class GroupCommitSyncTests
 
         public void Install(IServiceCollection services)
         {
-            services.RemoveAll<IDatabase>();
-            services.AddSingleton<IDatabase>(provider => new Faulty(ActivatorUtilities.CreateInstance<SqliteDatabase>(provider), this));
+            // The group commit writes and syncs the inbox's own file.
+            services.RemoveAll<InboxDatabase>();
+            services.AddSingleton(provider =>
+            {
+                var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+                var file = new SqliteDatabase(
+                    storage, InboxDatabase.SqliteConnectionString(storage.ConnectionString), Migrations.Inbox, InboxDatabase.SqliteCacheKiB, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SqliteDatabase>>());
+                return new InboxDatabase(new Faulty(file, this), ownFile: true);
+            });
         }
 
         /// <summary>The first sync, and about three in ten of the next 40.</summary>

@@ -71,7 +71,7 @@ public abstract class InboxRetentionTests(PostgresServer? postgres) : IAsyncLife
     // Inserted directly: what matters is each delivery's state and when it was processed.
     private async Task InsertAsync(string prefix, string state, DateTimeOffset? processedAt, int count)
     {
-        await using var connection = await _worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await _worker.Inbox().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @Count)

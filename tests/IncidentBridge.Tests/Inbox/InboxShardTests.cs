@@ -30,15 +30,12 @@ public sealed class InboxShardTests
         var firing = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0)))).DeliveryIdAsync();
         var resolved = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0).Resolved(T0.AddMinutes(5))))).DeliveryIdAsync();
         var other = await (await webhooks.PostAlertmanagerAsync(Notification(Billing, Firing("c1", T0.AddMinutes(1)).Service("billing")))).DeliveryIdAsync();
-        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
-        {
-            // The firing's first completion is refused, after all its correlation writes.
-            await connection.ExecuteAsync(
-                $"CREATE TRIGGER refuse_once BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id = '{firing}' AND NEW.attempts = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END");
-        }
+        // The firing's first attempt is refused at its end, after all its correlation writes.
+        await RefuseAsync(worker, [firing], "ABORT, 'refused'");
 
         var processor = worker.Service<InboxProcessor>();
         await processor.ProcessBatchAsync(CancellationToken.None);
+        await RefuseAsync(worker, [], "");
         var afterFailure = await StatesAsync(worker);
         await processor.ProcessBatchAsync(CancellationToken.None);
         var whileWaiting = await StatesAsync(worker);
@@ -62,21 +59,14 @@ public sealed class InboxShardTests
         var webhooks = worker.CreateClient();
         var first = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0)))).DeliveryIdAsync();
         var second = await (await webhooks.PostAlertmanagerAsync(Notification(Billing, Firing("c1", T0).Service("billing")))).DeliveryIdAsync();
-        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
-        {
-            // SQLite ends the whole transaction itself on some errors (a full disk, an I/O error); RAISE(ROLLBACK) does
-            // the same, at the second delivery's completion, after the first's whole delivery is written.
-            await connection.ExecuteAsync(
-                $"CREATE TRIGGER disk_full BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id = '{second}' BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END");
-        }
+        // SQLite ends the whole transaction itself on some errors (a full disk, an I/O error); RAISE(ROLLBACK) does the
+        // same, at the end of the second delivery's work, after the first's whole delivery is written.
+        await RefuseAsync(worker, [second], DiskFull);
 
         var processor = worker.Service<InboxProcessor>();
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => processor.ProcessBatchAsync(CancellationToken.None));
         var afterFailure = await StatesAsync(worker);
-        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
-        {
-            await connection.ExecuteAsync("DROP TRIGGER disk_full");
-        }
+        await RefuseAsync(worker, [], "");
 
         time.Advance(TimeSpan.FromMinutes(1)); // past the failed batch's lease
         await processor.ProcessBatchAsync(CancellationToken.None);
@@ -114,7 +104,7 @@ public sealed class InboxShardTests
             time);
         var webhooks = worker.CreateClient();
         var groups = random.Next(3, 7);
-        var refusals = new List<string>();
+        var refusals = new Dictionary<string, int>();
         var alerts = 0;
         for (var g = 0; g < groups; g++)
         {
@@ -128,22 +118,18 @@ public sealed class InboxShardTests
                 var refusedAttempts = random.Next(0, 3);
                 if (refusedAttempts > 0)
                 {
-                    refusals.Add($"(NEW.id = '{id}' AND NEW.attempts <= {refusedAttempts})");
+                    refusals[id] = refusedAttempts;
                 }
             }
-        }
-
-        if (refusals.Count > 0)
-        {
-            await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync(
-                $"CREATE TRIGGER disk_full BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND ({string.Join(" OR ", refusals)}) BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END");
         }
 
         var processor = worker.Service<InboxProcessor>();
         var failures = new List<Exception>();
         for (var round = 0; round < 200 && (await StatesAsync(worker)).Values.Any(d => d.State != "done"); round++)
         {
+            // The attempt a claim is about to make is the one after those made: refused while it is one of the first N.
+            var states = await StatesAsync(worker);
+            await RefuseAsync(worker, [.. refusals.Where(r => states[r.Key].Attempts < r.Value).Select(r => r.Key)], DiskFull);
             try
             {
                 await processor.ProcessBatchAsync(CancellationToken.None);
@@ -165,9 +151,26 @@ public sealed class InboxShardTests
     private static int ShardOf(string groupKey) =>
         new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: IncidentBridge.Correlation.CorrelationKey.OrderOfGroup(groupKey)).Shard;
 
-    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
+    private const string DiskFull = "ROLLBACK, 'database or disk is full'";
+
+    /// <summary>
+    /// Makes the end of each delivery of <paramref name="ids"/>'s processing (its processed mark, the last write in its
+    /// transaction) <c>RAISE(<paramref name="raise"/>)</c>, until the next call; none for no ids.
+    /// </summary>
+    private static async Task RefuseAsync(WorkerFactory worker, IReadOnlyCollection<string> ids, string raise)
     {
         await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("DROP TRIGGER IF EXISTS refuse");
+        if (ids.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                $"CREATE TRIGGER refuse BEFORE INSERT ON processed_deliveries WHEN NEW.delivery_id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))}) BEGIN SELECT RAISE({raise}); END");
+        }
+    }
+
+    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
+    {
+        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
         return (await connection.QueryAsync<(string Id, string State, long Attempts)>("SELECT id, state, attempts FROM deliveries"))
             .ToDictionary(d => d.Id, d => (d.State, d.Attempts));
     }

@@ -15,7 +15,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     {
         var client = _worker.CreateClient();
         await client.GetAsync("/healthz");
-        await using (var locker = new SqliteConnection($"Data Source={_worker.DatabasePath};Pooling=False"))
+        await using (var locker = new SqliteConnection($"Data Source={_worker.InboxPath};Pooling=False"))
         {
             await locker.OpenAsync();
             await using var exclusive = locker.CreateCommand();

@@ -1,9 +1,9 @@
 namespace IncidentBridge.Tests.Inbox;
 
 /// <summary>
-/// The inbox writer and processor take turns at SQLite's single write lock (<see cref="IDatabase.WaitWriteTurnAsync"/>),
-/// and the processor, once a writer waits, gives the turn back within <c>Inbox:TransactionBudget</c>, so a 202 waits for
-/// at most one short transaction. Here a test holds the turn to stand for a long transaction.
+/// Writers of a SQLite file take turns at its single write lock (<see cref="IDatabase.WaitWriteTurnAsync"/>): a webhook's
+/// group commit at the inbox file's, and the processor at the main file's, where, once another writer waits, it gives the
+/// turn back within <c>Inbox:TransactionBudget</c>. Here a test holds a turn to stand for a long transaction.
 /// </summary>
 public sealed class WriteTurnTests
 {
@@ -21,7 +21,7 @@ public sealed class WriteTurnTests
         await using var worker = new WorkerFactory();
         var client = worker.CreateClient();
         Task<HttpResponseMessage> post;
-        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        using (await worker.Inbox().WaitWriteTurnAsync(CancellationToken.None))
         {
             post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString());
             await WaitingForCommitAsync(client, 1);
@@ -40,7 +40,7 @@ public sealed class WriteTurnTests
         var client = worker.CreateClient();
         using var hangUp = new CancellationTokenSource();
         Task<HttpResponseMessage> post;
-        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        using (await worker.Inbox().WaitWriteTurnAsync(CancellationToken.None))
         {
             post = client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing("checkout").ToString(), cancellationToken: hangUp.Token);
             await WaitingForCommitAsync(client, 1);
@@ -54,13 +54,13 @@ public sealed class WriteTurnTests
     }
 
     [Fact]
-    public async Task Processing_commits_after_each_budget_while_a_webhook_waits_for_its_turn()
+    public async Task Processing_commits_after_each_budget_while_another_writer_waits_for_its_turn()
     {
         await using var worker = new WorkerFactory(Budget("00:00:00.0000001"));
         using var stop = new CancellationTokenSource();
         var database = worker.Service<IDatabase>();
-        // Stands for a steady stream of webhooks: the next one is in line for the write turn before the last gives it
-        // back, so a writer waits at every moment, however the threads are scheduled.
+        // Stands for a steady stream of other writers of the main file (API calls, jobs): the next one is in line for the
+        // write turn before the last gives it back, so a writer waits at every moment, however the threads are scheduled.
         var webhooks = Task.Run(async () =>
         {
             var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
@@ -84,7 +84,7 @@ public sealed class WriteTurnTests
     }
 
     [Fact]
-    public async Task Processing_commits_a_claimed_batch_at_once_when_no_webhook_waits()
+    public async Task Processing_commits_a_claimed_batch_at_once_when_no_other_writer_waits()
     {
         await using var worker = new WorkerFactory(Budget("00:00:00.0000001"));
 
@@ -107,7 +107,7 @@ public sealed class WriteTurnTests
     {
         var client = worker.CreateClient();
         Task<HttpResponseMessage[]> posts;
-        using (await worker.Service<IDatabase>().WaitWriteTurnAsync(CancellationToken.None))
+        using (await worker.Inbox().WaitWriteTurnAsync(CancellationToken.None))
         {
             posts = Task.WhenAll(Enumerable.Range(0, 5).Select(i => client.PostAlertmanagerAsync(AlertmanagerWebhook.Firing($"service-{i}").ToString())));
             // All five queued before the turn is free, however slow the machine: no fixed delay to outrun.

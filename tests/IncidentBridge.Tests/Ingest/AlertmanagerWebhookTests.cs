@@ -29,7 +29,7 @@ public sealed class AlertmanagerWebhookTests() : WorkerTests(new WorkerFactory(S
 
         var deliveryId = await (await Client.PostAlertmanagerAsync(body)).DeliveryIdAsync();
 
-        await using var connection = await Worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await using var connection = await Worker.Inbox().OpenAsync(CancellationToken.None);
         var stored = await connection.ExecuteScalarAsync<byte[]>("SELECT b.body FROM deliveries d JOIN delivery_bodies b ON b.seq = d.seq WHERE d.id = @deliveryId", new { deliveryId });
         Assert.Equal(body, System.Text.Encoding.UTF8.GetString(stored ?? []));
     }

@@ -22,7 +22,8 @@ public sealed class PostgresDatabaseTests(PostgresServer postgres)
         onSqlite.CreateClient();
         onPostgres.CreateClient();
 
-        var sqliteColumns = await SqliteColumnsAsync(onSqlite.DatabasePath);
+        // On SQLite the inbox's tables are in a file of their own, with a schema_migrations of its own.
+        var sqliteColumns = (await SqliteColumnsAsync(onSqlite.DatabasePath)).Union(await SqliteColumnsAsync(onSqlite.InboxPath)).OrderBy(c => c.Column, StringComparer.Ordinal).ToList();
         var postgresColumns = await PostgresColumnsAsync(onPostgres);
 
         Assert.Equal(sqliteColumns.Select(c => c.Column), postgresColumns.Select(c => c.Column));

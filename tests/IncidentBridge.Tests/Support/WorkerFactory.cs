@@ -69,6 +69,9 @@ internal sealed class WorkerFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(Directory, "incidentbridge.db");
 
+    /// <summary>The inbox's own SQLite file, next to <see cref="DatabasePath"/>.</summary>
+    public string InboxPath => Path.Combine(Directory, "incidentbridge-inbox.db");
+
     public FakeTimeProvider? Time { get; }
 
     public HttpClient CreateApiClient()

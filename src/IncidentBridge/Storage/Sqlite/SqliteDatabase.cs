@@ -3,13 +3,15 @@ using Microsoft.Data.Sqlite;
 namespace IncidentBridge.Storage.Sqlite;
 
 /// <summary>
-/// Embedded storage: one SQLite file in WAL mode. Every connection sets <c>synchronous</c> (FULL by
-/// default, so a commit that answered a webhook survives power loss) and a busy timeout, because
-/// the ingest writer and the inbox processor write from different connections.
+/// Embedded storage: a SQLite file in WAL mode. Every connection sets <c>synchronous</c> (FULL by
+/// default, so a commit that answered a webhook survives power loss) and a busy timeout. There are two files, each an
+/// instance of this class with its own write turn and WAL to sync: the main one, and the inbox's next to it
+/// (<see cref="InboxDatabase"/>), so storing webhooks and processing them never wait for each other's write lock.
 /// </summary>
 internal sealed partial class SqliteDatabase : IDatabase
 {
     private readonly string _connectionString;
+    private readonly string _migrations;
     private readonly string _pragmas;
     private readonly string _replayablePragmas;
     private readonly bool _syncEachCommit;
@@ -30,15 +32,25 @@ internal sealed partial class SqliteDatabase : IDatabase
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
     }
 
+    /// <summary>The main file, <c>Storage:ConnectionString</c>.</summary>
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
+        : this(options.Value, options.Value.ConnectionString, Migrations.Main, cacheKiB: null, time, logger)
     {
-        var storage = options.Value;
-        var builder = new SqliteConnectionStringBuilder(storage.ConnectionString) { Pooling = true };
+    }
+
+    /// <summary>
+    /// The file of <paramref name="connectionString"/>, with <paramref name="storage"/>'s settings and the migration set
+    /// <paramref name="migrations"/>; each connection's page cache at most <paramref name="cacheKiB"/> (null: SQLite's 2 MB).
+    /// </summary>
+    public SqliteDatabase(StorageOptions storage, string connectionString, string migrations, int? cacheKiB, TimeProvider time, ILogger<SqliteDatabase> logger)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         _connectionString = builder.ToString();
+        _migrations = migrations;
         DataSource = builder.DataSource;
         var synchronous = storage.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
         // Set on every open, so a pooled connection never keeps the previous user's setting.
-        var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;";
+        var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;{(cacheKiB is { } kib ? $" PRAGMA cache_size=-{kib};" : "")}";
         _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA temp_store=DEFAULT; {common}";
         // The processor's savepoint per delivery journals the pages it changes; past 64 KB SQLite moves that
         // sub-journal to a temporary file, which then grows for the rest of the batch's transaction (seven times the
@@ -75,11 +87,55 @@ internal sealed partial class SqliteDatabase : IDatabase
         await using var connection = await OpenAsync(cancellationToken);
         // WAL is a property of the file: set once, readers then never block the writer.
         var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode=WAL", cancellationToken: cancellationToken));
-        var applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var applied = await Migrations.ApplyAsync(connection, Migrations.For(Provider, _migrations), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         // The file as SQLite opened it (a relative path, a URI): its WAL is that name with "-wal". None in memory.
         var file = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT file FROM pragma_database_list WHERE name = 'main'", cancellationToken: cancellationToken));
         _walToSync = _syncEachCommit && mode == "wal" && !string.IsNullOrEmpty(file) ? file + "-wal" : null;
         LogReady(DataSource, mode, applied);
+    }
+
+    /// <summary>
+    /// Moves the deliveries this file still holds from before the inbox had a file of its own (schema 13 and older)
+    /// into <paramref name="inbox"/>, then drops them here. Two commits, the copy first: a crash between them leaves
+    /// both copies, and the next start copies again (the rows already there are kept as they are) and drops.
+    /// </summary>
+    public async Task MoveInboxAsync(SqliteDatabase inbox, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var tables = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('deliveries', 'delivery_bodies')", cancellationToken: cancellationToken));
+        if (tables == 0)
+        {
+            return;
+        }
+
+        const string columns = "seq, id, source, event_id, webhook_id, received_at, content_type, state, attempts, next_attempt_at, lease_owner, lease_until, last_error, processed_at, event_type, shard";
+        await connection.ExecuteAsync(new CommandDefinition("ATTACH DATABASE @Path AS inbox", new { Path = inbox.DataSource }, cancellationToken: cancellationToken));
+        try
+        {
+            long moved;
+            await using (var copy = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                moved = await connection.ExecuteAsync(new CommandDefinition(
+                    $"INSERT OR IGNORE INTO inbox.deliveries ({columns}) SELECT {columns} FROM main.deliveries", transaction: copy, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT OR IGNORE INTO inbox.delivery_bodies (seq, body) SELECT seq, body FROM main.delivery_bodies", transaction: copy, cancellationToken: cancellationToken));
+                await copy.CommitAsync(cancellationToken);
+            }
+
+            await using (var drop = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DROP TABLE main.delivery_bodies; DROP TABLE main.deliveries", transaction: drop, cancellationToken: cancellationToken));
+                await drop.CommitAsync(cancellationToken);
+            }
+
+            LogInboxMoved(moved, inbox.DataSource);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DETACH DATABASE inbox", cancellationToken: CancellationToken.None));
+        }
     }
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_pragmas, cancellationToken);
@@ -161,6 +217,9 @@ internal sealed partial class SqliteDatabase : IDatabase
     /// <summary>A SQLite file has one process (there are no replicas to keep apart): always granted.</summary>
     public Task<IDatabaseLock?> TryLockAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult<IDatabaseLock?>(NoLock.Instance);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Moved {Count} deliveries into the inbox's own file {InboxFile}")]
+    private partial void LogInboxMoved(long count, string inboxFile);
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "SQLite storage {DataSource} ready (journal {JournalMode}, {Applied} migrations applied)")]
     private partial void LogReady(string dataSource, string? journalMode, int applied);

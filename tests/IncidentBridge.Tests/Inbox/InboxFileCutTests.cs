@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using IncidentBridge.Inbox;
+using Microsoft.Extensions.Hosting;
+using static IncidentBridge.Tests.Support.TestAlert;
+
+namespace IncidentBridge.Tests.Inbox;
+
+/// <summary>
+/// On SQLite the inbox is a file of its own: a delivery's work commits in the main file with its processed mark, and its
+/// done mark commits in the inbox file after that. Failure model, around and between the two commits:
+/// - the done marks refused (a full disk, an I/O error on the inbox file) or never written (a crash or a cancelled
+///   batch after the main commit): a trigger on the inbox file refuses the done marks of the deliveries each round's
+///   schedule picks, which fails their whole batch after its work committed;
+/// - a batch outliving its lease: a handler moves the clock past the lease in the middle of a batch while a second
+///   processor claims at the same moment, so it takes deliveries whose work the first has committed or is about to
+///   commit, and the first's done marks find the lease gone;
+/// - processed marks forgotten at any moment (the retention's loop runs on the same clock, and is also run by hand).
+/// Invariants after each schedule: every delivery done and none dead; each delivery's work committed exactly once (a
+/// row without any unique key that the handler writes in the processing transaction); one incident per group; each
+/// alert state once; and once nothing is pending, every processed mark forgotten.
+/// </summary>
+public sealed class InboxFileCutTests
+{
+    private static readonly TimeSpan PastTheLease = TimeSpan.FromSeconds(31);
+
+    public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 8)];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Cut_between_the_work_and_its_done_mark_loses_nothing_and_does_nothing_twice(int seed)
+    {
+        var random = new Random(seed);
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        var effects = new RecordedEffects(time);
+        await using var worker = new WorkerFactory(
+            new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
+                ["IncidentBridge:Inbox:ProcessBatchSize"] = random.Next(1, 7).ToString(CultureInfo.InvariantCulture),
+                ["IncidentBridge:Inbox:MaxAttempts"] = "1000",
+                ["IncidentBridge:Inbox:LeaseDuration"] = "00:00:30",
+            },
+            time,
+            services: effects.Install);
+        var webhooks = worker.CreateClient();
+        await using (var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("CREATE TABLE sim_effects (delivery_id TEXT NOT NULL)");
+        }
+
+        var (posted, groups, alerts) = await PostAsync(webhooks, random);
+        var processors = new[] { worker.Service<InboxProcessor>(), ActivatorUtilities.CreateInstance<InboxProcessor>(worker.Services) };
+        var retention = worker.Services.GetServices<IHostedService>().OfType<InboxRetention>().Single();
+
+        for (var round = 0; round < 60; round++)
+        {
+            var pending = (await StatesAsync(worker)).Where(d => d.Value.State == "pending").Select(d => d.Key).ToList();
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            await RefuseDoneMarksAsync(worker, [.. pending.Where(_ => random.Next(10) < 4)]);
+            // The first round always has a batch outlive its lease, with both processors at work.
+            effects.MoveClockPastLeaseAt(round == 0 || random.Next(2) == 0 ? random.Next(1, 3) : 0);
+            if (round == 0 || random.Next(2) == 0)
+            {
+                await Task.WhenAll(processors.Select(p => TryAsync(() => p.ProcessBatchAsync(CancellationToken.None))));
+            }
+            else
+            {
+                await TryAsync(() => processors[random.Next(2)].ProcessBatchAsync(CancellationToken.None));
+            }
+
+            time.Advance(TimeSpan.FromSeconds(random.Next(0, 40)));
+            if (random.Next(3) == 0)
+            {
+                await retention.ForgetProcessedMarksAsync(CancellationToken.None);
+            }
+        }
+
+        // Then the faults stop, and what is left is processed.
+        await RefuseDoneMarksAsync(worker, []);
+        effects.MoveClockPastLeaseAt(0);
+        for (var round = 0; round < 100 && (await StatesAsync(worker)).Values.Any(d => d.State != "done"); round++)
+        {
+            await TryAsync(() => processors[0].ProcessBatchAsync(CancellationToken.None));
+            time.Advance(PastTheLease);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        await retention.ForgetProcessedMarksAsync(CancellationToken.None);
+
+        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        await using var main = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        var done = (await main.QueryAsync<(string Id, long Times)>("SELECT delivery_id, COUNT(*) FROM sim_effects GROUP BY delivery_id")).ToDictionary(e => e.Id, e => e.Times);
+        Assert.Equal(posted.Order(StringComparer.Ordinal), done.Keys.Order(StringComparer.Ordinal));
+        Assert.All(done, e => Assert.True(e.Value == 1, $"seed {seed}: delivery {e.Key}'s work committed {e.Value} times"));
+        Assert.Equal(groups, (await new IncidentsClient(worker).AllAsync()).Count);
+        Assert.Equal(alerts, await worker.CountAsync("alert_events"));
+        Assert.Equal(0, await worker.CountAsync("processed_deliveries"));
+        Assert.True(effects.MovedClock, $"seed {seed}: no batch outlived its lease");
+        Assert.True(effects.Handled > posted.Count, $"seed {seed}: no delivery was handled again after its work committed");
+    }
+
+    /// <summary>Notifications of 3-6 groups, 1-2 each, of 1-3 alerts, in order; returns their ids and how many groups and alerts.</summary>
+    private static async Task<(List<string> Posted, int Groups, int Alerts)> PostAsync(HttpClient webhooks, Random random)
+    {
+        var posted = new List<string>();
+        var groups = random.Next(3, 7);
+        var alerts = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            for (var notification = random.Next(1, 3); notification > 0; notification--)
+            {
+                var fingerprints = random.Next(1, 4);
+                alerts += fingerprints;
+                var body = Notification($"{{}}:{{service=\"svc{g}\"}}", [.. Enumerable.Range(0, fingerprints).Select(f => Firing($"g{g}n{notification}f{f}", T0).Service($"svc{g}"))]);
+                posted.Add(await (await webhooks.PostAlertmanagerAsync(body)).DeliveryIdAsync());
+            }
+        }
+
+        return (posted, groups, alerts);
+    }
+
+    /// <summary>A batch that fails is one of the faults: its deliveries wait for their lease, which the clock passes.</summary>
+    private static async Task TryAsync(Func<Task<int>> process)
+    {
+        try
+        {
+            await process();
+        }
+        catch (Exception ex) when (ex.Message.Contains("refused (simulated)", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    /// <summary>Until the next call, the inbox file refuses to mark any of <paramref name="ids"/> done.</summary>
+    private static async Task RefuseDoneMarksAsync(WorkerFactory worker, IReadOnlyCollection<string> ids)
+    {
+        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("DROP TRIGGER IF EXISTS refuse_done");
+        if (ids.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                $"CREATE TRIGGER refuse_done BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))}) BEGIN SELECT RAISE(ABORT, 'refused (simulated)'); END");
+        }
+    }
+
+    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
+    {
+        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
+        return (await connection.QueryAsync<(string Id, string State, long Attempts)>("SELECT id, state, attempts FROM deliveries"))
+            .ToDictionary(d => d.Id, d => (d.State, d.Attempts));
+    }
+
+    /// <summary>
+    /// Wraps every delivery handler: after the real work, writes a row that repeats if the work is done twice, in the
+    /// same transaction; and at the chosen handled delivery of a round, moves the clock past the lease.
+    /// </summary>
+    private sealed class RecordedEffects(FakeTimeProvider time)
+    {
+        private int _handled;
+        private int _handledInRound;
+        private int _moveAt;
+
+        public bool MovedClock { get; private set; }
+
+        /// <summary>How many times a handler ran, committed or not.</summary>
+        public int Handled => Volatile.Read(ref _handled);
+
+        public void MoveClockPastLeaseAt(int handled)
+        {
+            Volatile.Write(ref _handledInRound, 0);
+            Volatile.Write(ref _moveAt, handled);
+        }
+
+        public void Install(IServiceCollection services)
+        {
+            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IDeliveryHandler)).ToList())
+            {
+                services.Remove(descriptor);
+                services.AddSingleton<IDeliveryHandler>(provider => new Recording(
+                    (IDeliveryHandler)(descriptor.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!)),
+                    this));
+            }
+        }
+
+        private async Task HandledAsync(ClaimedDelivery delivery, DbTransaction transaction)
+        {
+            await transaction.Connection!.ExecuteAsync("INSERT INTO sim_effects (delivery_id) VALUES (@Id)", new { delivery.Id }, transaction);
+            Interlocked.Increment(ref _handled);
+            if (Interlocked.Increment(ref _handledInRound) == Volatile.Read(ref _moveAt))
+            {
+                time.Advance(PastTheLease);
+                MovedClock = true;
+            }
+        }
+
+        private sealed class Recording(IDeliveryHandler inner, RecordedEffects effects) : IDeliveryHandler
+        {
+            public string Source => inner.Source;
+
+            public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
+            {
+                await inner.HandleAsync(delivery, transaction, cancellationToken);
+                await effects.HandledAsync(delivery, transaction);
+            }
+        }
+    }
+}
