@@ -3,8 +3,9 @@ namespace IncidentBridge.Inbox;
 /// <summary>
 /// Turns one stored delivery of a source into records: the inbox's one way out, implemented by Correlation's
 /// <c>AlertmanagerDeliveryHandler</c> and <c>PagerDutyDeliveryHandler</c>. Runs inside the processor's transaction, so
-/// its writes and the delivery's <c>done</c> mark commit together; throwing rolls its writes back and schedules a
-/// retry. Must be idempotent: a delivery may be handled again after a crash.
+/// its writes and the delivery's <c>done</c> mark (on SQLite its processed mark) commit together; throwing rolls its
+/// writes back and schedules a retry. Should be idempotent all the same: a crash loses the processor's last commits
+/// (they do not wait for the disk), and their deliveries are handled again.
 /// </summary>
 internal interface IDeliveryHandler
 {

@@ -18,8 +18,9 @@ internal sealed class InboxOptions
     public int ProcessBatchSize { get; set; } = 100;
 
     /// <summary>
-    /// How long one processing transaction may keep working once a writer waits for the write turn; it then commits and
-    /// lets the writer in (the claimed batch goes on in the next one). On SQLite a webhook's 202 waits for at most one budget.
+    /// How long one processing transaction may keep working once another writer of the main database (an API call, a job)
+    /// waits for the write turn; it then commits and lets the writer in (the claimed batch goes on in the next one).
+    /// Webhooks write the inbox's own file on SQLite (<see cref="InboxDatabase"/>) and never wait for it.
     /// </summary>
     public TimeSpan TransactionBudget { get; set; } = TimeSpan.FromMilliseconds(2);
 

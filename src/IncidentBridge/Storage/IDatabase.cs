@@ -71,7 +71,7 @@ internal interface IDatabase
     /// Waits for this process's turn to write, in arrival order, and holds it until the turn is disposed: take it
     /// before beginning a write transaction and dispose it after the transaction. SQLite has one writer per file, and a
     /// writer that finds the file locked sleeps and polls in the busy handler, so a 202 waiting for its group commit
-    /// could lose the lock to the inbox processor's next batch again and again; with turns, each waits for at most the
+    /// could lose the inbox file's lock to the processor's claims and done marks again and again; with turns, each waits for at most the
     /// writers queued before it. On PostgreSQL writers lock rows, not the database, so the turn is granted at once.
     /// </summary>
     ValueTask<WriteTurn> WaitWriteTurnAsync(CancellationToken cancellationToken);
