@@ -136,11 +136,11 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             ("@NowMs", nowMs)) == 1;
 
     /// <summary>
-    /// Looks at up to <paramref name="limit"/> processed marks (<see cref="MarkProcessedInAsync"/>) after
-    /// <paramref name="after"/> (a delivery id; null: from the first) made before <paramref name="beforeMs"/>, and deletes
-    /// those whose delivery the inbox has marked done (or deleted, which it does to done ones only), once that done mark
-    /// is on disk. A mark whose delivery is still pending stays: that delivery's next attempt needs it. Returns how many
-    /// it looked at and deleted, and the last one it looked at, where the next call goes on.
+    /// Forgets the processed marks (<see cref="MarkProcessedInAsync"/>) among the next <paramref name="limit"/> after
+    /// <paramref name="after"/> (a delivery id; null: from the first) that were made before <paramref name="beforeMs"/>
+    /// and whose delivery the inbox has marked done (or deleted, which it does to done ones only), once those done marks
+    /// are on disk. A mark whose delivery is still pending stays: that delivery's next attempt needs it. Returns how many
+    /// marks it went past and forgot, and the last one it went past, where the next call goes on.
     /// </summary>
     public async Task<(int Examined, int Forgotten, string? Last)> ForgetProcessedMarksAsync(long beforeMs, string? after, int limit, CancellationToken cancellationToken)
     {
@@ -149,41 +149,43 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             return (0, 0, null);
         }
 
+        // A range of the marks' key, the delivery id, as both files order it: the inbox is asked for the deliveries of
+        // the range that are not done (few), not for every mark by name.
         await using var connection = await main.OpenAsync(cancellationToken);
-        // In order of delivery id, the table's key: a mark kept is passed over, not read again by every later call.
-        var marked = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After AND processed_at < @BeforeMs ORDER BY delivery_id LIMIT @Limit",
-            new { After = after ?? "", BeforeMs = beforeMs, Limit = limit },
-            cancellationToken: cancellationToken))).ToList();
-        if (marked.Count == 0)
+        var range = await connection.QuerySingleAsync<(long Count, string? Last)>(new CommandDefinition(
+            "SELECT COUNT(*), MAX(delivery_id) FROM (SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit)",
+            new { After = after ?? "", Limit = limit },
+            cancellationToken: cancellationToken));
+        if (range.Last is null)
         {
             return (0, 0, after);
         }
 
-        HashSet<string> notDone;
+        List<string> notDone;
         await using (var inboxConnection = await _database.OpenAsync(cancellationToken))
         {
             notDone = (await inboxConnection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT id FROM deliveries WHERE id {_database.IsAnyOf("@Ids")} AND state <> '{DeliveryState.Done}'",
-                new { Ids = marked },
-                cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+                $"SELECT id FROM deliveries WHERE id > @After AND id <= @Last AND state <> '{DeliveryState.Done}'",
+                new { After = after ?? "", range.Last },
+                cancellationToken: cancellationToken))).ToList();
         }
 
-        // The done marks were committed without waiting for the disk (the processor's work is replayable): a power cut
-        // could still take them back, and with the processed mark gone the delivery would be processed twice.
+        // The done marks seen above were committed without waiting for the disk (the processor's work is replayable): a
+        // power cut could still take them back, and with the processed mark gone the delivery would be processed twice.
+        // Synced after they were read, they are on disk; a mark made since is newer than beforeMs and stays.
         await _database.SyncCommitsAsync(cancellationToken);
-        var forget = marked.Where(id => !notDone.Contains(id)).ToList();
-        var forgotten = 0;
-        if (forget.Count > 0)
-        {
-            using var turn = await main.WaitWriteTurnAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            forgotten = await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM processed_deliveries WHERE delivery_id {main.IsAnyOf("@Ids")}", new { Ids = forget }, transaction, cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return (marked.Count, forgotten, marked[^1]);
+        using var turn = await main.WaitWriteTurnAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var forgotten = await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            DELETE FROM processed_deliveries WHERE delivery_id > @After AND delivery_id <= @Last AND processed_at < @BeforeMs
+            {(notDone.Count == 0 ? "" : $"AND NOT (delivery_id {main.IsAnyOf("@NotDone")})")}
+            """,
+            new { After = after ?? "", range.Last, BeforeMs = beforeMs, NotDone = notDone },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return ((int)range.Count, forgotten, range.Last);
     }
 
     /// <summary>
