@@ -56,7 +56,7 @@ public sealed class InboxFileCutTests
 
         for (var round = 0; round < 60; round++)
         {
-            var pending = (await StatesAsync(worker)).Where(d => d.Value.State == "pending").Select(d => d.Key).ToList();
+            var pending = (await worker.DeliveryStatesAsync()).Where(d => d.Value.State == "pending").Select(d => d.Key).ToList();
             if (pending.Count == 0)
             {
                 break;
@@ -84,7 +84,7 @@ public sealed class InboxFileCutTests
         // Then the faults stop, and what is left is processed.
         await RefuseDoneMarksAsync(worker, []);
         effects.MoveClockPastLeaseAt(0);
-        for (var round = 0; round < 100 && (await StatesAsync(worker)).Values.Any(d => d.State != "done"); round++)
+        for (var round = 0; round < 100 && (await worker.DeliveryStatesAsync()).Values.Any(d => d.State != "done"); round++)
         {
             await TryAsync(() => processors[0].ProcessBatchAsync(CancellationToken.None));
             time.Advance(PastTheLease);
@@ -93,7 +93,7 @@ public sealed class InboxFileCutTests
         time.Advance(TimeSpan.FromMinutes(2));
         await retention.ForgetProcessedMarksAsync(CancellationToken.None);
 
-        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
         await using var main = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         var done = (await main.QueryAsync<(string Id, long Times)>("SELECT delivery_id, COUNT(*) FROM sim_effects GROUP BY delivery_id")).ToDictionary(e => e.Id, e => e.Times);
         Assert.Equal(posted.Order(StringComparer.Ordinal), done.Keys.Order(StringComparer.Ordinal));
@@ -138,23 +138,8 @@ public sealed class InboxFileCutTests
     }
 
     /// <summary>Until the next call, the inbox file refuses to mark any of <paramref name="ids"/> done.</summary>
-    private static async Task RefuseDoneMarksAsync(WorkerFactory worker, IReadOnlyCollection<string> ids)
-    {
-        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync("DROP TRIGGER IF EXISTS refuse_done");
-        if (ids.Count > 0)
-        {
-            await connection.ExecuteAsync(
-                $"CREATE TRIGGER refuse_done BEFORE UPDATE ON deliveries WHEN NEW.state = 'done' AND NEW.id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))}) BEGIN SELECT RAISE(ABORT, 'refused (simulated)'); END");
-        }
-    }
-
-    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
-    {
-        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
-        return (await connection.QueryAsync<(string Id, string State, long Attempts)>("SELECT id, state, attempts FROM deliveries"))
-            .ToDictionary(d => d.Id, d => (d.State, d.Attempts));
-    }
+    private static Task RefuseDoneMarksAsync(WorkerFactory worker, IReadOnlyCollection<string> ids) =>
+        worker.Inbox().RefuseAsync("refuse_done", "UPDATE ON deliveries", "NEW.state = 'done' AND NEW.id", ids, "ABORT, 'refused (simulated)'");
 
     /// <summary>
     /// Wraps every delivery handler: after the real work, writes a row that repeats if the work is done twice, in the

@@ -36,9 +36,9 @@ public sealed class InboxShardTests
         var processor = worker.Service<InboxProcessor>();
         await processor.ProcessBatchAsync(CancellationToken.None);
         await RefuseAsync(worker, [], "");
-        var afterFailure = await StatesAsync(worker);
+        var afterFailure = await worker.DeliveryStatesAsync();
         await processor.ProcessBatchAsync(CancellationToken.None);
-        var whileWaiting = await StatesAsync(worker);
+        var whileWaiting = await worker.DeliveryStatesAsync();
         time.Advance(TimeSpan.FromMinutes(2));
         await processor.ProcessBatchAsync(CancellationToken.None);
 
@@ -46,7 +46,7 @@ public sealed class InboxShardTests
         Assert.Equal(("pending", 0), afterFailure[resolved]);
         Assert.Equal(("done", 1), afterFailure[other]);
         Assert.Equal(afterFailure, whileWaiting);
-        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
         var incident = (await new IncidentsClient(worker).AllAsync()).Single(i => i.GetProperty("service").GetString() == "checkout");
         Assert.Equal("resolved", incident.GetProperty("status").GetString());
     }
@@ -65,7 +65,7 @@ public sealed class InboxShardTests
 
         var processor = worker.Service<InboxProcessor>();
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => processor.ProcessBatchAsync(CancellationToken.None));
-        var afterFailure = await StatesAsync(worker);
+        var afterFailure = await worker.DeliveryStatesAsync();
         await RefuseAsync(worker, [], "");
 
         time.Advance(TimeSpan.FromMinutes(1)); // past the failed batch's lease
@@ -73,7 +73,7 @@ public sealed class InboxShardTests
 
         Assert.Contains("database or disk is full", failure.Message);
         Assert.Equal([("pending", 1L), ("pending", 1L)], new[] { afterFailure[first], afterFailure[second] });
-        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
         Assert.Equal(2, (await new IncidentsClient(worker).AllAsync()).Count);
     }
 
@@ -125,10 +125,10 @@ public sealed class InboxShardTests
 
         var processor = worker.Service<InboxProcessor>();
         var failures = new List<Exception>();
-        for (var round = 0; round < 200 && (await StatesAsync(worker)).Values.Any(d => d.State != "done"); round++)
+        for (var round = 0; round < 200 && (await worker.DeliveryStatesAsync()).Values.Any(d => d.State != "done"); round++)
         {
             // The attempt a claim is about to make is the one after those made: refused while it is one of the first N.
-            var states = await StatesAsync(worker);
+            var states = await worker.DeliveryStatesAsync();
             await RefuseAsync(worker, [.. refusals.Where(r => states[r.Key].Attempts < r.Value).Select(r => r.Key)], DiskFull);
             try
             {
@@ -141,7 +141,7 @@ public sealed class InboxShardTests
             }
         }
 
-        Assert.All((await StatesAsync(worker)).Values, d => Assert.Equal("done", d.State));
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
         Assert.Equal(groups, (await new IncidentsClient(worker).AllAsync()).Count);
         Assert.Equal(alerts, await worker.CountAsync("alert_events"));
         Assert.Equal(refusals.Count > 0, failures.Count > 0);
@@ -157,23 +157,8 @@ public sealed class InboxShardTests
     /// Makes the end of each delivery of <paramref name="ids"/>'s processing (its processed mark, the last write in its
     /// transaction) <c>RAISE(<paramref name="raise"/>)</c>, until the next call; none for no ids.
     /// </summary>
-    private static async Task RefuseAsync(WorkerFactory worker, IReadOnlyCollection<string> ids, string raise)
-    {
-        await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync("DROP TRIGGER IF EXISTS refuse");
-        if (ids.Count > 0)
-        {
-            await connection.ExecuteAsync(
-                $"CREATE TRIGGER refuse BEFORE INSERT ON processed_deliveries WHEN NEW.delivery_id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))}) BEGIN SELECT RAISE({raise}); END");
-        }
-    }
-
-    private static async Task<Dictionary<string, (string State, long Attempts)>> StatesAsync(WorkerFactory worker)
-    {
-        await using var connection = await worker.Inbox().OpenAsync(CancellationToken.None);
-        return (await connection.QueryAsync<(string Id, string State, long Attempts)>("SELECT id, state, attempts FROM deliveries"))
-            .ToDictionary(d => d.Id, d => (d.State, d.Attempts));
-    }
+    private static Task RefuseAsync(WorkerFactory worker, IReadOnlyCollection<string> ids, string raise) =>
+        worker.Service<IDatabase>().RefuseAsync("refuse", "INSERT ON processed_deliveries", "NEW.delivery_id", ids, raise);
 }
 
 /// <summary>Claims on a database replicas share.</summary>
