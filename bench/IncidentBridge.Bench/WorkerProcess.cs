@@ -83,6 +83,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["IncidentBridge__Api__Tokens__0"] = apiToken;
+        // The runtime and allocator settings the image runs with (Dockerfile): workstation GC, two malloc arenas.
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["MALLOC_ARENA_MAX"] = "2";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
