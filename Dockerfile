@@ -43,10 +43,10 @@ VOLUME ["/app/data"]
 #   ASPNETCORE_HTTP_PORTS=8080; it is emptied because URLS overrides it anyway, and with both set
 #   the worker logs an "Overriding HTTP_PORTS" warning at every start.
 # IncidentBridge__Logging__Json: one JSON object per line on stdout, for the log collector.
-# DOTNET_gcServer=0: workstation (concurrent) GC. ASP.NET Core defaults to server GC, which sizes
-#   itself to the node's cores (a GC thread per core, heaps added as it sees fit). This worker is
-#   I/O-bound with a low allocation rate, so server GC buys it no throughput; workstation GC keeps
-#   the footprint small and the same on any node (about 150 MiB resident when idle).
+# The GC is ASP.NET Core's default, server GC, which .NET 10 sizes to the application (DATAS). It
+#   was workstation GC (DOTNET_gcServer=0) until bench/run.sh measured both under the storms it
+#   runs, with MALLOC_ARENA_MAX=2: workstation GC let the heap grow to ~78 MiB and the resident set
+#   to 240 MiB at peak; server GC stayed lower (bench/RESULTS.md, §5). Idle, both are ~108 MiB.
 # MALLOC_ARENA_MAX=2: glibc gives each thread that meets contention a malloc arena of its own (up to
 #   eight per core), and SQLite's page caches are malloc'd from whichever thread ran the statement,
 #   so under a storm the thread pool's threads each grew an arena whose free pages stayed resident:
@@ -59,7 +59,6 @@ VOLUME ["/app/data"]
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS="" \
     IncidentBridge__Logging__Json=true \
-    DOTNET_gcServer=0 \
     MALLOC_ARENA_MAX=2 \
     DOTNET_shutdownTimeoutSeconds=30
 

@@ -47,7 +47,7 @@ internal static partial class Report
             | CPU | {m.Cpu}, {m.Cores} cores |
             | Memory | {m.Memory} |
             | OS | {m.Os}, kernel {m.Kernel} |
-            | Runtime | {m.Runtime}, Release build, with the image's settings (Dockerfile): workstation GC (`DOTNET_gcServer=0`), `MALLOC_ARENA_MAX=2` |
+            | Runtime | {m.Runtime}, Release build, with the image's settings (Dockerfile): Server GC (the Web SDK default, which .NET 10 sizes to the application), `MALLOC_ARENA_MAX=2` |
             | Storage | embedded SQLite {m.Sqlite} (the default `data/incidentbridge.db`, WAL, `synchronous=FULL`) on the local disk |
             | Load generator | {m.Wrk}, {o.Threads} threads, {o.Connections} connections, {o.Measure.TotalSeconds:0} s after a {o.WarmUp.TotalSeconds:0} s warm-up |
             | Load average at start | {r.LoadAverageAtStart} |

@@ -83,8 +83,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["IncidentBridge__Api__Tokens__0"] = apiToken;
-        // The runtime and allocator settings the image runs with (Dockerfile): workstation GC, two malloc arenas.
-        start.Environment["DOTNET_gcServer"] = "0";
+        // The allocator setting the image runs with (Dockerfile): two malloc arenas. The GC is the runtime's default, as there.
+        start.Environment.Remove("DOTNET_gcServer");
         start.Environment["MALLOC_ARENA_MAX"] = "2";
         foreach (var (key, value) in environment)
         {
