@@ -46,11 +46,12 @@ VOLUME ["/app/data"]
 # The GC is ASP.NET Core's default, server GC, which .NET 10 sizes to the application (DATAS). It
 #   was workstation GC (DOTNET_gcServer=0) until bench/run.sh measured both under the storms it
 #   runs, with MALLOC_ARENA_MAX=2: workstation GC let the heap grow to ~78 MiB and the resident set
-#   to 240 MiB at peak; server GC stayed lower (bench/RESULTS.md, §5). Idle, both are ~108 MiB.
+#   to 240 MiB at peak; server GC peaked at 187 MiB (bench/RESULTS.md, §5). Idle, both are ~108 MiB.
 # MALLOC_ARENA_MAX=2: glibc gives each thread that meets contention a malloc arena of its own (up to
 #   eight per core), and SQLite's page caches are malloc'd from whichever thread ran the statement,
 #   so under a storm the thread pool's threads each grew an arena whose free pages stayed resident:
-#   ~7 MB of a 170-180 MB peak in bench/profile.sh mixed, at no cost in throughput. glibc reads it
+#   ~7 MB of a 170-180 MB peak in bench/profile.sh mixed, ~20 MB of a storm run with the inbox in a
+#   file of its own (bench/RESULTS.md), at no cost in throughput. glibc reads it
 #   before the runtime starts, so it is set here rather than in the worker.
 # DOTNET_shutdownTimeoutSeconds: the host's graceful-shutdown budget after SIGTERM (HostOptions.
 #   ShutdownTimeout; the key is "shutdownTimeoutSeconds", HostOptions__ShutdownTimeout is NOT read).

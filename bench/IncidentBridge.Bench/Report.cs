@@ -132,7 +132,9 @@ internal static partial class Report
             **Before the inbox had a file of its own** (commit `85f77ff`, 2026-12-07, one run of `bench/run.sh --postgres`):
             Alertmanager ingest 3,470 req/s (13.8 %; 20.6 % of its storage ceiling), processed 702/s during that storm (615 and
             481/s on the large store) and 1,708-1,917/s while draining; backlogs 19.9-24.6 s; probe lag p99
-            23.6 s; peak RSS 196 MiB.
+            23.6 s; peak RSS 196 MiB. Those runs started the worker with glibc's default malloc arenas; this one with
+            `MALLOC_ARENA_MAX=2`, as the image does (Dockerfile). The image also ran workstation GC until a run of this
+            bench with both of its settings (`a9f466f`) peaked at 240 MiB, its GC heap at 78 MiB; it now keeps the server GC.
 
 
             """);
