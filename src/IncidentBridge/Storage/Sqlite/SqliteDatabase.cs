@@ -130,7 +130,11 @@ internal sealed partial class SqliteDatabase : IDatabase
                 await drop.CommitAsync(cancellationToken);
             }
 
-            LogInboxMoved(moved, inbox.DataSource);
+            if (moved > 0)
+            {
+                // A new file's migrations make the tables too (the scripts are append-only), empty: nothing to tell.
+                LogInboxMoved(moved, inbox.DataSource);
+            }
         }
         finally
         {
