@@ -149,12 +149,13 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             return (0, 0, null);
         }
 
+        after ??= "";
         // A range of the marks' key, the delivery id, as both files order it: the inbox is asked for the deliveries of
         // the range that are not done (few), not for every mark by name.
         await using var connection = await main.OpenAsync(cancellationToken);
         var range = await connection.QuerySingleAsync<(long Count, string? Last)>(new CommandDefinition(
             "SELECT COUNT(*), MAX(delivery_id) FROM (SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit)",
-            new { After = after ?? "", Limit = limit },
+            new { After = after, Limit = limit },
             cancellationToken: cancellationToken));
         if (range.Last is null)
         {
@@ -166,7 +167,7 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         {
             notDone = (await inboxConnection.QueryAsync<string>(new CommandDefinition(
                 $"SELECT id FROM deliveries WHERE id > @After AND id <= @Last AND state <> '{DeliveryState.Done}'",
-                new { After = after ?? "", range.Last },
+                new { After = after, range.Last },
                 cancellationToken: cancellationToken))).ToList();
         }
 
@@ -181,7 +182,7 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             DELETE FROM processed_deliveries WHERE delivery_id > @After AND delivery_id <= @Last AND processed_at < @BeforeMs
             {(notDone.Count == 0 ? "" : $"AND NOT (delivery_id {main.IsAnyOf("@NotDone")})")}
             """,
-            new { After = after ?? "", range.Last, BeforeMs = beforeMs, NotDone = notDone },
+            new { After = after, range.Last, BeforeMs = beforeMs, NotDone = notDone },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);

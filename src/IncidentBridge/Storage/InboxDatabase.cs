@@ -40,17 +40,23 @@ internal sealed class InboxDatabase(IDatabase database, bool ownFile)
     /// </summary>
     public const int SqliteCacheKiB = 512;
 
-    /// <summary>The main database's inbox on PostgreSQL; SQLite's inbox file, made with <paramref name="storage"/>'s settings.</summary>
-    public static InboxDatabase For(IDatabase main, StorageOptions storage, IServiceProvider services) =>
-        main.Provider == StorageProvider.Sqlite
-            ? new InboxDatabase(
-                new SqliteDatabase(
-                    storage,
-                    SqliteConnectionString(storage.ConnectionString),
-                    Migrations.Inbox,
-                    SqliteCacheKiB,
-                    services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<ILogger<SqliteDatabase>>()),
-                ownFile: true)
-            : new InboxDatabase(main, ownFile: false);
+    /// <summary>The main database's inbox on PostgreSQL; SQLite's inbox file (<see cref="SqliteFile"/>).</summary>
+    public static InboxDatabase For(IServiceProvider services)
+    {
+        var main = services.GetRequiredService<IDatabase>();
+        return main.Provider == StorageProvider.Sqlite ? new InboxDatabase(SqliteFile(services), ownFile: true) : new InboxDatabase(main, ownFile: false);
+    }
+
+    /// <summary>The inbox's SQLite file, with the main file's settings (<c>Storage:*</c>), its own migrations and page cache.</summary>
+    public static SqliteDatabase SqliteFile(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return new SqliteDatabase(
+            storage,
+            SqliteConnectionString(storage.ConnectionString),
+            Migrations.Inbox,
+            SqliteCacheKiB,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<SqliteDatabase>>());
+    }
 }

@@ -17,8 +17,7 @@ internal static class StorageRegistration
                 StorageProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresDatabase>(services),
                 _ => ActivatorUtilities.CreateInstance<SqliteDatabase>(services),
             });
-        builder.Services.AddSingleton(services => InboxDatabase.For(
-            services.GetRequiredService<IDatabase>(), services.GetRequiredService<IOptions<StorageOptions>>().Value, services));
+        builder.Services.AddSingleton(InboxDatabase.For);
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthTags.Ready]);
         return builder;

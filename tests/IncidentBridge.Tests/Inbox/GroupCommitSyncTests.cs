@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using IncidentBridge.Storage.Sqlite;
 using static IncidentBridge.Tests.Support.TestAlert;
 
 namespace IncidentBridge.Tests.Inbox;
@@ -77,13 +76,7 @@ public sealed class GroupCommitSyncTests
         {
             // The group commit writes and syncs the inbox's own file.
             services.RemoveAll<InboxDatabase>();
-            services.AddSingleton(provider =>
-            {
-                var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-                var file = new SqliteDatabase(
-                    storage, InboxDatabase.SqliteConnectionString(storage.ConnectionString), Migrations.Inbox, InboxDatabase.SqliteCacheKiB, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SqliteDatabase>>());
-                return new InboxDatabase(new Faulty(file, this), ownFile: true);
-            });
+            services.AddSingleton(provider => new InboxDatabase(new Faulty(InboxDatabase.SqliteFile(provider), this), ownFile: true));
         }
 
         /// <summary>The first sync, and about three in ten of the next 40.</summary>
