@@ -39,6 +39,18 @@ internal static class CorrelationKey
     public static string? OrderOfGroup(string? groupKey) => groupKey is null ? null : PagerDutyDedupKey(groupKey);
 
     /// <summary>
+    /// The inbox lane (<c>IncomingDelivery.Lane</c>) of a notification: the sender and the Alertmanager route it left by,
+    /// the group key without its group labels (<c>{}/{team="payments"}</c> of <c>{}/{team="payments"}:{service="x"}</c>).
+    /// A storm of one route's groups then does not hold up another route's notifications. Only an order of claims
+    /// between groups depends on it, so a group key of another shape just makes the whole key the lane.
+    /// </summary>
+    public static string LaneOfGroup(string source, string groupKey)
+    {
+        var labels = groupKey.LastIndexOf(":{", StringComparison.Ordinal);
+        return $"{source}:{(labels < 0 ? groupKey : groupKey[..labels])}";
+    }
+
+    /// <summary>
     /// The order key of a PagerDuty event: its incident key, as a dedup key (a group key sent as incident key is hashed
     /// like one), else the PagerDuty incident's id. Events of one incident without the incident key may take another
     /// shard: their order does not matter (<see cref="PageCorrelator"/> applies status changes by their time).

@@ -22,8 +22,8 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         var inserted = await CachedStatements.QueryFirstOrDefaultAsync<long?>(
             tx,
             """
-            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at, shard)
-            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs, @Shard)
+            INSERT INTO deliveries (id, source, event_id, webhook_id, event_type, received_at, content_type, state, attempts, next_attempt_at, shard, order_hash, lane)
+            VALUES (@Id, @Source, @EventId, @WebhookId, @EventType, @NowMs, @ContentType, 'pending', 0, @NowMs, @Shard, @OrderHash, @Lane)
             ON CONFLICT DO NOTHING
             RETURNING seq
             """,
@@ -34,7 +34,9 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             ("@EventType", delivery.EventType),
             ("@NowMs", nowMs),
             ("@ContentType", delivery.ContentType),
-            ("@Shard", delivery.Shard));
+            ("@Shard", delivery.Shard),
+            ("@OrderHash", delivery.OrderHash),
+            ("@Lane", delivery.LaneHash));
         if (inserted is { } seq)
         {
             await CachedStatements.ExecuteAsync(tx, "INSERT INTO delivery_bodies (seq, body) VALUES (@Seq, @Body)", ("@Seq", seq), ("@Body", delivery.Body));
@@ -49,66 +51,130 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
     }
 
     /// <summary>
-    /// How many shards the inbox is spread over (<see cref="IncomingDelivery.Shard"/>). Stored with each delivery: changing
-    /// it only moves new deliveries, and their order key keeps them together.
+    /// How many shards the inbox is spread over (<see cref="IncomingDelivery.Shard"/>): a delivery that fails holds back
+    /// the later ones of its shard in its batch. Stored with each delivery; rows stored before order hashes keep the order
+    /// of their shard.
     /// </summary>
     public const int Shards = 64;
 
     /// <summary>
-    /// On a shared database (<see cref="IDatabase.Shared"/>), how many shards one claim takes at most, so that replicas
-    /// claiming one after the other take different shards of a backlog (a claimed shard waits under its lease) and
-    /// process side by side.
+    /// The lanes with pending deliveries, one index look-up each (a loose scan of <c>ix_deliveries_lane</c>: the lanes are
+    /// few, their deliveries many). SQLite's planner, without statistics, would read every pending row through the state
+    /// index instead.
     /// </summary>
-    public const int ShardsPerClaim = 8;
-
-    private const string Due = "state = 'pending' AND next_attempt_at <= @NowMs AND (lease_until IS NULL OR lease_until <= @NowMs)";
+    private string Lanes
+    {
+        get
+        {
+            var pending = _database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_lane" : "deliveries";
+            return $"""
+                WITH RECURSIVE lanes(lane) AS (
+                    SELECT MIN(lane) FROM {pending} WHERE state = 'pending'
+                    UNION ALL
+                    SELECT (SELECT MIN(lane) FROM {pending} WHERE state = 'pending' AND lane > lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL)
+                """;
+        }
+    }
 
     /// <summary>
-    /// Leases the oldest due deliveries to <paramref name="owner"/>, keeping each shard in order: a shard whose delivery
-    /// waits (for its retry, or under a live lease: a claim sets the next attempt to the lease's end) is skipped, so the
-    /// deliveries of one order key are processed one after the other in order of arrival, and a failing one holds back
-    /// the later ones of its shard until it is processed or dead-lettered. The attempt is counted at claim time, so a
-    /// payload that crashes the process still reaches the dead letters. Safe with replicas claiming at once: claims take
-    /// turns (<see cref="ClaimTurn"/>), the selection skips rows another claim has locked (<see cref="IDatabase.SkipLocked"/>),
-    /// and the update checks the lease again, on the row as committed, before it takes it. On a shared database one claim
-    /// takes at most <see cref="ShardsPerClaim"/> shards, those whose oldest due delivery is oldest, so replicas process
-    /// different shards side by side.
+    /// Leases due deliveries to <paramref name="owner"/>, up to <paramref name="limit"/>, taking turns between lanes
+    /// (<see cref="IncomingDelivery.Lane"/>) and oldest first in each, and keeping each order key in order: a delivery is
+    /// taken only with every pending delivery of its order hash stored before it (and, for rows stored before order
+    /// hashes, of its shard). So a delivery waiting for its retry, or leased to another claim (a claim sets the next
+    /// attempt to the lease's end), holds back the later ones of its key until it is processed or dead-lettered, and no
+    /// other; and replicas claiming one after the other take different keys of a backlog. The attempt is counted at
+    /// claim time, so a payload that crashes the process still reaches the dead letters. Safe with replicas claiming at
+    /// once: claims take turns (<see cref="ClaimTurn"/>), and the update checks the lease again, on the row as
+    /// committed, before it takes it.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
-        var shards = _database.Shared
-            ? $"AND shard IN (SELECT shard FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) GROUP BY shard ORDER BY MIN(seq) LIMIT {ShardsPerClaim})"
-            : "";
-        // Few deliveries wait at a time; SQLite's planner, without statistics, would read them through the state index,
-        // i.e. every pending row of a backlog at every claim (~10 % of the drain rate in bench/profile.sh drain).
-        var pendingByNextAttempt = _database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_pending" : "deliveries";
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var turn = await _database.WaitWriteTurnAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await _database.LockInAsync(transaction, [ClaimTurn]);
-        // The selection is a materialized CTE, run once: as a subquery of the UPDATE, PostgreSQL may run it again for
-        // each row it updates, and each run, skipping the rows this very statement has just locked, picks the next ones,
-        // so the claim took the whole inbox instead of @Limit deliveries.
+        var lanes = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"{Lanes} SELECT COUNT(*) FROM lanes WHERE lane IS NOT NULL", transaction: transaction, cancellationToken: cancellationToken));
+        if (lanes == 0)
+        {
+            return [];
+        }
+
+        // Each lane offers its oldest due deliveries, with the pending deliveries of their keys just before them; a lane
+        // offers up to the whole claim while there are few (a storm and a trickle), a share of it when there are many.
+        var perLane = lanes <= 2 ? limit : Math.Max(2 * limit / (int)lanes, 4);
+        var offered = await connection.QueryAsync<Offered>(new CommandDefinition(
+            $"""
+            {Lanes}
+            SELECT d.seq AS Seq, d.lane AS Lane,
+                (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash = d.order_hash AND e.seq < d.seq) AS Before,
+                (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash IS NULL AND e.shard = d.shard AND e.seq < d.seq) AS BeforeUnhashed
+            FROM lanes JOIN deliveries d ON d.seq IN (
+                SELECT c.seq FROM deliveries c
+                WHERE c.state = 'pending' AND c.lane = lanes.lane AND c.next_attempt_at <= @NowMs AND (c.lease_until IS NULL OR c.lease_until <= @NowMs)
+                ORDER BY c.seq LIMIT @PerLane)
+            """,
+            new { NowMs = nowMs, PerLane = perLane },
+            transaction,
+            cancellationToken: cancellationToken));
+        var taken = TakeTurns(offered, limit);
+        if (taken.Count == 0)
+        {
+            return [];
+        }
+
         var claimed = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
             $"""
-            WITH waiting AS (SELECT shard FROM {pendingByNextAttempt} WHERE state = 'pending' AND next_attempt_at > @NowMs),
-            due AS MATERIALIZED (
-                SELECT seq FROM deliveries WHERE {Due} AND shard NOT IN (SELECT shard FROM waiting) {shards}
-                ORDER BY seq LIMIT @Limit {_database.SkipLocked})
             UPDATE deliveries SET lease_owner = @Owner, lease_until = @LeaseUntilMs, next_attempt_at = @LeaseUntilMs, attempts = attempts + 1
-            WHERE seq IN (SELECT seq FROM due) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
+            WHERE seq {_database.IsAnyOf("@Taken")} AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @NowMs)
             RETURNING seq AS Seq, id AS Id, source AS Source, received_at AS ReceivedAt,
                 (SELECT body FROM delivery_bodies WHERE delivery_bodies.seq = deliveries.seq) AS Body, attempts AS Attempts, event_type AS EventType,
                 shard AS Shard
             """,
-            new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Limit = limit },
+            new { Owner = owner, NowMs = nowMs, LeaseUntilMs = leaseUntilMs, Taken = taken },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return claimed.OrderBy(d => d.Seq).ToList();
     }
 
-    /// <summary>The lock claims take turns under: two claims choosing shards at once could both choose one shard.</summary>
+    /// <summary>
+    /// Takes offered deliveries one lane after the other, the lane with the oldest first, until <paramref name="limit"/>:
+    /// each only if every pending delivery of its key before it is taken too.
+    /// </summary>
+    internal static List<long> TakeTurns(IEnumerable<Offered> offered, int limit)
+    {
+        var lanes = offered.GroupBy(o => o.Lane).Select(lane => lane.OrderBy(o => o.Seq).ToList()).OrderBy(lane => lane[0].Seq).ToList();
+        var taken = new HashSet<long>();
+        var order = new List<long>();
+        for (var turn = 0; order.Count < limit && lanes.Any(lane => turn < lane.Count); turn++)
+        {
+            foreach (var lane in lanes)
+            {
+                if (turn < lane.Count && order.Count < limit && lane[turn] is var o
+                    && (o.Before is not { } before || taken.Contains(before))
+                    && (o.BeforeUnhashed is not { } beforeUnhashed || taken.Contains(beforeUnhashed)))
+                {
+                    taken.Add(o.Seq);
+                    order.Add(o.Seq);
+                }
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>A due delivery a lane offers a claim, with the pending deliveries that must be taken before it.</summary>
+    internal sealed record Offered(long Seq, long Lane, long? Before, long? BeforeUnhashed)
+    {
+        // Dapper sets the properties: SQLite types a column by its first row's value, and a NULL there is no long?.
+        public Offered()
+            : this(0, 0, null, null)
+        {
+        }
+    }
+
+    /// <summary>The lock claims take turns under: two claims choosing at once could both choose one delivery.</summary>
     internal const string ClaimTurn = "inbox-claim";
 
     /// <summary>Marks a claimed delivery done; false when the lease was lost to another worker.</summary>

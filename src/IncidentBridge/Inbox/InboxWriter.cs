@@ -175,22 +175,30 @@ internal sealed partial class InboxWriter(
 /// A webhook body to store. <paramref name="EventId"/> and <paramref name="WebhookId"/> identify a sender's retry.
 /// Deliveries with the same <paramref name="OrderKey"/> (an Alertmanager group key, a PagerDuty incident) are processed
 /// one at a time in order of arrival, replicas or not; without one, those of the same source are.
+/// <paramref name="Lane"/> names the stream it arrived in (an Alertmanager route); claims take turns between lanes, so a
+/// storm in one does not hold up another (<see cref="InboxStore.ClaimDueAsync"/>). Without one, the source is the lane.
 /// </summary>
-internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId, string? EventType = null, string? OrderKey = null)
+internal sealed record IncomingDelivery(string Source, string ContentType, byte[] Body, string? EventId, string? WebhookId, string? EventType = null, string? OrderKey = null, string? Lane = null)
 {
-    /// <summary>The inbox shard (<see cref="InboxStore.Shards"/>) of the delivery's order key: a stable hash (FNV-1a), the same in every replica and version.</summary>
-    public int Shard
-    {
-        get
-        {
-            var hash = 2166136261u;
-            foreach (var c in OrderKey ?? Source)
-            {
-                hash = (hash ^ c) * 16777619u;
-            }
+    /// <summary>The hash of the delivery's order key, stored with it: deliveries of one hash are claimed in order of arrival.</summary>
+    public long OrderHash => Fnv1a(OrderKey ?? Source);
 
-            return (int)(hash % InboxStore.Shards);
+    /// <summary>The inbox shard (<see cref="InboxStore.Shards"/>) of the delivery's order key: held back together after a failure in a batch.</summary>
+    public int Shard => (int)(OrderHash % InboxStore.Shards);
+
+    /// <summary>The hash of the delivery's lane, stored with it.</summary>
+    public long LaneHash => Fnv1a(Lane ?? Source);
+
+    /// <summary>A stable hash (FNV-1a, 32 bits), the same in every replica and version.</summary>
+    private static long Fnv1a(string key)
+    {
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
         }
+
+        return hash;
     }
 }
 

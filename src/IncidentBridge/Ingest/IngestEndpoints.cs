@@ -70,7 +70,7 @@ internal static class IngestEndpoints
         }
 
         return await StoreAsync(
-            new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null, OrderKey: CorrelationKey.OrderOfGroup(groupKey)),
+            new IncomingDelivery(source, request.ContentType ?? "application/json", body, EventId: null, WebhookId: null, OrderKey: CorrelationKey.OrderOfGroup(groupKey), Lane: CorrelationKey.LaneOfGroup(source, groupKey)),
             inbox, options, metrics, cancellationToken);
     }
 

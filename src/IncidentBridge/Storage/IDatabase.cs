@@ -83,8 +83,8 @@ internal interface IDatabase
     bool WriteTurnWanted { get; }
 
     /// <summary>
-    /// True where several worker processes may process the inbox at once (PostgreSQL): each takes shards of it side by
-    /// side (<c>InboxStore.ClaimDueAsync</c>), commits each delivery on its own, and correlation locks the keys it matches
+    /// True where several worker processes may process the inbox at once (PostgreSQL): each takes different order keys of
+    /// it side by side (<c>InboxStore.ClaimDueAsync</c>), commits each delivery on its own, and correlation locks the keys it matches
     /// on (<see cref="LockInAsync"/>). False on SQLite, whose file has one processor.
     /// </summary>
     bool Shared { get; }

@@ -166,15 +166,16 @@ public sealed class InboxShardTests
 public sealed class SharedInboxClaimTests(PostgresServer postgres)
 {
     [Fact]
-    public async Task Claims_take_no_more_than_asked_and_leave_a_claimed_shard_to_its_owner()
+    public async Task Claims_take_no_more_than_asked_and_leave_a_claimed_group_to_its_owner()
     {
         var time = new FakeTimeProvider(T0.AddDays(1));
         await using var worker = new WorkerFactory(postgres.Settings(new Dictionary<string, string?> { ["IncidentBridge:Inbox:ProcessingEnabled"] = "false" }), time);
         var webhooks = worker.CreateClient();
+        var groupOf = new Dictionary<string, int>();
         for (var i = 0; i < 40; i++)
         {
-            // Two notifications per group, so a shard holds more than one delivery.
-            await webhooks.PostAlertmanagerAsync(Notification($"{{}}:{{alertname=\"Alert{i % 20}\"}}", Firing($"a{i}", T0)));
+            // Two notifications per group, the second after every group's first.
+            groupOf[await (await webhooks.PostAlertmanagerAsync(Notification($"{{}}:{{alertname=\"Alert{i % 20}\"}}", Firing($"a{i}", T0)))).DeliveryIdAsync()] = i % 20;
         }
 
         var store = worker.Service<InboxStore>();
@@ -182,9 +183,9 @@ public sealed class SharedInboxClaimTests(PostgresServer postgres)
         var first = await store.ClaimDueAsync("first", now, now + 30_000, 4, CancellationToken.None);
         var second = await store.ClaimDueAsync("second", now, now + 30_000, 100, CancellationToken.None);
 
-        Assert.Equal(4, first.Count);
-        Assert.NotEmpty(second);
-        Assert.InRange(second.Select(d => d.Shard).Distinct().Count(), 1, InboxStore.ShardsPerClaim);
-        Assert.Empty(first.Select(d => d.Shard).Intersect(second.Select(d => d.Shard)));
+        Assert.Equal([0, 1, 2, 3], first.Select(d => groupOf[d.Id]));
+        // Every other group, both its notifications; none of a group whose first notification the first claim holds.
+        Assert.Equal(32, second.Count);
+        Assert.Empty(first.Select(d => groupOf[d.Id]).Intersect(second.Select(d => groupOf[d.Id])));
     }
 }
