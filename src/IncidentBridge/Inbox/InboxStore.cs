@@ -217,24 +217,27 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
 
         after ??= "";
         // A range of the marks' key, the delivery id, as both files order it: the inbox is asked for the deliveries of
-        // the range that are not done (few), not for every mark by name.
+        // the range that are not done, not for every mark by name. Lanes let newer deliveries pass a backlog, so a range
+        // can span thousands of pending deliveries; only those with a mark (a lost done mark: few) are kept from the delete.
         await using var connection = await main.OpenAsync(cancellationToken);
-        var range = await connection.QuerySingleAsync<(long Count, string? Last)>(new CommandDefinition(
-            "SELECT COUNT(*), MAX(delivery_id) FROM (SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit)",
+        var marks = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit",
             new { After = after, Limit = limit },
-            cancellationToken: cancellationToken));
-        if (range.Last is null)
+            cancellationToken: cancellationToken))).ToList();
+        if (marks.Count == 0)
         {
             return (0, 0, after);
         }
 
+        var last = marks[^1];
+        var marked = marks.ToHashSet(StringComparer.Ordinal);
         List<string> notDone;
         await using (var inboxConnection = await _database.OpenAsync(cancellationToken))
         {
             notDone = (await inboxConnection.QueryAsync<string>(new CommandDefinition(
                 $"SELECT id FROM deliveries WHERE id > @After AND id <= @Last AND state <> '{DeliveryState.Done}'",
-                new { After = after, range.Last },
-                cancellationToken: cancellationToken))).ToList();
+                new { After = after, Last = last },
+                cancellationToken: cancellationToken))).Where(marked.Contains).ToList();
         }
 
         // The done marks seen above were committed without waiting for the disk (the processor's work is replayable): a
@@ -248,11 +251,11 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             DELETE FROM processed_deliveries WHERE delivery_id > @After AND delivery_id <= @Last AND processed_at < @BeforeMs
             {(notDone.Count == 0 ? "" : $"AND NOT (delivery_id {main.IsAnyOf("@NotDone")})")}
             """,
-            new { After = after, range.Last, BeforeMs = beforeMs, NotDone = notDone },
+            new { After = after, Last = last, BeforeMs = beforeMs, NotDone = notDone },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return ((int)range.Count, forgotten, range.Last);
+        return (marks.Count, forgotten, last);
     }
 
     /// <summary>

@@ -208,6 +208,40 @@ public sealed class InboxLaneTests
         }
     }
 
+    [Fact]
+    public async Task Processed_marks_are_forgotten_past_a_backlog_that_newer_deliveries_passed()
+    {
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        await using var worker = new WorkerFactory(new Dictionary<string, string?> { ["IncidentBridge:Inbox:ProcessingEnabled"] = "false" }, time);
+        worker.CreateClient();
+        // More pending deliveries between two marks than one statement can name (SQLite: 32,766 parameters); one of them
+        // has a mark, its done mark lost.
+        await using (var inbox = await worker.Inbox().OpenAsync(CancellationToken.None))
+        await using (var tx = await inbox.BeginTransactionAsync())
+        {
+            await inbox.ExecuteAsync(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 33000)
+                INSERT INTO deliveries (id, source, received_at, content_type, state, next_attempt_at)
+                SELECT printf('m%05d', i), 'alertmanager', 0, 'application/json', 'pending', 0 FROM n
+                """,
+                transaction: tx);
+            await inbox.ExecuteAsync("INSERT INTO deliveries (id, source, received_at, content_type, state, next_attempt_at) VALUES ('a', 'alertmanager', 0, 'application/json', 'done', 0), ('z', 'alertmanager', 0, 'application/json', 'done', 0)", transaction: tx);
+            await tx.CommitAsync();
+        }
+
+        await using (var main = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
+        {
+            await main.ExecuteAsync("INSERT INTO processed_deliveries (delivery_id, processed_at) VALUES ('a', 0), ('m00007', 0), ('z', 0)");
+        }
+
+        var (examined, forgotten, last) = await worker.Service<InboxStore>().ForgetProcessedMarksAsync(1, null, 5000, CancellationToken.None);
+
+        Assert.Equal((3, 2, "z"), (examined, forgotten, last));
+        await using var after = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(["m00007"], await after.QueryAsync<string>("SELECT delivery_id FROM processed_deliveries"));
+    }
+
     public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 8)];
 
     [Fact]
