@@ -197,8 +197,8 @@ internal sealed class BenchRun(BenchOptions options, string commit)
         await PagerDutyEvents.WriteAsync(warmUpFile, PagerDutySecret, 21, warmUpCount, cancellationToken);
         await PagerDutyEvents.WriteAsync(file, PagerDutySecret, 22, count, cancellationToken);
         var threads = options.Threads.ToString(CultureInfo.InvariantCulture);
-        // The probes are Alertmanager alerts: they queue in the same inbox behind the PagerDuty events, so they measure
-        // the lag any new delivery sees during and after this load.
+        // The probes are Alertmanager alerts, in a lane of their own: they take turns with the PagerDuty events' lane, so
+        // they measure the lag an alert sees while PagerDuty storms.
         return new IngestLoad("PagerDuty", "pagerduty", "pagerduty.lua", [warmUpFile, threads], [file, threads], AlertmanagerScriptEnvironment, AlertsPerDelivery: 1, ProbeRun: 150);
     }
 }

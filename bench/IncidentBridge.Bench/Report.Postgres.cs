@@ -160,10 +160,11 @@ internal static partial class Report
             the load stopped {Compared(drain)}.
             {(split + cpu).TrimEnd()}
             How replicas share the processing is described in the README ("PostgreSQL and replicas") and docs/ARCHITECTURE.md
-            ("Correlation on replicas"). When this section was written, each claim took up to 8 of the inbox's 64 shards that no
-            other worker held, each delivery committed on its own (`synchronous_commit=off`), and correlation locked the keys
-            it matched by for that one delivery: the workers processed different shards at the same time. (Before 088eb79
-            they took turns under one cluster-wide lock.) The figures above are measured, whatever that design is now.
+            ("Correlation on replicas"). When this section was written, a claim took deliveries only with the earlier pending
+            ones of their group, so a group another worker held was left to it, each delivery committed on its own
+            (`synchronous_commit=off`), and correlation locked the keys it matched by for that one delivery: the workers
+            processed different groups at the same time. (Before bc75c93 each claim took up to 8 of 64 shards; before
+            088eb79 they took turns under one cluster-wide lock.) The figures above are measured, whatever that design is now.
 
 
             """);

@@ -102,7 +102,7 @@ internal static partial class Report
         Row(text, "Ingest p99 ≤ 20 ms", $"Alertmanager {Ms(am.Load.P99Ms)}, PagerDuty {Ms(pd.Load.P99Ms)}", Verdict(am.Load.P99Ms <= 20 && pd.Load.P99Ms <= 20));
         Row(text, "Lag p99 ≤ 1 s after the load stops",
             $"{Ms(pacedAfterP99)} after a storm the processor keeps up with ({N(paced.AcceptedPerSecond * paced.AlertsPerDelivery)} alerts/s for {paced.Load.Seconds:0} s; p99 {Ms(Stats.Percentile(ProbeLags(paced, "during"), 99))} during it). "
-            + $"After the saturating loads: {Ms(saturatedAfterP99)}, because their backlogs took {string.Join(", ", Saturated(r).Select(x => x.Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "longer than the timeout"))} to empty (§3, §7). Probes: all posted in the {r.Options.AfterLoad.TotalSeconds:0} s after each load",
+            + $"After the saturating loads: {Ms(saturatedAfterP99)}, {(saturatedAfterP99 <= 1000 ? "on a route of their own while" : "because")} their backlogs took {string.Join(", ", Saturated(r).Select(x => x.Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "longer than the timeout"))} to empty (§3, §7). Probes: all posted in the {r.Options.AfterLoad.TotalSeconds:0} s after each load",
             pacedAfterP99 <= 1000 ? $"met at a sustained rate; {(saturatedAfterP99 <= 1000 ? "met" : "**missed**")} after saturation" : "**missed**");
         var full = r.AlertmanagerScale;
         Row(text, "Ingest with 100,000 open alerts within 10% of an empty store",
@@ -229,9 +229,11 @@ internal static partial class Report
             ## 3. Lag: from 202 to the alert in its incident
 
             Probes: every 200 ms, during each load and for {{r.Options.AfterLoad.TotalSeconds:0}} s after it, one extra Alertmanager alert that opens an
-            incident of its own; a poller lists the newest probe incidents every 25 ms. Lag = incident first seen − 202
-            received, so it includes up to ~25 ms of polling. During the PagerDuty load the probes queue in the same inbox
-            behind the events, so they show the lag any new delivery sees.
+            incident of its own, on an Alertmanager route of its own (group key `{}:{probe="…"}`; the storm's groups leave by
+            `{}/{team="payments"}`); a poller lists the newest probe incidents every 25 ms. Lag = incident first seen − 202
+            received, so it includes up to ~25 ms of polling. Claims take turns between routes (lanes), so the probes show
+            the lag of an alert from a route the storm is not on; the storm's own deliveries wait their turn in its backlog
+            (the histogram columns).
 
             The histogram columns are the worker's own `incidentbridge_inbox_processing_lag_seconds` over the same
             windows, for the load's deliveries (doubling buckets, interpolated like `histogram_quantile`). It runs from
@@ -431,9 +433,9 @@ internal static partial class Report
             **The processor is the ceiling for a sustained storm.** It costs {CpuPerAlert(am)} of worker CPU per alert, ingest
             included, and works alone on the main file: {N(drainRate)} deliveries ({N(drainRate * am.AlertsPerDelivery)} alerts) a second with the
             machine to itself. A saturating load is accepted faster than that ({N(am.AcceptedPerSecond)} deliveries/s), so a backlog builds
-            ({N(am.DepthAtStop)} deliveries when the load stopped) and a probe posted after the load waits behind it, in order:
-            that is the lag after the saturating loads. It is the intended trade: a storm is taken at once, Alertmanager is
-            neither slowed down much nor refused, and the backlog is worked off in order, from a durable inbox. At a rate the
+            ({N(am.DepthAtStop)} deliveries when the load stopped), and the storm's route waits behind it in order, while
+            other routes' alerts take their turns with it (the probes). It is the intended trade: a storm is taken at once,
+            Alertmanager is neither slowed down much nor refused, and the backlog is worked off from a durable inbox. At a rate the
             processor keeps up with ({paced.Name}), lag p99 was {Ms(Stats.Percentile(ProbeLags(paced, "after"), 99))} after the load.
             The processor writes a 10-alert notification that opens an incident with about thirteen statements (the
             notification's alert states, its alert rows and its timeline entries each by one multi-row statement; the incident
@@ -449,17 +451,15 @@ internal static partial class Report
             `bench/profile.sh drain`, 29,900-31,100 deliveries processed in its window became 36,500-40,700, and the
             kernel's share of the processor's CPU fell from 26 % to 16 %. What is left: SQLite's B-tree work (four tables
             and their indexes per alert, ~35 %), the runtime and the worker's own code (~30 %), the kernel (~16 %).
-            *Why the lag targets are out of reach this way:* a probe is a delivery like the storm's (a new group opening a new
-            incident), so whatever order keeps each group's deliveries in order leaves it behind as many deliveries as the
-            processor is behind in all. A probe lag p99 of 5 s needs the processor within 5 s of the ingest all through the storm:
-            {N(am.AcceptedPerSecond)} deliveries/s while taking them in, against {N(am.ProcessedPerSecondDuringLoad)}/s now, sharing 2 cores with the
-            ingest, wrk and this bench (and {N(drainRate)}/s alone). With the inbox in its own file the processor no longer waits
-            for the ingest's turns, so the faster ingest also builds a larger backlog in the same 15 s: the backlog and lag rows
-            measure how much faster storing is than correlation, not how long one storm's work takes.
+            *The lag and the backlog are two things.* A probe is a new group opening a new incident, like each of the storm's
+            deliveries, but on another Alertmanager route: claims take turns between routes (lanes, docs/ARCHITECTURE.md
+            "Lanes", since `bc75c93`), so the probe is in the next claim, not behind the storm's backlog (probe lag p99
+            30-35 s before, in arrival order). The backlog itself still needs the processor within reach of the ingest: it
+            took {N(am.AcceptedPerSecond)} deliveries/s while processing {N(am.ProcessedPerSecondDuringLoad)}/s, sharing 2 cores with the ingest, wrk and this bench
+            (and {N(drainRate)}/s alone), so a 15 s storm's backlog takes longer than 15 s to empty, and alerts of the storm's own
+            route wait behind it.
             *What would close it:* (1) Fewer pages per alert: `incident_alerts` is a rowid table with three indexes. (2) A
-            cheaper ingest, which leaves more of the machine to processing (below). (3) An order that is not arrival order
-            across groups, so that a new group's first delivery is not behind other groups' backlogs (each group kept in
-            order): it would need the claim to take deliveries by group rather than by shard.
+            cheaper ingest, which leaves more of the machine to processing (below).
 
             **Storing alone** costs {CpuPerDelivery(only)} of worker CPU per 6 KB delivery, against {CpuPerDelivery(r.Ceiling)} per `/healthz`, so
             even with no processor the inbox reaches {Pct(only.Load.RequestsPerSecond / r.Ceiling.Load.RequestsPerSecond)} of the ceiling, not 50 % (its p99, {Ms(only.Load.P99Ms)}, {(only.Load.P99Ms <= 20 ? "is within" : "misses")} the 20 ms target). Most of it is in the kernel
