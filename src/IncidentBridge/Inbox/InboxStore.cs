@@ -93,28 +93,32 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         using var turn = await _database.WaitWriteTurnAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await _database.LockInAsync(transaction, [ClaimTurn]);
-        var lanes = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"{Lanes} SELECT COUNT(*) FROM lanes WHERE lane IS NOT NULL", transaction: transaction, cancellationToken: cancellationToken));
-        if (lanes == 0)
+        var lanes = (await connection.QueryAsync<long>(new CommandDefinition(
+            $"{Lanes} SELECT lane FROM lanes WHERE lane IS NOT NULL", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        if (lanes.Count == 0)
         {
             return [];
         }
 
         // Each lane offers its oldest due deliveries, with the pending deliveries of their keys just before them; a lane
         // offers up to the whole claim while there are few (a storm and a trickle), a share of it when there are many.
-        var perLane = lanes <= 2 ? limit : Math.Max(2 * limit / (int)lanes, 4);
+        // PostgreSQL joins the lanes laterally (given an IN of a correlated subquery it read the whole inbox, for seconds);
+        // SQLite has no LATERAL, and runs the IN once per lane.
+        var perLane = lanes.Count <= 2 ? limit : Math.Max(2 * limit / lanes.Count, 4);
+        var due = "c.state = 'pending' AND c.lane = lanes.lane AND c.next_attempt_at <= @NowMs AND (c.lease_until IS NULL OR c.lease_until <= @NowMs)";
+        var offers = _database.Provider == StorageProvider.Postgres
+            ? $"unnest(@Lanes) AS lanes(lane) CROSS JOIN LATERAL (SELECT c.seq, c.lane, c.order_hash, c.shard FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane) d"
+            : $"lanes JOIN deliveries d ON d.seq IN (SELECT c.seq FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane)";
         var offered = await connection.QueryAsync<Offered>(new CommandDefinition(
             $"""
-            {Lanes}
+            {(_database.Provider == StorageProvider.Postgres ? "" : Lanes)}
             SELECT d.seq AS Seq, d.lane AS Lane,
                 (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash = d.order_hash AND e.seq < d.seq) AS Before,
                 (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash IS NULL AND e.shard = d.shard AND e.seq < d.seq) AS BeforeUnhashed
-            FROM lanes JOIN deliveries d ON d.seq IN (
-                SELECT c.seq FROM deliveries c
-                WHERE c.state = 'pending' AND c.lane = lanes.lane AND c.next_attempt_at <= @NowMs AND (c.lease_until IS NULL OR c.lease_until <= @NowMs)
-                ORDER BY c.seq LIMIT @PerLane)
+            FROM {offers}
+            {(_database.Provider == StorageProvider.Postgres ? "" : "WHERE lanes.lane IS NOT NULL")}
             """,
-            new { NowMs = nowMs, PerLane = perLane },
+            _database.Provider == StorageProvider.Postgres ? new { NowMs = nowMs, PerLane = perLane, Lanes = lanes.ToArray() } : new { NowMs = nowMs, PerLane = perLane, Lanes = Array.Empty<long>() },
             transaction,
             cancellationToken: cancellationToken));
         var taken = TakeTurns(offered, limit);

@@ -7,7 +7,9 @@ ALTER TABLE deliveries ADD COLUMN order_hash BIGINT NULL;
 ALTER TABLE deliveries ADD COLUMN lane BIGINT NOT NULL DEFAULT 0;
 -- It found the shards a retry held back; a waiting delivery now holds back its key through ix_deliveries_order.
 DROP INDEX ix_deliveries_pending;
-CREATE INDEX ix_deliveries_lane ON deliveries (lane, seq) WHERE state = 'pending';
+-- Covering what a claim reads of a lane's oldest (ClaimDueAsync): without it, on a young table whose statistics say
+-- most rows are pending, PostgreSQL walked the primary key from the first delivery ever stored.
+CREATE INDEX ix_deliveries_lane ON deliveries (lane, seq) INCLUDE (next_attempt_at, lease_until, order_hash, shard) WHERE state = 'pending';
 CREATE INDEX ix_deliveries_order ON deliveries (order_hash, seq) WHERE state = 'pending';
 CREATE INDEX ix_deliveries_unhashed ON deliveries (shard, seq) WHERE state = 'pending' AND order_hash IS NULL;
 -- Replicas no longer choose shards to claim: a leased delivery holds back only its key.
