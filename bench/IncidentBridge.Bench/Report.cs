@@ -135,6 +135,10 @@ internal static partial class Report
             23.6 s; peak RSS 196 MiB. Those runs started the worker with glibc's default malloc arenas; this one with
             `MALLOC_ARENA_MAX=2`, as the image does (Dockerfile). The image also ran workstation GC until a run of this
             bench with both of its settings (`a9f466f`) peaked at 240 MiB, its GC heap at 78 MiB; it now keeps the server GC.
+            **Before lanes** (commit `1176d41`, 2026-12-07, one run of `bench/run.sh --postgres`, the image's settings): claims
+            in arrival order; probe lag p99 34.8 s; backlogs 29.9-35.9 s, drained at 1,534-1,676/s; Alertmanager ingest
+            4,480 req/s (17.7 %; 25.5 % of its storage ceiling), p99 18.1 ms; PostgreSQL 351/s with one worker, 386/s with two;
+            peak RSS 187 MiB.
 
 
             """);
