@@ -44,29 +44,14 @@ public sealed class InboxLaneTests
         const string checkout = "{}:{service=\"checkout\"}";
         var billing = Enumerable.Range(0, 10_000).Select(n => $"{{}}:{{service=\"billing{n}\"}}").First(key => key != checkout && ShardOf(key) == ShardOf(checkout));
         var time = new FakeTimeProvider(T0.AddDays(1));
-        await using var worker = new WorkerFactory(
-            new Dictionary<string, string?>
-            {
-                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
-                ["IncidentBridge:Inbox:RetryDelay"] = "00:01:00",
-                ["IncidentBridge:Inbox:MaxRetryDelay"] = "00:01:00",
-            },
-            time);
+        await using var worker = RetryingAfterAMinute(time);
         var webhooks = worker.CreateClient();
         var firing = await (await webhooks.PostAlertmanagerAsync(Notification(checkout, Firing("a1", T0)))).DeliveryIdAsync();
         var resolved = await (await webhooks.PostAlertmanagerAsync(Notification(checkout, Firing("a1", T0).Resolved(T0.AddMinutes(5))))).DeliveryIdAsync();
         var other = await (await webhooks.PostAlertmanagerAsync(Notification(billing, Firing("c1", T0).Service("billing")))).DeliveryIdAsync();
         var otherLater = await (await webhooks.PostAlertmanagerAsync(Notification(billing, Firing("c2", T0).Service("billing")))).DeliveryIdAsync();
-        await RefuseProcessingAsync(worker, [firing]);
-
-        var processor = worker.Service<InboxProcessor>();
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        await RefuseProcessingAsync(worker, []);
-        // The next claim finds the billing group's later notification; the checkout group waits for its retry.
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        var whileWaiting = await worker.DeliveryStatesAsync();
-        time.Advance(TimeSpan.FromMinutes(2));
-        await processor.ProcessBatchAsync(CancellationToken.None);
+        // The claim after the refusal finds the billing group's later notification; the checkout group waits for its retry.
+        var whileWaiting = await ProcessWithFirstAttemptRefusedAsync(worker, time, firing);
 
         Assert.Equal(("pending", 1), whileWaiting[firing]);
         Assert.Equal(("pending", 0), whileWaiting[resolved]);
@@ -82,14 +67,7 @@ public sealed class InboxLaneTests
     {
         const string checkout = "{}:{service=\"checkout\"}";
         var time = new FakeTimeProvider(T0.AddDays(1));
-        await using var worker = new WorkerFactory(
-            new Dictionary<string, string?>
-            {
-                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
-                ["IncidentBridge:Inbox:RetryDelay"] = "00:01:00",
-                ["IncidentBridge:Inbox:MaxRetryDelay"] = "00:01:00",
-            },
-            time);
+        await using var worker = RetryingAfterAMinute(time);
         var webhooks = worker.CreateClient();
         var firing = await (await webhooks.PostAlertmanagerAsync(Notification(checkout, Firing("a1", T0)))).DeliveryIdAsync();
         // As an older version stored it (or moved it from the main file): no order hash, lane 0, its shard.
@@ -99,14 +77,7 @@ public sealed class InboxLaneTests
         }
 
         var resolved = await (await webhooks.PostAlertmanagerAsync(Notification(checkout, Firing("a1", T0).Resolved(T0.AddMinutes(5))))).DeliveryIdAsync();
-        await RefuseProcessingAsync(worker, [firing]);
-        var processor = worker.Service<InboxProcessor>();
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        await RefuseProcessingAsync(worker, []);
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        var whileWaiting = await worker.DeliveryStatesAsync();
-        time.Advance(TimeSpan.FromMinutes(2));
-        await processor.ProcessBatchAsync(CancellationToken.None);
+        var whileWaiting = await ProcessWithFirstAttemptRefusedAsync(worker, time, firing);
 
         Assert.Equal(("pending", 0), whileWaiting[resolved]);
         var incident = Assert.Single(await new IncidentsClient(worker).AllAsync());
@@ -265,6 +236,32 @@ public sealed class InboxLaneTests
     [InlineData("not-a-group-key", "alertmanager:not-a-group-key")]
     public void A_notification_s_lane_is_its_route(string groupKey, string lane) =>
         Assert.Equal(lane, CorrelationKey.LaneOfGroup("alertmanager", groupKey));
+
+    private static WorkerFactory RetryingAfterAMinute(FakeTimeProvider time) => new(
+        new Dictionary<string, string?>
+        {
+            ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
+            ["IncidentBridge:Inbox:RetryDelay"] = "00:01:00",
+            ["IncidentBridge:Inbox:MaxRetryDelay"] = "00:01:00",
+        },
+        time);
+
+    /// <summary>
+    /// Processes with <paramref name="refused"/>'s first attempt refused, claims again while it waits for its retry, and
+    /// returns the states then; then processes after the retry is due.
+    /// </summary>
+    private static async Task<Dictionary<string, (string State, long Attempts)>> ProcessWithFirstAttemptRefusedAsync(WorkerFactory worker, FakeTimeProvider time, string refused)
+    {
+        await RefuseProcessingAsync(worker, [refused]);
+        var processor = worker.Service<InboxProcessor>();
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        await RefuseProcessingAsync(worker, []);
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        var whileWaiting = await worker.DeliveryStatesAsync();
+        time.Advance(TimeSpan.FromMinutes(2));
+        await processor.ProcessBatchAsync(CancellationToken.None);
+        return whileWaiting;
+    }
 
     private static int ShardOf(string groupKey) =>
         new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: CorrelationKey.OrderOfGroup(groupKey)).Shard;

@@ -5,51 +5,13 @@ using static IncidentBridge.Tests.Support.TestAlert;
 namespace IncidentBridge.Tests.Inbox;
 
 /// <summary>
-/// Deliveries of one order key (an Alertmanager group) share an inbox shard and are processed in order of arrival: a
-/// delivery that fails holds back the later ones of its shard, in its batch and in the claims after it, and no other.
+/// A batch whose transaction SQLite ends itself, and claims on a database replicas share. A delivery that fails holds
+/// back the later ones of its group and no other: <see cref="InboxLaneTests"/>.
 /// </summary>
 public sealed class InboxShardTests
 {
     private const string Checkout = "{}:{alertname=\"HighErrorRate\", service=\"checkout\"}";
     private const string Billing = "{}:{alertname=\"DiskFull\", service=\"billing\"}";
-
-    [Fact]
-    public async Task Failed_delivery_holds_back_the_later_deliveries_of_its_group_and_no_other()
-    {
-        Assert.NotEqual(ShardOf(Checkout), ShardOf(Billing));
-        var time = new FakeTimeProvider(T0.AddDays(1));
-        await using var worker = new WorkerFactory(
-            new Dictionary<string, string?>
-            {
-                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
-                ["IncidentBridge:Inbox:RetryDelay"] = "00:01:00",
-                ["IncidentBridge:Inbox:MaxRetryDelay"] = "00:01:00",
-            },
-            time);
-        var webhooks = worker.CreateClient();
-        var firing = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0)))).DeliveryIdAsync();
-        var resolved = await (await webhooks.PostAlertmanagerAsync(Notification(Checkout, Firing("a1", T0).Resolved(T0.AddMinutes(5))))).DeliveryIdAsync();
-        var other = await (await webhooks.PostAlertmanagerAsync(Notification(Billing, Firing("c1", T0.AddMinutes(1)).Service("billing")))).DeliveryIdAsync();
-        // The firing's first attempt is refused at its end, after all its correlation writes.
-        await RefuseAsync(worker, [firing], "ABORT, 'refused'");
-
-        var processor = worker.Service<InboxProcessor>();
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        await RefuseAsync(worker, [], "");
-        var afterFailure = await worker.DeliveryStatesAsync();
-        await processor.ProcessBatchAsync(CancellationToken.None);
-        var whileWaiting = await worker.DeliveryStatesAsync();
-        time.Advance(TimeSpan.FromMinutes(2));
-        await processor.ProcessBatchAsync(CancellationToken.None);
-
-        Assert.Equal(("pending", 1), afterFailure[firing]);
-        Assert.Equal(("pending", 0), afterFailure[resolved]);
-        Assert.Equal(("done", 1), afterFailure[other]);
-        Assert.Equal(afterFailure, whileWaiting);
-        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
-        var incident = (await new IncidentsClient(worker).AllAsync()).Single(i => i.GetProperty("service").GetString() == "checkout");
-        Assert.Equal("resolved", incident.GetProperty("status").GetString());
-    }
 
     [Fact]
     public async Task A_batch_that_SQLite_rolls_back_whole_fails_with_the_error_that_ended_it_and_loses_nothing()
@@ -147,9 +109,6 @@ public sealed class InboxShardTests
         Assert.Equal(refusals.Count > 0, failures.Count > 0);
         Assert.All(failures, f => Assert.Contains("database or disk is full", f.Message));
     }
-
-    private static int ShardOf(string groupKey) =>
-        new IncomingDelivery("alertmanager", "application/json", [], null, null, OrderKey: IncidentBridge.Correlation.CorrelationKey.OrderOfGroup(groupKey)).Shard;
 
     private const string DiskFull = "ROLLBACK, 'database or disk is full'";
 
