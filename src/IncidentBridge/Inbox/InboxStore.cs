@@ -62,19 +62,15 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
     /// few, their deliveries many). SQLite's planner, without statistics, would read every pending row through the state
     /// index instead.
     /// </summary>
-    private string Lanes
-    {
-        get
-        {
-            var pending = _database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_lane" : "deliveries";
-            return $"""
-                WITH RECURSIVE lanes(lane) AS (
-                    SELECT MIN(lane) FROM {pending} WHERE state = 'pending'
-                    UNION ALL
-                    SELECT (SELECT MIN(lane) FROM {pending} WHERE state = 'pending' AND lane > lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL)
-                """;
-        }
-    }
+    private readonly string _lanes = $"""
+        WITH RECURSIVE lanes(lane) AS (
+            SELECT MIN(lane) FROM {PendingByLane(inbox.Database)} WHERE state = 'pending'
+            UNION ALL
+            SELECT (SELECT MIN(lane) FROM {PendingByLane(inbox.Database)} WHERE state = 'pending' AND lane > lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL)
+        """;
+
+    private static string PendingByLane(IDatabase database) =>
+        database.Provider == StorageProvider.Sqlite ? "deliveries INDEXED BY ix_deliveries_lane" : "deliveries";
 
     /// <summary>
     /// Leases due deliveries to <paramref name="owner"/>, up to <paramref name="limit"/>, taking turns between lanes
@@ -94,7 +90,7 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await _database.LockInAsync(transaction, [ClaimTurn]);
         var lanes = (await connection.QueryAsync<long>(new CommandDefinition(
-            $"{Lanes} SELECT lane FROM lanes WHERE lane IS NOT NULL", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            $"{_lanes} SELECT lane FROM lanes WHERE lane IS NOT NULL", transaction: transaction, cancellationToken: cancellationToken))).ToList();
         if (lanes.Count == 0)
         {
             return [];
@@ -106,19 +102,18 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         // SQLite has no LATERAL, and runs the IN once per lane.
         var perLane = lanes.Count <= 2 ? limit : Math.Max(2 * limit / lanes.Count, 4);
         var due = "c.state = 'pending' AND c.lane = lanes.lane AND c.next_attempt_at <= @NowMs AND (c.lease_until IS NULL OR c.lease_until <= @NowMs)";
-        var offers = _database.Provider == StorageProvider.Postgres
-            ? $"unnest(@Lanes) AS lanes(lane) CROSS JOIN LATERAL (SELECT c.seq, c.lane, c.order_hash, c.shard FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane) d"
-            : $"lanes JOIN deliveries d ON d.seq IN (SELECT c.seq FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane)";
+        var (lanesCte, offers) = _database.Provider == StorageProvider.Postgres
+            ? ("", $"unnest(@Lanes) AS lanes(lane) CROSS JOIN LATERAL (SELECT c.seq, c.lane, c.order_hash, c.shard FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane) d")
+            : (_lanes, $"lanes JOIN deliveries d ON lanes.lane IS NOT NULL AND d.seq IN (SELECT c.seq FROM deliveries c WHERE {due} ORDER BY c.seq LIMIT @PerLane)");
         var offered = await connection.QueryAsync<Offered>(new CommandDefinition(
             $"""
-            {(_database.Provider == StorageProvider.Postgres ? "" : Lanes)}
+            {lanesCte}
             SELECT d.seq AS Seq, d.lane AS Lane,
                 (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash = d.order_hash AND e.seq < d.seq) AS Before,
                 (SELECT MAX(e.seq) FROM deliveries e WHERE e.state = 'pending' AND e.order_hash IS NULL AND e.shard = d.shard AND e.seq < d.seq) AS BeforeUnhashed
             FROM {offers}
-            {(_database.Provider == StorageProvider.Postgres ? "" : "WHERE lanes.lane IS NOT NULL")}
             """,
-            _database.Provider == StorageProvider.Postgres ? new { NowMs = nowMs, PerLane = perLane, Lanes = lanes.ToArray() } : new { NowMs = nowMs, PerLane = perLane, Lanes = Array.Empty<long>() },
+            new { NowMs = nowMs, PerLane = perLane, Lanes = lanes.ToArray() },
             transaction,
             cancellationToken: cancellationToken));
         var taken = TakeTurns(offered, limit);
