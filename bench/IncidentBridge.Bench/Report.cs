@@ -47,7 +47,7 @@ internal static partial class Report
             | CPU | {m.Cpu}, {m.Cores} cores |
             | Memory | {m.Memory} |
             | OS | {m.Os}, kernel {m.Kernel} |
-            | Runtime | {m.Runtime}, Release build, with the image's settings (Dockerfile): Server GC (the Web SDK default, which .NET 10 sizes to the application), `MALLOC_ARENA_MAX=2` |
+            | Runtime | {m.Runtime}, Release build, with the image's settings (Dockerfile): Server GC (the Web SDK default, which .NET 10 sizes to the application; the worker's runtimeconfig caps its gen0 budget at 3x the surviving heap), `MALLOC_ARENA_MAX=2` |
             | Storage | embedded SQLite {m.Sqlite} (the default `data/incidentbridge.db`, WAL, `synchronous=FULL`) on the local disk |
             | Load generator | {m.Wrk}, {o.Threads} threads, {o.Connections} connections, {o.Measure.TotalSeconds:0} s after a {o.WarmUp.TotalSeconds:0} s warm-up |
             | Load average at start | {r.LoadAverageAtStart} |
@@ -139,6 +139,10 @@ internal static partial class Report
             in arrival order; probe lag p99 34.8 s; backlogs 29.9-35.9 s, drained at 1,534-1,676/s; Alertmanager ingest
             4,480 req/s (17.7 %; 25.5 % of its storage ceiling), p99 18.1 ms; PostgreSQL 351/s with one worker, 386/s with two;
             peak RSS 187 MiB.
+            **Before the gen0 cap** (commit `a2814d4`, lanes, 2026-12-07, one run of `bench/run.sh --postgres`): the GC's gen0
+            budget up to DATAS' default of 10x the surviving heap; peak RSS 245 MiB, in the large-store storms; Alertmanager
+            ingest 4,137 req/s (17.1 % of a ceiling measured at 24,245/s), p99 20.5 ms; drained at 1,641-1,797/s; probe lag
+            p99 218 ms.
 
 
             """);
