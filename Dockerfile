@@ -48,7 +48,7 @@ VOLUME ["/app/data"]
 #   runs, with MALLOC_ARENA_MAX=2: workstation GC let the heap grow to ~78 MiB and the resident set
 #   to 240 MiB at peak; server GC peaked at 187 MiB (bench/RESULTS.md, §5). Idle, both are ~108 MiB.
 #   The worker's runtimeconfig.json caps DATAS' gen0 budget at 3x the surviving heap (IncidentBridge.csproj;
-#   DOTNET_GCDGen0GrowthMaxFactor overrides it): with DATAS' 10x a storm peaked at up to 245 MiB.
+#   DOTNET_GCDGen0GrowthMaxFactor overrides it): with DATAS' 10x a storm's heap held up to 78 MiB of dead objects.
 # MALLOC_ARENA_MAX=2: glibc gives each thread that meets contention a malloc arena of its own (up to
 #   eight per core), and SQLite's page caches are malloc'd from whichever thread ran the statement,
 #   so under a storm the thread pool's threads each grew an arena whose free pages stayed resident:

@@ -139,10 +139,12 @@ internal static partial class Report
             in arrival order; probe lag p99 34.8 s; backlogs 29.9-35.9 s, drained at 1,534-1,676/s; Alertmanager ingest
             4,480 req/s (17.7 %; 25.5 % of its storage ceiling), p99 18.1 ms; PostgreSQL 351/s with one worker, 386/s with two;
             peak RSS 187 MiB.
-            **Before the gen0 cap** (commit `a2814d4`, lanes, 2026-12-07, one run of `bench/run.sh --postgres`): the GC's gen0
-            budget up to DATAS' default of 10x the surviving heap; peak RSS 245 MiB, in the large-store storms; Alertmanager
-            ingest 4,137 req/s (17.1 % of a ceiling measured at 24,245/s), p99 20.5 ms; drained at 1,641-1,797/s; probe lag
-            p99 218 ms.
+            **Before the processed marks' walk stopped reading lists** (commits `a2814d4`, lanes, and `b4af5bc`, the GC's gen0
+            budget capped; 2026-12-07, one run of `bench/run.sh --postgres` each): peak RSS 245 and 246 MiB, in the large-store
+            drains, where the resident set climbed ~8 MiB/s for 6-10 s at the same second of every minute (the walk, every
+            minute) and fell back at once; Alertmanager ingest 4,137 and 3,605 req/s (17.1 % and 15.3 % of ceilings measured
+            at 24,245 and 23,597/s), p99 20.5 and 25.1 ms; drained at 1,641-1,797 and 1,348-1,617/s; probe lag p99 218 and
+            267 ms.
 
 
             """);

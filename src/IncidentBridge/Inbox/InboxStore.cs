@@ -1,3 +1,5 @@
+using IncidentBridge.Storage.Sqlite;
+
 namespace IncidentBridge.Inbox;
 
 /// <summary>
@@ -215,28 +217,37 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         }
 
         after ??= "";
-        // A range of the marks' key, the delivery id, as both files order it: the inbox is asked for the deliveries of
-        // the range that are not done, not for every mark by name. Lanes let newer deliveries pass a backlog, so a range
-        // can span thousands of pending deliveries; only those with a mark (a lost done mark: few) are kept from the delete.
+        // A range of the marks' key, the delivery id, as both files order it; the marks of the range whose delivery is
+        // not done (a lost done mark: few) are kept. Lanes let newer deliveries pass a backlog, so a range can span
+        // thousands of pending deliveries. Both are found in SQL, the inbox file attached to this connection for the
+        // read: with the range's marks and its pending deliveries read into lists, the minute's walk over a storm's
+        // ~100,000 marks made ~20-80 MiB of garbage that outlived young collections (bench/RESULTS.md, §5: the resident
+        // set climbed for the walk's 10 s, then fell at once, every minute).
         await using var connection = await main.OpenAsync(cancellationToken);
-        var marks = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit",
+        var (examined, last) = await connection.QuerySingleAsync<(long, string?)>(new CommandDefinition(
+            "SELECT COUNT(*), MAX(delivery_id) FROM (SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit)",
             new { After = after, Limit = limit },
-            cancellationToken: cancellationToken))).ToList();
-        if (marks.Count == 0)
+            cancellationToken: cancellationToken));
+        if (examined == 0 || last is null)
         {
             return (0, 0, after);
         }
 
-        var last = marks[^1];
-        var marked = marks.ToHashSet(StringComparer.Ordinal);
         List<string> notDone;
-        await using (var inboxConnection = await _database.OpenAsync(cancellationToken))
+        await connection.ExecuteAsync(new CommandDefinition("ATTACH DATABASE @Path AS inbox", new { Path = ((SqliteDatabase)_database).DataSource }, cancellationToken: cancellationToken));
+        try
         {
-            notDone = (await inboxConnection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT id FROM deliveries WHERE id > @After AND id <= @Last AND state <> '{DeliveryState.Done}'",
+            notDone = (await connection.QueryAsync<string>(new CommandDefinition(
+                $"""
+                SELECT p.delivery_id FROM processed_deliveries p JOIN inbox.deliveries d ON d.id = p.delivery_id
+                WHERE p.delivery_id > @After AND p.delivery_id <= @Last AND d.state <> '{DeliveryState.Done}'
+                """,
                 new { After = after, Last = last },
-                cancellationToken: cancellationToken))).Where(marked.Contains).ToList();
+                cancellationToken: cancellationToken))).AsList();
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DETACH DATABASE inbox", cancellationToken: CancellationToken.None));
         }
 
         // The done marks seen above were committed without waiting for the disk (the processor's work is replayable): a
@@ -254,7 +265,7 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return (marks.Count, forgotten, last);
+        return ((int)examined, forgotten, last);
     }
 
     /// <summary>

@@ -203,14 +203,17 @@ public sealed class InboxLaneTests
 
         await using (var main = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None))
         {
-            await main.ExecuteAsync("INSERT INTO processed_deliveries (delivery_id, processed_at) VALUES ('a', 0), ('m00007', 0), ('z', 0)");
+            // 'b': its delivery deleted by retention (done ones only), so forgotten too.
+            await main.ExecuteAsync("INSERT INTO processed_deliveries (delivery_id, processed_at) VALUES ('a', 0), ('b', 0), ('m00007', 0), ('z', 0)");
         }
 
         var (examined, forgotten, last) = await worker.Service<InboxStore>().ForgetProcessedMarksAsync(1, null, 5000, CancellationToken.None);
 
-        Assert.Equal((3, 2, "z"), (examined, forgotten, last));
+        Assert.Equal((4, 3, "z"), (examined, forgotten, last));
         await using var after = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
         Assert.Equal(["m00007"], await after.QueryAsync<string>("SELECT delivery_id FROM processed_deliveries"));
+        // The inbox file is attached for the read only: the pooled connection goes back to the pool without it.
+        Assert.DoesNotContain("inbox", await after.QueryAsync<string>("SELECT name FROM pragma_database_list"));
     }
 
     public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 8)];
