@@ -224,18 +224,17 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
         // ~100,000 marks made ~20-80 MiB of garbage that outlived young collections (bench/RESULTS.md, §5: the resident
         // set climbed for the walk's 10 s, then fell at once, every minute).
         await using var connection = await main.OpenAsync(cancellationToken);
-        var (examined, last) = await connection.QuerySingleAsync<(long, string?)>(new CommandDefinition(
+        var (examined, last) = await connection.QuerySingleAsync<(long Count, string? Last)>(new CommandDefinition(
             "SELECT COUNT(*), MAX(delivery_id) FROM (SELECT delivery_id FROM processed_deliveries WHERE delivery_id > @After ORDER BY delivery_id LIMIT @Limit)",
             new { After = after, Limit = limit },
             cancellationToken: cancellationToken));
-        if (examined == 0 || last is null)
+        if (last is null)
         {
             return (0, 0, after);
         }
 
         List<string> notDone;
-        await connection.ExecuteAsync(new CommandDefinition("ATTACH DATABASE @Path AS inbox", new { Path = ((SqliteDatabase)_database).DataSource }, cancellationToken: cancellationToken));
-        try
+        await using (await ((SqliteDatabase)_database).AttachToAsync(connection, "inbox", cancellationToken))
         {
             notDone = (await connection.QueryAsync<string>(new CommandDefinition(
                 $"""
@@ -244,10 +243,6 @@ internal sealed class InboxStore(InboxDatabase inbox, IDatabase main)
                 """,
                 new { After = after, Last = last },
                 cancellationToken: cancellationToken))).AsList();
-        }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("DETACH DATABASE inbox", cancellationToken: CancellationToken.None));
         }
 
         // The done marks seen above were committed without waiting for the disk (the processor's work is replayable): a

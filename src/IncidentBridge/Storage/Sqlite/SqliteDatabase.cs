@@ -110,8 +110,7 @@ internal sealed partial class SqliteDatabase : IDatabase
         }
 
         const string columns = "seq, id, source, event_id, webhook_id, received_at, content_type, state, attempts, next_attempt_at, lease_owner, lease_until, last_error, processed_at, event_type, shard";
-        await connection.ExecuteAsync(new CommandDefinition("ATTACH DATABASE @Path AS inbox", new { Path = inbox.DataSource }, cancellationToken: cancellationToken));
-        try
+        await using (await inbox.AttachToAsync(connection, "inbox", cancellationToken))
         {
             long moved;
             await using (var copy = await connection.BeginTransactionAsync(cancellationToken))
@@ -136,10 +135,22 @@ internal sealed partial class SqliteDatabase : IDatabase
                 LogInboxMoved(moved, inbox.DataSource);
             }
         }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("DETACH DATABASE inbox", cancellationToken: CancellationToken.None));
-        }
+    }
+
+    /// <summary>
+    /// Attaches this file to <paramref name="connection"/>, a connection to another file, as <paramref name="schema"/>,
+    /// until the returned scope is disposed: a pooled connection must go back without it, or an unqualified table name
+    /// could resolve to this file's table for its next user.
+    /// </summary>
+    public async Task<IAsyncDisposable> AttachToAsync(DbConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition($"ATTACH DATABASE @Path AS {schema}", new { Path = DataSource }, cancellationToken: cancellationToken));
+        return new Attached(connection, schema);
+    }
+
+    private sealed class Attached(DbConnection connection, string schema) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await connection.ExecuteAsync($"DETACH DATABASE {schema}");
     }
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_pragmas, cancellationToken);
