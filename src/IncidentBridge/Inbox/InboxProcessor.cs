@@ -64,12 +64,11 @@ internal sealed partial class InboxProcessor : BackgroundService
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var processed = 0;
             try
             {
-                // The batch itself is not cancelled on shutdown: it is short, and finishing it
-                // leaves no lease behind for the next start to wait out.
-                processed = await ProcessBatchAsync(CancellationToken.None);
+                // A run is not cancelled on shutdown: it stops claiming, finishes what it holds (a batch or two, short),
+                // and so leaves no lease behind for the next start to wait out.
+                await ProcessAsync(int.MaxValue, stoppingToken);
                 Healthy = true;
             }
             catch (Exception ex)
@@ -78,44 +77,157 @@ internal sealed partial class InboxProcessor : BackgroundService
                 LogBatchFailed(ex);
             }
 
-            if (processed < _options.ProcessBatchSize)
+            try
             {
-                try
-                {
-                    await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
     }
 
+    /// <summary>Claims and processes one batch of due deliveries; returns how many it claimed.</summary>
+    public Task<int> ProcessBatchAsync(CancellationToken cancellationToken) => ProcessAsync(1, cancellationToken);
+
     /// <summary>
-    /// Claims and processes one batch of due deliveries; returns how many it claimed. With replicas on one database, each
-    /// claims shards of the inbox that no other holds (<see cref="InboxStore.ClaimDueAsync"/>), and they process side by side.
+    /// Claims and processes batches of due deliveries until a claim finds fewer than a full batch, <paramref name="maxBatches"/>
+    /// were claimed, or <paramref name="stop"/> is signalled (which only stops further claims); returns how many it claimed.
+    /// Correlation keeps the main database's one writer (SQLite) busy, and the rest of a batch's work is in the inbox file:
+    /// so while one batch's work is written, the next batch is claimed, and the batch before's done marks are written
+    /// (<see cref="RecordAsync"/>), each on another thread.
+    /// A claim made while a batch is still pending cannot take the deliveries of the same keys queued behind it
+    /// (<see cref="InboxStore.ClaimDueAsync"/>), so the run only ends on a short claim made after its done marks are written.
+    /// With replicas on one database, each claims shards of the inbox that no other holds, and they process side by side.
+    /// Whatever it started is finished (or given back) before it returns, also when it fails.
     /// </summary>
-    public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
+    public async Task<int> ProcessAsync(int maxBatches, CancellationToken stop)
+    {
+        var claimedInAll = 0;
+        var recorded = Task.CompletedTask;
+        Task<IReadOnlyList<ClaimedDelivery>>? ahead = null;
+        try
+        {
+            var (batch, afterMarks) = (await ClaimAsync(), true);
+            for (var batches = 1; batch.Count > 0; batches++)
+            {
+                claimedInAll += batch.Count;
+                var more = batches < maxBatches && !stop.IsCancellationRequested;
+                ahead = more && batch.Count >= _options.ProcessBatchSize ? Task.Run(ClaimAsync, CancellationToken.None) : null;
+
+                // Losing this work's last commits to a power cut only leaves their deliveries pending, to be processed again.
+                await using (var connection = await _database.OpenForReplayableWorkAsync(CancellationToken.None))
+                await using (CachedStatements.KeepOn(connection))
+                {
+                    var heldBack = new HashSet<long>();
+                    for (var next = 0; next < batch.Count;)
+                    {
+                        var outcomes = await ProcessSomeAsync(connection, batch, next, heldBack, CancellationToken.None);
+                        next += outcomes.Count;
+                        recorded = await RecordBehindAsync(recorded, outcomes);
+                    }
+                }
+
+                var claimedAhead = ahead;
+                ahead = null;
+                batch = claimedAhead is null ? [] : await claimedAhead;
+                afterMarks &= claimedAhead is null;
+                if (batch.Count == 0 && !afterMarks && more)
+                {
+                    await recorded;
+                    (batch, afterMarks) = (await ClaimAsync(), true);
+                }
+            }
+
+            await recorded;
+            return claimedInAll;
+        }
+        catch (Exception ex)
+        {
+            await GiveBackAsync(ahead);
+            await ObserveAsync(recorded, ex);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync()
     {
         var now = _time.GetUtcNow();
-        var claimed = await _store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.ProcessBatchSize, cancellationToken);
+        return await _store.ClaimDueAsync(_owner, now.ToUnixTimeMilliseconds(), (now + _options.LeaseDuration).ToUnixTimeMilliseconds(), _options.ProcessBatchSize, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Starts writing one transaction's done marks in the inbox file (<see cref="RecordAsync"/>) once the transaction's before
+    /// are written (<paramref name="before"/>, which rethrows their failure: the run then fails, this transaction's work
+    /// committed and its deliveries left to their lease's end, to be only marked done); returns the writing under way. On
+    /// a shared database the done marks committed with the work: the outcomes are only reported.
+    /// </summary>
+    private async Task<Task> RecordBehindAsync(Task before, List<Outcome> outcomes)
+    {
+        _metrics.ProcessedTogether(outcomes.Count);
+        if (!_inbox.OwnFile)
+        {
+            Report(outcomes);
+            return before;
+        }
+
+        await before;
+        return Task.Run(() => RecordAsync(outcomes), CancellationToken.None);
+    }
+
+    /// <summary>Gives a batch claimed ahead back to the inbox unattempted, when the run that claimed it failed.</summary>
+    private async Task GiveBackAsync(Task<IReadOnlyList<ClaimedDelivery>>? ahead)
+    {
+        IReadOnlyList<ClaimedDelivery> claimed;
+        try
+        {
+            claimed = ahead is null ? [] : await ahead;
+        }
+        catch (Exception)
+        {
+            // The claim failed, and took nothing.
+            return;
+        }
+
         if (claimed.Count == 0)
         {
-            return 0;
+            return;
         }
 
-        // Losing this work's last commits to a power cut only leaves their deliveries pending, to be processed again.
-        await using var connection = await _database.OpenForReplayableWorkAsync(cancellationToken);
-        await using var statements = CachedStatements.KeepOn(connection);
-        var heldBack = new HashSet<long>();
-        var next = 0;
-        while (next < claimed.Count)
+        try
         {
-            next += await ProcessSomeAsync(connection, claimed, next, heldBack, cancellationToken);
-        }
+            await using var connection = await _inbox.Database.OpenForReplayableWorkAsync(CancellationToken.None);
+            using var turn = await _inbox.Database.WaitWriteTurnAsync(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            foreach (var delivery in claimed)
+            {
+                await InboxStore.DeferInAsync(transaction, delivery.Seq, _owner, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
 
-        return claimed.Count;
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Its deliveries are taken again when their lease ends.
+            LogGiveBackFailed(ex);
+        }
+    }
+
+    /// <summary>Waits for the done marks under way after the run failed: a failure of theirs other than the one thrown is logged.</summary>
+    private async Task ObserveAsync(Task recorded, Exception thrown)
+    {
+        try
+        {
+            await recorded;
+        }
+        catch (Exception ex)
+        {
+            if (ex != thrown)
+            {
+                LogBatchFailed(ex);
+            }
+        }
     }
 
     /// <summary>
@@ -131,7 +243,7 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// A delivery of a shard in <paramref name="heldBack"/> (an earlier one of the batch failed or was lost) is given back
     /// unattempted, so the shard stays in order (<see cref="InboxStore.ClaimDueAsync"/>).
     /// </summary>
-    private async Task<int> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, CancellationToken cancellationToken)
+    private async Task<List<Outcome>> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, CancellationToken cancellationToken)
     {
         var outcomes = new List<Outcome>();
         using (await _database.WaitWriteTurnAsync(cancellationToken))
@@ -159,14 +271,7 @@ internal sealed partial class InboxProcessor : BackgroundService
             await transaction.CommitAsync(cancellationToken);
         }
 
-        if (_inbox.OwnFile)
-        {
-            await RecordAsync(outcomes, cancellationToken);
-        }
-
-        _metrics.ProcessedTogether(outcomes.Count);
-        Report(outcomes);
-        return outcomes.Count;
+        return outcomes;
     }
 
     private async Task<Outcome> ProcessOneAsync(DbTransaction transaction, ClaimedDelivery delivery, CancellationToken cancellationToken)
@@ -226,21 +331,25 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// Writes the outcomes' marks in the inbox file, after the main database's commit is on disk
     /// (<see cref="IDatabase.SyncCommitsAsync"/>): a done mark must never outlive the work it stands for. If this fails
     /// or never happens (a crash), the deliveries stay pending under their lease, and their next attempt finds their
-    /// processed marks and only marks them done.
+    /// processed marks and only marks them done. Then reports the outcomes (metrics, log).
     /// </summary>
-    private async Task RecordAsync(List<Outcome> outcomes, CancellationToken cancellationToken)
+    private async Task RecordAsync(List<Outcome> outcomes)
     {
-        await _database.SyncCommitsAsync(cancellationToken);
-        await using var connection = await _inbox.Database.OpenForReplayableWorkAsync(cancellationToken);
-        await using var statements = CachedStatements.KeepOn(connection);
-        using var turn = await _inbox.Database.WaitWriteTurnAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        for (var i = 0; i < outcomes.Count; i++)
+        await _database.SyncCommitsAsync(CancellationToken.None);
+        await using (var connection = await _inbox.Database.OpenForReplayableWorkAsync(CancellationToken.None))
+        await using (CachedStatements.KeepOn(connection))
+        using (await _inbox.Database.WaitWriteTurnAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
         {
-            outcomes[i] = await RecordInAsync(transaction, outcomes[i]);
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                outcomes[i] = await RecordInAsync(transaction, outcomes[i]);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        Report(outcomes);
     }
 
     /// <summary>
@@ -332,6 +441,9 @@ internal sealed partial class InboxProcessor : BackgroundService
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "{Source} delivery {DeliveryId} was processed by an earlier attempt whose done mark was lost; marked done now")]
     private partial void LogAlreadyProcessed(string source, string deliveryId);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Could not give back the deliveries claimed ahead of a failed batch; they are taken again when their lease ends")]
+    private partial void LogGiveBackFailed(Exception exception);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Processing {Source} delivery {DeliveryId} met another replica's transaction ({Error}); done again at once")]
     private partial void LogConflict(string source, string deliveryId, string error);

@@ -16,7 +16,10 @@ namespace IncidentBridge.Tests.Inbox;
 /// - a batch outliving its lease: a handler moves the clock past the lease in the middle of a batch while a second
 ///   processor claims at the same moment, so it takes deliveries whose work the first has committed or is about to
 ///   commit, and the first's done marks find the lease gone;
-/// - processed marks forgotten at any moment (the retention's loop runs on the same clock, and is also run by hand).
+/// - processed marks forgotten at any moment (the retention's loop runs on the same clock, and is also run by hand);
+/// - runs of several batches, each claiming the next batch while its own work is written and writing its done marks
+///   while the next one's is (<see cref="InboxProcessor.ProcessAsync"/>), so a refusal fails a run with a batch claimed
+///   ahead and another batch's done marks under way.
 /// Invariants after each schedule: every delivery done and none dead; each delivery's work committed exactly once (a
 /// row without any unique key that the handler writes in the processing transaction); one incident per group; each
 /// alert state once; and once nothing is pending, every processed mark forgotten.
@@ -65,13 +68,15 @@ public sealed class InboxFileCutTests
             await RefuseDoneMarksAsync(worker, [.. pending.Where(_ => random.Next(10) < 4)]);
             // The first round always has a batch outlive its lease, with both processors at work.
             effects.MoveClockPastLeaseAt(round == 0 || random.Next(2) == 0 ? random.Next(1, 3) : 0);
+            // A run of up to three batches claims the next while one is written, and writes its done marks behind it.
             if (round == 0 || random.Next(2) == 0)
             {
-                await Task.WhenAll(processors.Select(p => TryAsync(() => p.ProcessBatchAsync(CancellationToken.None))));
+                await Task.WhenAll(processors.Select(p => (Processor: p, Batches: random.Next(1, 4))).ToList().Select(r => TryAsync(() => r.Processor.ProcessAsync(r.Batches, CancellationToken.None))));
             }
             else
             {
-                await TryAsync(() => processors[random.Next(2)].ProcessBatchAsync(CancellationToken.None));
+                var (processor, batches) = (processors[random.Next(2)], random.Next(1, 4));
+                await TryAsync(() => processor.ProcessAsync(batches, CancellationToken.None));
             }
 
             time.Advance(TimeSpan.FromSeconds(random.Next(0, 40)));
@@ -103,6 +108,79 @@ public sealed class InboxFileCutTests
         Assert.Equal(0, await worker.CountAsync("processed_deliveries"));
         Assert.True(effects.MovedClock, $"seed {seed}: no batch outlived its lease");
         Assert.True(effects.Handled > posted.Count, $"seed {seed}: no delivery was handled again after its work committed");
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_gives_back_the_batch_it_claimed_ahead_and_redoes_nothing()
+    {
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        var effects = new RecordedEffects(time);
+        await using var worker = await StartAsync(time, effects, batchSize: 2);
+        var webhooks = worker.CreateClient();
+        var posted = new List<string>();
+        for (var g = 0; g < 6; g++)
+        {
+            posted.Add(await (await webhooks.PostAlertmanagerAsync(Notification($"{{}}:{{service=\"svc{g}\"}}", Firing($"f{g}", T0).Service($"svc{g}")))).DeliveryIdAsync());
+        }
+
+        // The first batch's done marks are refused: the run learns it while it writes the second batch, with the third claimed.
+        await RefuseDoneMarksAsync(worker, [posted[0]]);
+        var processor = worker.Service<InboxProcessor>();
+        var failed = await Assert.ThrowsAnyAsync<Exception>(() => processor.ProcessAsync(3, CancellationToken.None));
+        Assert.Contains("refused (simulated)", failed.Message, StringComparison.Ordinal);
+
+        await using (var inbox = await worker.Inbox().OpenAsync(CancellationToken.None))
+        {
+            var leases = (await inbox.QueryAsync<(string Id, long? LeaseUntil, long Attempts)>("SELECT id, lease_until, attempts FROM deliveries")).ToDictionary(d => d.Id);
+            Assert.All(posted[..4], id => Assert.NotNull(leases[id].LeaseUntil));
+            Assert.All(posted[4..], id => Assert.Equal((null, 0L), (leases[id].LeaseUntil, leases[id].Attempts)));
+        }
+
+        // Given back, the third batch is taken at once; the first two wait for their lease, then are only marked done.
+        await RefuseDoneMarksAsync(worker, []);
+        Assert.Equal(2, await processor.ProcessAsync(3, CancellationToken.None));
+        time.Advance(PastTheLease);
+        Assert.Equal(4, await processor.ProcessAsync(3, CancellationToken.None));
+
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
+        await using var main = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(posted.Order(StringComparer.Ordinal), (await main.QueryAsync<string>("SELECT delivery_id FROM sim_effects ORDER BY delivery_id")).ToList());
+    }
+
+    [Fact]
+    public async Task A_run_takes_a_groups_backlog_past_the_claims_it_made_ahead()
+    {
+        var time = new FakeTimeProvider(T0.AddDays(1));
+        var effects = new RecordedEffects(time);
+        await using var worker = await StartAsync(time, effects, batchSize: 2);
+        var webhooks = worker.CreateClient();
+        effects.PauseEachBatch();
+        for (var n = 0; n < 7; n++)
+        {
+            await webhooks.PostAlertmanagerAsync(Notification("{}:{service=\"checkout\"}", Firing($"f{n}", T0.AddMinutes(n)).Service("checkout")));
+        }
+
+        // Each claim made ahead finds only the group's next deliveries, behind the batch being written: none it may take.
+        Assert.Equal(7, await worker.Service<InboxProcessor>().ProcessAsync(int.MaxValue, CancellationToken.None));
+
+        Assert.All((await worker.DeliveryStatesAsync()).Values, d => Assert.Equal("done", d.State));
+        Assert.Equal(7, await worker.CountAsync("alert_events"));
+    }
+
+    private static async Task<WorkerFactory> StartAsync(FakeTimeProvider time, RecordedEffects effects, int batchSize)
+    {
+        var worker = new WorkerFactory(
+            new Dictionary<string, string?>
+            {
+                ["IncidentBridge:Inbox:ProcessingEnabled"] = "false",
+                ["IncidentBridge:Inbox:ProcessBatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
+                ["IncidentBridge:Inbox:LeaseDuration"] = "00:00:30",
+            },
+            time,
+            services: effects.Install);
+        await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("CREATE TABLE sim_effects (delivery_id TEXT NOT NULL)");
+        return worker;
     }
 
     /// <summary>Notifications of 3-6 groups, 1-2 each, of 1-3 alerts, in order; returns their ids and how many groups and alerts.</summary>
@@ -150,6 +228,7 @@ public sealed class InboxFileCutTests
         private int _handled;
         private int _handledInRound;
         private int _moveAt;
+        private bool _pause;
 
         public bool MovedClock { get; private set; }
 
@@ -161,6 +240,12 @@ public sealed class InboxFileCutTests
             Volatile.Write(ref _handledInRound, 0);
             Volatile.Write(ref _moveAt, handled);
         }
+
+        /// <summary>
+        /// Each handler waits a moment (real time) before its work: the claim a run makes ahead, on another thread, is made
+        /// while the batch is still pending rather than after its done marks, whichever thread the machine runs first.
+        /// </summary>
+        public void PauseEachBatch() => _pause = true;
 
         public void Install(IServiceCollection services)
         {
@@ -190,6 +275,11 @@ public sealed class InboxFileCutTests
 
             public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
             {
+                if (effects._pause)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+                }
+
                 await inner.HandleAsync(delivery, transaction, cancellationToken);
                 await effects.HandledAsync(delivery, transaction);
             }

@@ -156,11 +156,12 @@ public sealed class InboxLaneTests
             await RefuseProcessingAsync(worker, [.. refusedAttempts.Where(r => states[r.Key].Attempts < r.Value).Select(r => r.Key)]);
             if (random.Next(3) == 0)
             {
-                await Task.WhenAll(processors.Select(p => p.ProcessBatchAsync(CancellationToken.None)));
+                await Task.WhenAll(processors.Select(p => (Processor: p, Batches: random.Next(1, 4))).ToList().Select(r => r.Processor.ProcessAsync(r.Batches, CancellationToken.None)));
             }
             else
             {
-                await processors[random.Next(2)].ProcessBatchAsync(CancellationToken.None);
+                var (processor, batches) = (processors[random.Next(2)], random.Next(1, 4));
+                await processor.ProcessAsync(batches, CancellationToken.None);
             }
 
             time.Advance(TimeSpan.FromSeconds(random.Next(0, 12)));
