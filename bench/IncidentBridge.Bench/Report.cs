@@ -145,6 +145,13 @@ internal static partial class Report
             minute) and fell back at once; Alertmanager ingest 4,137 and 3,605 req/s (17.1 % and 15.3 % of ceilings measured
             at 24,245 and 23,597/s), p99 20.5 and 25.1 ms; drained at 1,641-1,797 and 1,348-1,617/s; probe lag p99 218 and
             267 ms.
+            **Before runs of batches** (commit `b0ae0e8`, 2026-12-07, one run of `bench/run.sh`, SQLite only, on this machine
+            minutes before the run above, whose disk synced about half as fast as the earlier runs': its storage ceilings were
+            6,448-6,656 deliveries/s against 13,953-16,454): one batch claimed, processed and its done marks written before the
+            next claim; backlogs 28.4 s, 32.0 s and 31.6 s, drained at 1,004-1,031/s; Alertmanager ingest 2,647 req/s (7.6 % of
+            the ceiling, 39.9 % of its storage ceiling), p99 32.6 ms; probe lag p99 321 ms; peak RSS 176 MiB. With runs of
+            batches but the bodies still read under the inbox's write turn (`acbbc60`, the same machine, minutes later): backlogs
+            17.4 s, 25.5 s and 24.9 s at 1,056-1,153/s; Alertmanager ingest 2,197 req/s, p99 46.9 ms; peak RSS 188 MiB.
 
 
             """);
@@ -447,6 +454,10 @@ internal static partial class Report
             other routes' alerts take their turns with it (the probes). It is the intended trade: a storm is taken at once,
             Alertmanager is neither slowed down much nor refused, and the backlog is worked off from a durable inbox. At a rate the
             processor keeps up with ({paced.Name}), lag p99 was {Ms(Stats.Percentile(ProbeLags(paced, "after"), 99))} after the load.
+            Only correlation's writes need the main file's one writer, so the processor runs batches back to back: while one
+            batch's work is written, the next batch is claimed in the inbox file and the batch before's done marks are written
+            there, each on another thread (`InboxProcessor.ProcessAsync`); a claim reads its bodies after its commit, outside the
+            inbox's write turn, so the group commits waiting for the turn do not wait for them.
             The processor writes a 10-alert notification that opens an incident with about thirteen statements (the
             notification's alert states, its alert rows and its timeline entries each by one multi-row statement; the incident
             lookups, its row and its link; the delivery's processed mark), on commands it keeps for the whole batch

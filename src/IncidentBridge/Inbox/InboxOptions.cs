@@ -14,6 +14,7 @@ internal sealed class InboxOptions
     /// Most deliveries claimed at once. Larger claims drain a backlog a little faster (each commit writes the pages it
     /// touched once) but hold more in memory: in <c>bench/profile.sh drain</c>, 250 was ~5 % faster than 100 and raised
     /// the peak RSS from ~160 MB to 176-191 MB (500: 214 MB), which the whole bench took over its 200 MB budget.
+    /// A worker holds up to two claims: the batch it processes and the next, claimed while it does.
     /// </summary>
     public int ProcessBatchSize { get; set; } = 100;
 
