@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -208,7 +209,7 @@ internal static class CachedStatements
                     SqliteException.ThrowExceptionForRC(parameters[i].Value switch
                     {
                         null or DBNull => raw.sqlite3_bind_null(statement, position),
-                        string text => raw.sqlite3_bind_text16(statement, position, text.AsSpan()),
+                        string text => BindText(position, text),
                         long number => raw.sqlite3_bind_int64(statement, position, number),
                         int number => raw.sqlite3_bind_int64(statement, position, number),
                         bool flag => raw.sqlite3_bind_int64(statement, position, flag ? 1 : 0),
@@ -233,6 +234,29 @@ internal static class CachedStatements
             finally
             {
                 raw.sqlite3_reset(statement);
+            }
+        }
+
+        /// <summary>
+        /// Binds text as UTF-8, the database's encoding: text bound as UTF-16 is converted by SQLite, character by
+        /// character, each time a statement reads it (2-3 % of the processor's CPU in a drain profile).
+        /// </summary>
+        private int BindText(int position, string text)
+        {
+            var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            byte[]? rented = null;
+            var buffer = most <= 1024 ? stackalloc byte[most] : (rented = ArrayPool<byte>.Shared.Rent(most));
+            try
+            {
+                var length = Encoding.UTF8.GetBytes(text, buffer);
+                return raw.sqlite3_bind_text(statement, position, buffer[..length]);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
         }
 

@@ -79,6 +79,7 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
             { "empty text", "" },
             { "text", "plain" },
             { "text beyond ASCII", "Zürich → 東京 🚨" },
+            { "text of more than a kilobyte", string.Concat(Enumerable.Repeat("Zürich → 東京 🚨 ", 200)) },
             { "long", long.MinValue },
             { "int", 42 },
             { "true", true },
