@@ -39,6 +39,24 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
+    public async Task Commits_checkpoint_the_wal_only_past_40_MB_in_both_files()
+    {
+        await using var worker = new WorkerFactory();
+        worker.CreateClient();
+
+        foreach (var database in new[] { worker.Service<IDatabase>(), worker.Service<InboxDatabase>().Database })
+        {
+            await using var ordinary = await database.OpenAsync(CancellationToken.None);
+            await using var replayable = await database.OpenForReplayableWorkAsync(CancellationToken.None);
+            foreach (var connection in new[] { ordinary, replayable })
+            {
+                Assert.Equal(10_000, await connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint"));
+                Assert.Equal(2 * 10_000 * 4096L, await connection.ExecuteScalarAsync<long>("PRAGMA journal_size_limit"));
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_rolled_back_savepoint_of_the_processors_connection_undoes_only_its_own_writes()
     {
         await using var worker = new WorkerFactory();
