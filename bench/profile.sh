@@ -51,6 +51,7 @@ set +o pipefail # head closes its pipe early on purpose
   echo; echo "## CPU by thread"; perf report -i "$dir/perf.data" --no-children --sort comm -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
   echo; echo "## CPU by library"; perf report -i "$dir/perf.data" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
   echo; echo "## Kernel entry points (inclusive)"; perf report -i "$dir/perf.data" --children --sort sym -g none 2>/dev/null | grep -E '\[k\] (__x64_sys_[a-z0-9_]+|ksys_[a-z]+|asm_exc_page_fault)$' | head -15
+  echo; echo "## The worker's own methods (inclusive)"; perf report -i "$dir/perf.data" --children --sort sym -g none 2>/dev/null | grep -E '\[IncidentBridge\] IncidentBridge\.' | sed -E 's/\(class [^)]*\)|\(valuetype [^)]*\)//g' | cut -c1-220 | head -40
   echo; echo "## Top functions (exclusive)"; perf report -i "$dir/perf.data" --no-children --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
 } > "$report"
 stop
