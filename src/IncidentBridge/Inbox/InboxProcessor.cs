@@ -5,8 +5,8 @@ namespace IncidentBridge.Inbox;
 
 /// <summary>
 /// Takes committed deliveries in order and hands each to its source's handler. A claimed batch is
-/// processed in short transactions with a savepoint per delivery: a failing delivery is rolled back
-/// alone and rescheduled with back-off (or dead-lettered), the others commit with it.
+/// processed in short transactions: a failing delivery is rolled back alone (to a savepoint of its
+/// own) and rescheduled with back-off (or dead-lettered), the others commit with it.
 /// Claims are leases, so a crashed worker's deliveries are picked up again when the lease ends.
 /// </summary>
 internal sealed partial class InboxProcessor : BackgroundService
