@@ -38,14 +38,15 @@ internal static class SourceEventStore
                 parameters.Add(($"@U{i}", alert.GeneratorUrl));
             }
 
-            inserted.AddRange(await CachedStatements.QueryAsync<AlertState>(
+            inserted.AddRange(await CachedStatements.QueryRowsAsync(
                 tx,
                 $"""
                 INSERT INTO alert_events (delivery_id, receiver, group_key, fingerprint, status, starts_at, ends_at, generator_url, received_at)
                 VALUES {values}
                 ON CONFLICT DO NOTHING
-                RETURNING fingerprint AS Fingerprint, status AS Status, starts_at AS StartsAt
+                RETURNING fingerprint, status, starts_at
                 """,
+                row => new AlertState(row.Text(0), row.Text(1), row.Integer(2)),
                 [.. parameters]));
         }
 

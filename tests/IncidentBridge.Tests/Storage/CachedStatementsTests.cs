@@ -59,6 +59,27 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         Assert.Equal(["y", "y", "x"], await connection.QueryAsync<string>("SELECT note FROM cached_test ORDER BY n"));
     }
 
+    [Fact]
+    public async Task A_write_returns_its_rows_read_by_position_in_and_out_of_a_scope()
+    {
+        await using var connection = await OpenWithTestTableAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        const string InsertReturning = "INSERT INTO cached_test (n, note) VALUES (@N, @Note), (@N + 1, @Note) RETURNING n, note";
+        List<(long, string)> kept;
+        await using (CachedStatements.KeepOn(connection))
+        {
+            kept = await CachedStatements.QueryRowsAsync(transaction, InsertReturning, row => (row.Integer(0), row.Text(1)), ("@N", 1L), ("@Note", "Zürich 🚨"));
+            Assert.Equal([(3L, "b"), (4L, "b")], await CachedStatements.QueryRowsAsync(transaction, InsertReturning, row => (row.Integer(0), row.Text(1)), ("@N", 3L), ("@Note", "b")));
+        }
+
+        var once = await CachedStatements.QueryRowsAsync(transaction, InsertReturning, row => (row.Integer(0), row.Text(1)), ("@N", 5L), ("@Note", "c"));
+        await transaction.CommitAsync();
+
+        Assert.Equal([(1L, "Zürich 🚨"), (2L, "Zürich 🚨")], kept);
+        Assert.Equal([(5L, "c"), (6L, "c")], once);
+        Assert.Equal(6, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cached_test"));
+    }
+
     /// <summary>
     /// On SQLite the worker binds a statement's parameters itself, by position (Microsoft.Data.Sqlite looks each up by
     /// name on every call); what it stores must be what Microsoft.Data.Sqlite would store.
