@@ -19,6 +19,7 @@ internal static class StorageRegistration
             });
         builder.Services.AddSingleton(InboxDatabase.For);
         builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddHostedService<WalCheckpointer>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthTags.Ready]);
         return builder;
     }

@@ -39,21 +39,41 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
-    public async Task Commits_checkpoint_the_wal_only_past_40_MB_in_both_files()
+    public async Task The_main_files_commits_checkpoint_past_40_MB_and_the_inbox_files_at_SQLites_4_MB()
     {
         await using var worker = new WorkerFactory();
         worker.CreateClient();
 
-        foreach (var database in new[] { worker.Service<IDatabase>(), worker.Service<InboxDatabase>().Database })
+        foreach (var (database, pages) in new[] { (worker.Service<IDatabase>(), 10_000L), (worker.Service<InboxDatabase>().Database, 1_000L) })
         {
             await using var ordinary = await database.OpenAsync(CancellationToken.None);
             await using var replayable = await database.OpenForReplayableWorkAsync(CancellationToken.None);
             foreach (var connection in new[] { ordinary, replayable })
             {
-                Assert.Equal(10_000, await connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint"));
-                Assert.Equal(2 * 10_000 * 4096L, await connection.ExecuteScalarAsync<long>("PRAGMA journal_size_limit"));
+                Assert.Equal(pages, await connection.ExecuteScalarAsync<long>("PRAGMA wal_autocheckpoint"));
             }
         }
+    }
+
+    [Fact]
+    public async Task The_main_files_wal_is_copied_into_the_database_in_the_background_well_before_40_MB()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T10:00:00Z", CultureInfo.InvariantCulture));
+        await using var worker = new WorkerFactory(time: time);
+        worker.CreateClient();
+        await using var connection = await worker.Service<IDatabase>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("CREATE TABLE filler (b BLOB NOT NULL)");
+        var before = new FileInfo(worker.DatabasePath).Length;
+
+        // ~2 MB in the WAL: far below the 10,000 pages at which a commit would copy it.
+        await connection.ExecuteAsync("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO filler SELECT randomblob(4000) FROM n");
+        Assert.Equal(before, new FileInfo(worker.DatabasePath).Length);
+
+        time.Advance(WalCheckpointer.Interval);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(new FileInfo(worker.DatabasePath).Length),
+            length => length >= before + (500 * 4000),
+            "the WAL's pages are copied into the database file");
     }
 
     [Fact]

@@ -34,15 +34,16 @@ internal sealed partial class SqliteDatabase : IDatabase
 
     /// <summary>The main file, <c>Storage:ConnectionString</c>.</summary>
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<SqliteDatabase> logger)
-        : this(options.Value, options.Value.ConnectionString, Migrations.Main, cacheKiB: null, time, logger)
+        : this(options.Value, options.Value.ConnectionString, Migrations.Main, cacheKiB: null, CheckpointPages, time, logger)
     {
     }
 
     /// <summary>
     /// The file of <paramref name="connectionString"/>, with <paramref name="storage"/>'s settings and the migration set
-    /// <paramref name="migrations"/>; each connection's page cache at most <paramref name="cacheKiB"/> (null: SQLite's 2 MB).
+    /// <paramref name="migrations"/>; each connection's page cache at most <paramref name="cacheKiB"/> (null: SQLite's 2 MB);
+    /// a commit checkpoints the WAL past <paramref name="checkpointPages"/> (null: SQLite's 1,000).
     /// </summary>
-    public SqliteDatabase(StorageOptions storage, string connectionString, string migrations, int? cacheKiB, TimeProvider time, ILogger<SqliteDatabase> logger)
+    public SqliteDatabase(StorageOptions storage, string connectionString, string migrations, int? cacheKiB, int? checkpointPages, TimeProvider time, ILogger<SqliteDatabase> logger)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         _connectionString = builder.ToString();
@@ -51,11 +52,10 @@ internal sealed partial class SqliteDatabase : IDatabase
         var synchronous = storage.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
         // Set on every open, so a pooled connection never keeps the previous user's setting.
         // A commit that finds the WAL past wal_autocheckpoint pages copies it into the database file and syncs both, on
-        // the committing thread. At SQLite's 1,000 pages (4 MB) the processor did that every ~80 deliveries in a drain, two
-        // syncs each: 10,000 pages (40 MB) drained ~10 % faster (bench/profile.sh drain's backlog, this machine's disk),
-        // and a checkpoint copies a page changed by many commits once. journal_size_limit truncates a WAL grown past that
-        // (a long reader holding it) when it starts over, so the file stays about that size.
-        var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={CheckpointPages}; PRAGMA journal_size_limit={CheckpointPages * 4096L * 2};{(cacheKiB is { } kib ? $" PRAGMA cache_size=-{kib};" : "")}";
+        // the committing thread (CheckpointPages says why the main file's is not SQLite's). journal_size_limit truncates a
+        // WAL grown past twice that (a long reader holding it) when it starts over, so the file stays about that size.
+        var checkpoints = checkpointPages is { } pages ? $" PRAGMA wal_autocheckpoint={pages}; PRAGMA journal_size_limit={pages * 4096L * 2};" : "";
+        var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;{checkpoints}{(cacheKiB is { } kib ? $" PRAGMA cache_size=-{kib};" : "")}";
         _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA temp_store=DEFAULT; {common}";
         // The processor's savepoint per delivery journals the pages it changes; past 64 KB SQLite moves that
         // sub-journal to a temporary file, which then grows for the rest of the batch's transaction (seven times the
@@ -67,7 +67,13 @@ internal sealed partial class SqliteDatabase : IDatabase
         _logger = logger;
     }
 
-    /// <summary>WAL pages (4 KB each) past which a commit checkpoints: 40 MB.</summary>
+    /// <summary>
+    /// WAL pages (4 KB each) past which a commit to the main file checkpoints: 40 MB. At SQLite's 1,000 pages (4 MB) the
+    /// processor copied the WAL into the database file and synced both every ~80 deliveries of a drain, holding the
+    /// file's one writer: with this, and the copying done in the background (<see cref="WalCheckpointer"/>), a backlog
+    /// drained ~20 % faster (bench/profile.sh drain's backlog, this machine's disk). The inbox file keeps SQLite's: its
+    /// commits answer webhooks, and a 40 MB checkpoint there, in a commit or in the background, tripled their p99.
+    /// </summary>
     internal const int CheckpointPages = 10_000;
 
     public StorageProvider Provider => StorageProvider.Sqlite;
@@ -181,6 +187,13 @@ internal sealed partial class SqliteDatabase : IDatabase
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Copies what the WAL holds and no reader still needs into the database file, waiting for nobody (<see cref="WalCheckpointer"/>).</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: cancellationToken));
     }
 
     public Task<DbConnection> OpenForGroupCommitAsync(CancellationToken cancellationToken) =>
