@@ -7,8 +7,10 @@ namespace IncidentBridge.Storage.Sqlite;
 /// database file while holding the file's one writer, which is the inbox processor's most of the time: the processor
 /// stopped for that long every ~600 deliveries of a drain. That commit still starts the WAL over (a WAL starts over only
 /// at a write after a checkpoint that copied all of it), but copies only what came since the last pass here.
+/// Paced by the machine's clock, not the worker's <see cref="TimeProvider"/>: it is housekeeping of the file, not a
+/// business rule, and a test clock moved on by days would run it once for every 100 ms of them.
 /// </summary>
-internal sealed partial class WalCheckpointer(IDatabase database, TimeProvider time, ILogger<WalCheckpointer> logger) : BackgroundService
+internal sealed partial class WalCheckpointer(IDatabase database, ILogger<WalCheckpointer> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -20,7 +22,7 @@ internal sealed partial class WalCheckpointer(IDatabase database, TimeProvider t
         }
 
         var failing = false;
-        using var timer = new PeriodicTimer(Interval, time);
+        using var timer = new PeriodicTimer(Interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
