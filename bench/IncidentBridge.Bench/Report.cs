@@ -152,6 +152,11 @@ internal static partial class Report
             the ceiling, 39.9 % of its storage ceiling), p99 32.6 ms; probe lag p99 321 ms; peak RSS 176 MiB. With runs of
             batches but the bodies still read under the inbox's write turn (`acbbc60`, the same machine, minutes later): backlogs
             17.4 s, 25.5 s and 24.9 s at 1,056-1,153/s; Alertmanager ingest 2,197 req/s, p99 46.9 ms; peak RSS 188 MiB.
+            **Before the drain's savepoints, checkpoints and text binding changed** (commit `39374e2`, 2026-12-07, the previous
+            run of `bench/run.sh --postgres` on this machine): a savepoint per delivery, text bound as UTF-16, the main file
+            checkpointed by its commits every 1,000 pages; backlogs 21.1 s, 25.0 s and 28.5 s, drained at 929-1,030/s;
+            Alertmanager ingest 2,154 req/s (30.4 % of its storage ceiling), p99 43.8 ms; storing alone 3,695 req/s (64.4 %),
+            p99 22.9 ms; probe lag p99 475 ms; peak RSS 187 MiB; PostgreSQL 270/s with one worker, 279/s with two.
 
 
             """);
@@ -470,14 +475,23 @@ internal static partial class Report
             64 KB by default, then in a temporary file that grew for the whole batch (seven times the bytes of the WAL,
             under strace): the processor's connections now keep it in memory (`temp_store=MEMORY`). Together, in
             `bench/profile.sh drain`, 29,900-31,100 deliveries processed in its window became 36,500-40,700, and the
-            kernel's share of the processor's CPU fell from 26 % to 16 %. What is left: SQLite's B-tree work (four tables
-            and their indexes per alert, ~35 %), the runtime and the worker's own code (~30 %), the kernel (~16 %).
+            kernel's share of the processor's CPU fell from 26 % to 16 %.
+            Four more since `39374e2`, measured in a drain harness (a 22 s storm stored with processing off, then 20 s of
+            processing, this machine, deliveries/s): text bound as UTF-8, the files' encoding, not as UTF-16, which SQLite
+            converted at every read (1,225 to 1,258); a transaction's deliveries sharing it without a savepoint each, done
+            again a savepoint each only when one must be undone (to ~1,357); the main file checkpointed by its commits past
+            40 MB rather than 4 MB, its WAL copied every 100 ms by a connection of its own (`WalCheckpointer`), so the
+            processor no longer stopped to copy and sync the database file every ~80 deliveries (to ~1,520); the alert
+            states' 54 parameters bound by position (with the last). The inbox file kept SQLite's 4 MB: 40 MB checkpoints
+            there, in its commits or in the background, tripled the webhooks' p99 with processing off (65 and 49 ms against
+            21 ms). What is left: SQLite's B-tree work (four tables and their indexes per alert, ~40 %), the runtime and the
+            worker's own code (~35 %, parsing the stored body ~8 %), the kernel (~12 %).
             *The lag and the backlog are two things.* A probe is a new group opening a new incident, like each of the storm's
             deliveries, but on another Alertmanager route: claims take turns between routes (lanes, docs/ARCHITECTURE.md
             "Lanes", since `bc75c93`), so the probe is in the next claim, not behind the storm's backlog (probe lag p99
             30-35 s before, in arrival order). The backlog itself still needs the processor within reach of the ingest: it
             took {N(am.AcceptedPerSecond)} deliveries/s while processing {N(am.ProcessedPerSecondDuringLoad)}/s, sharing 2 cores with the ingest, wrk and this bench
-            (and {N(drainRate)}/s alone), so a 15 s storm's backlog takes longer than 15 s to empty, and alerts of the storm's own
+            (and {N(drainRate)}/s alone), so a 15 s storm's backlog took up to {Saturated(r).Max(x => x.Drain?.TotalSeconds ?? double.PositiveInfinity):0.0} s to empty, and alerts of the storm's own
             route wait behind it.
             *What would close it:* (1) Fewer pages per alert: `incident_alerts` is a rowid table with three indexes. (2) A
             cheaper ingest, which leaves more of the machine to processing (below).
