@@ -123,8 +123,7 @@ internal sealed partial class InboxProcessor : BackgroundService
                     var heldBack = new HashSet<long>();
                     for (var next = 0; next < batch.Count;)
                     {
-                        var outcomes = (_inbox.OwnFile && !_database.Shared ? await ProcessSomeAsync(connection, batch, next, heldBack, together: true, CancellationToken.None) : null)
-                            ?? (await ProcessSomeAsync(connection, batch, next, heldBack, together: false, CancellationToken.None))!;
+                        var outcomes = await ProcessSomeAsync(connection, batch, next, heldBack);
                         next += outcomes.Count;
                         recorded = await RecordBehindAsync(recorded, outcomes);
                     }
@@ -234,7 +233,7 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// <summary>
     /// Processes claimed deliveries from <paramref name="first"/> in one transaction, until they run out, or until the
     /// transaction has worked for <see cref="InboxOptions.TransactionBudget"/> and another writer of the main database (an
-    /// API call, a job) waits for its turn; returns how many it took. With nobody waiting the whole claim commits at once,
+    /// API call, a job) waits for its turn; returns the outcomes of those it took. With nobody waiting the whole claim commits at once,
     /// writing each page it touches once. The rest of the claim stays leased for the next call.
     /// Where the inbox has a file of its own (SQLite), each delivery's work is marked processed in this transaction, and
     /// the done marks are written in the inbox file once it has committed and is on disk (<see cref="RecordAsync"/>).
@@ -243,13 +242,18 @@ internal sealed partial class InboxProcessor : BackgroundService
     /// waits for no more than that.
     /// A delivery of a shard in <paramref name="heldBack"/> (an earlier one of the batch failed or was lost) is given back
     /// unattempted, so the shard stays in order (<see cref="InboxStore.ClaimDueAsync"/>).
-    /// Done <paramref name="together"/> (SQLite), the deliveries share the transaction without a savepoint each, which would
-    /// copy every page a delivery changes once more (~6 % of the drain rate); the first delivery whose work must be undone
-    /// (it failed, or an earlier attempt's work had committed) rolls the whole transaction back, and null is returned:
-    /// the caller does the same deliveries again, a savepoint each. Their work then commits once; what a handler does
-    /// outside the transaction (a log line, a metric) may happen twice, as it does when a crash loses a commit.
+    /// Where the inbox has a file of its own (SQLite), the deliveries are first done together, sharing the transaction
+    /// without a savepoint each, which would copy every page a delivery changes once more (~6 % of the drain rate); the
+    /// first delivery whose work must be undone (it failed, or an earlier attempt's work had committed) rolls the whole
+    /// transaction back, and the same deliveries are done again, a savepoint each. Their work then commits once; what a
+    /// handler does outside the transaction (a log line, a metric) may happen twice, as it does when a crash loses a commit.
     /// </summary>
-    private async Task<List<Outcome>?> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, bool together, CancellationToken cancellationToken)
+    private async Task<List<Outcome>> ProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack) =>
+        (_inbox.OwnFile ? await TryProcessSomeAsync(connection, claimed, first, heldBack, together: true, CancellationToken.None) : null)
+        ?? (await TryProcessSomeAsync(connection, claimed, first, heldBack, together: false, CancellationToken.None))!;
+
+    /// <summary>One transaction of <see cref="ProcessSomeAsync"/>: null when done <paramref name="together"/> and one delivery must be undone (all rolled back).</summary>
+    private async Task<List<Outcome>?> TryProcessSomeAsync(DbConnection connection, IReadOnlyList<ClaimedDelivery> claimed, int first, HashSet<long> heldBack, bool together, CancellationToken cancellationToken)
     {
         var outcomes = new List<Outcome>();
         using (await _database.WaitWriteTurnAsync(cancellationToken))

@@ -57,10 +57,11 @@ internal sealed partial class SqliteDatabase : IDatabase
         var checkpoints = checkpointPages is { } pages ? $" PRAGMA wal_autocheckpoint={pages}; PRAGMA journal_size_limit={pages * 4096L * 2};" : "";
         var common = $"PRAGMA busy_timeout={(int)storage.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON;{checkpoints}{(cacheKiB is { } kib ? $" PRAGMA cache_size=-{kib};" : "")}";
         _pragmas = $"PRAGMA synchronous={synchronous}; PRAGMA temp_store=DEFAULT; {common}";
-        // The processor's savepoint per delivery journals the pages it changes; past 64 KB SQLite moves that
-        // sub-journal to a temporary file, which then grows for the rest of the batch's transaction (seven times the
-        // bytes of the WAL in a strace of bench/profile.sh drain). Kept in memory, it is ~120 KB for a 10-alert
-        // notification and is emptied at each release. Only for this bounded work: elsewhere a large sort may spill.
+        // A savepoint (a delivery done again on its own) or a multi-row statement journals the pages it changes; past
+        // 64 KB SQLite moves that sub-journal to a temporary file, which then grows for the rest of the batch's
+        // transaction (seven times the bytes of the WAL in a strace of bench/profile.sh drain, when each delivery had a
+        // savepoint). Kept in memory, it is ~120 KB for a 10-alert notification and is emptied at each release. Only
+        // for this bounded work: elsewhere a large sort may spill.
         _replayablePragmas = $"PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; {common}";
         _syncEachCommit = storage.Synchronous == SqliteSynchronous.Full;
         _time = time;
