@@ -19,19 +19,19 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     /// before anything is read, so a replica correlating another notification that shares a key waits for this one's
     /// commit and then sees what it made, instead of opening a second incident for the same problem.
     /// </summary>
-    public async Task<Notification> BeginAsync(DbTransaction tx, string groupKey, IEnumerable<(string Fingerprint, AlertmanagerAlert Alert)> alerts)
+    public async Task<Notification> BeginAsync(DbTransaction tx, string groupKey, IEnumerable<ObservedAlert> alerts)
     {
         if (!database.Shared)
         {
-            // One processor per database: nobody to wait for, and the digests below would cost a SHA-256 per alert.
+            // One processor per database: nobody to wait for, and the digests below would cost a SHA-256 per group key.
             return new Notification(database);
         }
 
         var locks = new HashSet<string>(StringComparer.Ordinal) { CorrelationLocks.GroupKey(groupKey), CorrelationLocks.DedupKey(CorrelationKey.PagerDutyDedupKey(groupKey)) };
-        foreach (var (fingerprint, alert) in alerts)
+        foreach (var alert in alerts)
         {
-            locks.Add(CorrelationLocks.Fingerprint(fingerprint));
-            if (CorrelationKey.Of(alert.Labels ?? [], _options.EffectiveKeys) is { } hash)
+            locks.Add(CorrelationLocks.Fingerprint(alert.Fingerprint));
+            if (alert.CorrelationHash is { } hash)
             {
                 locks.Add(CorrelationLocks.Hash(hash));
             }
@@ -41,13 +41,19 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         return new Notification(database);
     }
 
+    /// <summary>
+    /// One alert state of a notification, with what correlation derives from it worked out at once (its labels' and
+    /// annotations' JSON, correlation hash, title): no database, so it can be done before the notification's transaction,
+    /// on another thread (<see cref="Inbox.IDeliveryHandler.Prepare"/>).
+    /// </summary>
     /// <param name="source">The sender (<see cref="SourceKinds"/>): its group keys are its own, so they are sources of that kind.</param>
+    public ObservedAlert Observe(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs) =>
+        ObservedAlert.From(source, groupKey, alert, fingerprint, receivedAtMs, _options.EffectiveKeys);
+
+    /// <summary>Places the alert state (<see cref="Observe"/>) into an incident.</summary>
     /// <param name="notification">What the notification's earlier alerts left: one per notification, in its transaction.</param>
-    public Task ApplyAsync(DbTransaction tx, string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, Notification notification)
-    {
-        var observed = ObservedAlert.From(source, groupKey, alert, fingerprint, receivedAtMs);
-        return observed.Firing ? FireAsync(tx, observed, notification) : ResolveAsync(tx, observed, notification);
-    }
+    public Task ApplyAsync(DbTransaction tx, ObservedAlert alert, Notification notification) =>
+        alert.Firing ? FireAsync(tx, alert, notification) : ResolveAsync(tx, alert, notification);
 
     private async Task FireAsync(DbTransaction tx, ObservedAlert alert, Notification notification)
     {
@@ -77,7 +83,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         if (incident.IsResolved)
         {
             incident = incident with { Status = IncidentStatus.Triggered, ResolvedAt = null, StatusChangedAt = alert.At };
-            notification.Append(new(incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Describe()} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}"));
+            notification.Append(new(incident.Id, alert.At, TimelineKinds.Reopened, $"Reopened: {alert.Description} fired again", null, $"reopened:{alert.Fingerprint}:{alert.StartsAt}"));
             LogReopened(incident.Id, alert.Fingerprint);
         }
 
@@ -97,7 +103,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         }
 
         notification.Upsert(alert.ToRow(incident.Id), nowMs);
-        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Describe()} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}"));
+        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertResolved, $"{alert.Description} resolved", null, $"alert:{alert.Fingerprint}:resolved:{alert.StartsAt}"));
         incident = incident with { LastActivityAt = Math.Max(incident.LastActivityAt, alert.At) };
         if (!incident.IsResolved && !await notification.AnythingOpenAsync(tx, incident.Id))
         {
@@ -127,8 +133,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return (byFingerprint, false);
         }
 
-        var hash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys);
-        return (hash is null ? null : await IncidentStore.FindByCorrelationInAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds, database), false);
+        return (alert.CorrelationHash is not { } hash ? null : await IncidentStore.FindByCorrelationInAsync(tx, hash, alert.At - (long)_options.Window.TotalMilliseconds, database), false);
     }
 
     /// <summary>An incident of the alert's own (group key or fingerprint) is joined while open, or reopened within ReopenWindow.</summary>
@@ -141,7 +146,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         var incident = new IncidentRow
         {
             Id = id,
-            Title = alert.Title(),
+            Title = alert.Title,
             Service = alert.Label("service"),
             Alertname = alert.Label("alertname"),
             Severity = alert.Severity,
@@ -149,12 +154,12 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             StartedAt = alert.At,
             StatusChangedAt = alert.At,
             LastActivityAt = alert.At,
-            CorrelationHash = CorrelationKey.Of(alert.Labels, _options.EffectiveKeys),
+            CorrelationHash = alert.CorrelationHash,
             Labels = alert.LabelsJson,
         };
         await IncidentStore.InsertInAsync(tx, incident, nowMs);
         notification.Opened(id);
-        notification.Append(new(id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Describe()} ({Severity.Name(alert.Severity)})", null, "opened"));
+        notification.Append(new(id, alert.At, TimelineKinds.Opened, $"Opened by {alert.Description} ({Severity.Name(alert.Severity)})", null, "opened"));
         LogOpened(id, incident.Title, Severity.Name(alert.Severity));
         await RepeatIncidents.NoteAsync(tx, incident, alert.At, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), notification.Append);
         await JoinAsync(tx, incident, incident, alert, nowMs, linked: false, notification);
@@ -172,10 +177,10 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         }
 
         notification.Upsert(alert.ToRow(incident.Id), nowMs);
-        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Describe()} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}"));
+        notification.Append(new(incident.Id, alert.At, TimelineKinds.AlertFiring, $"{alert.Description} firing", null, $"alert:{alert.Fingerprint}:firing:{alert.StartsAt}"));
         if (alert.Severity < incident.Severity)
         {
-            notification.Append(new(incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Describe()}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}"));
+            notification.Append(new(incident.Id, alert.At, TimelineKinds.SeverityRaised, $"Severity raised from {Severity.Name(incident.Severity)} to {Severity.Name(alert.Severity)} by {alert.Description}", null, $"severity:{alert.Fingerprint}:{alert.StartsAt}"));
             incident = incident with { Severity = alert.Severity };
         }
 
@@ -290,41 +295,56 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Resolved incident {IncidentId}: all its alerts resolved")]
     private partial void LogResolved(string incidentId);
 
-    /// <summary>One alert state from a notification, in the units the store uses.</summary>
-    private sealed record ObservedAlert(string Source, string GroupKey, string Fingerprint, bool Firing, long StartsAt, long? EndsAt, long At, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations, string? GeneratorUrl)
+    /// <summary>
+    /// One alert state from a notification, in the units the store uses, and what correlation derives from it (made by
+    /// <see cref="Observe"/>). <see cref="At"/> is when the state began: startsAt when firing, else endsAt or the delivery's receipt.
+    /// </summary>
+    internal sealed record ObservedAlert(string Source, string GroupKey, string Fingerprint, bool Firing, long StartsAt, long? EndsAt, long At, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations, string? GeneratorUrl, string? CorrelationHash)
     {
-        public int Severity => Incidents.Severity.FromAlertLabel(Label("severity"));
+        public string Status => Firing ? "firing" : "resolved";
 
-        public string LabelsJson => JsonSerializer.Serialize(Labels, RecordJsonContext.Default.IReadOnlyDictionaryStringString);
+        public int Severity { get; } = Incidents.Severity.FromAlertLabel(Label(Labels, "severity"));
 
-        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs)
+        public string LabelsJson { get; } = JsonSerializer.Serialize(Labels, RecordJsonContext.Default.IReadOnlyDictionaryStringString);
+
+        public string AnnotationsJson { get; } = JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString);
+
+        public string Title { get; } =
+            Annotations.TryGetValue("summary", out var summary) && !string.IsNullOrWhiteSpace(summary) ? summary
+            : Label(Labels, "service") is { } service ? $"{Label(Labels, "alertname") ?? "Alert"} on {service}"
+            : Label(Labels, "alertname") ?? "Alert";
+
+        /// <summary>How the timeline names the alert.</summary>
+        public string Description { get; } = $"{Label(Labels, "alertname") ?? "alert"} [{Fingerprint}]";
+
+        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, IReadOnlyList<string> correlationKeys)
         {
             var firing = alert.Status == "firing";
             var startsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds();
             var endsAt = alert.EndedAt?.ToUnixTimeMilliseconds();
             var at = firing ? startsAt : endsAt ?? receivedAtMs;
-            return new(source, groupKey, fingerprint, firing, startsAt, endsAt, at, alert.Labels ?? [], alert.Annotations ?? [], alert.GeneratorUrl);
+            IReadOnlyDictionary<string, string> labels = alert.Labels ?? [];
+            return new(source, groupKey, fingerprint, firing, startsAt, endsAt, at, labels, alert.Annotations ?? [], alert.GeneratorUrl, CorrelationKey.Of(labels, correlationKeys));
         }
 
-        public string? Label(string name) => Labels.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        /// <summary>The same alert ended at <paramref name="endsAtMs"/> (when known; else at <paramref name="receivedAtMs"/>).</summary>
+        public ObservedAlert Resolved(long? endsAtMs, long receivedAtMs) => this with { Firing = false, EndsAt = endsAtMs, At = endsAtMs ?? receivedAtMs };
 
-        public string Title() =>
-            Annotations.TryGetValue("summary", out var summary) && !string.IsNullOrWhiteSpace(summary) ? summary
-            : Label("service") is { } service ? $"{Label("alertname") ?? "Alert"} on {service}"
-            : Label("alertname") ?? "Alert";
+        public string? Label(string name) => Label(Labels, name);
 
-        public string Describe() => $"{Label("alertname") ?? "alert"} [{Fingerprint}]";
+        private static string? Label(IReadOnlyDictionary<string, string> labels, string name) =>
+            labels.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
         public IncidentAlertRow ToRow(string incidentId) => new()
         {
             IncidentId = incidentId,
             Fingerprint = Fingerprint,
             GroupKey = GroupKey,
-            Status = Firing ? "firing" : "resolved",
+            Status = Status,
             StartsAt = StartsAt,
             EndsAt = EndsAt,
             Labels = LabelsJson,
-            Annotations = JsonSerializer.Serialize(Annotations, RecordJsonContext.Default.IReadOnlyDictionaryStringString),
+            Annotations = AnnotationsJson,
             GeneratorUrl = GeneratorUrl,
         };
     }

@@ -16,7 +16,7 @@ internal static class SourceEventStore
     /// copy of a state the notification itself repeats.
     /// </summary>
     public static async Task<bool[]> RecordAlertsInAsync(
-        DbTransaction tx, string deliveryId, long receivedAtMs, string receiver, string groupKey, IReadOnlyList<(string Fingerprint, AlertmanagerAlert Alert)> alerts)
+        DbTransaction tx, string deliveryId, long receivedAtMs, string receiver, string groupKey, IReadOnlyList<AlertCorrelator.ObservedAlert> alerts)
     {
         var inserted = new List<AlertState>(alerts.Count);
         for (var first = 0; first < alerts.Count; first += AlertsPerStatement)
@@ -29,12 +29,12 @@ internal static class SourceEventStore
             var values = new StringBuilder();
             for (var i = 0; i < count; i++)
             {
-                var (fingerprint, alert) = alerts[first + i];
+                var alert = alerts[first + i];
                 values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@DeliveryId, @Receiver, @GroupKey, @F{i}, @S{i}, @A{i}, @E{i}, @U{i}, @ReceivedAt)");
-                parameters.Add(($"@F{i}", fingerprint));
+                parameters.Add(($"@F{i}", alert.Fingerprint));
                 parameters.Add(($"@S{i}", alert.Status));
-                parameters.Add(($"@A{i}", alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds()));
-                parameters.Add(($"@E{i}", alert.EndedAt?.ToUnixTimeMilliseconds()));
+                parameters.Add(($"@A{i}", alert.StartsAt));
+                parameters.Add(($"@E{i}", alert.EndsAt));
                 parameters.Add(($"@U{i}", alert.GeneratorUrl));
             }
 
@@ -51,7 +51,7 @@ internal static class SourceEventStore
         }
 
         var fresh = inserted.ToHashSet();
-        return [.. alerts.Select(a => fresh.Remove(new AlertState(a.Fingerprint, a.Alert.Status ?? "", a.Alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds())))];
+        return [.. alerts.Select(a => fresh.Remove(new AlertState(a.Fingerprint, a.Status, a.StartsAt)))];
     }
 
     private sealed record AlertState(string Fingerprint, string Status, long StartsAt);

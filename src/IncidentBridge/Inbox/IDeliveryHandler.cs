@@ -11,7 +11,19 @@ internal interface IDeliveryHandler
 {
     string Source { get; }
 
+    /// <summary>
+    /// What the handler can read of a delivery without the database (its body parsed, values derived from it), worked out
+    /// on another thread while the delivery before it is handled (<c>InboxProcessor</c>), so that the main database's one
+    /// writer spends its turn on the database. Must depend on the delivery alone. A failure here is not reported: the
+    /// handler meets it again in the transaction, where it is retried or dead-lettered.
+    /// </summary>
+    object? Prepare(ClaimedDelivery delivery) => null;
+
     Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Handles the delivery with what <see cref="Prepare"/> returned for it, or null when it was not read ahead.</summary>
+    Task HandleAsync(ClaimedDelivery delivery, object? prepared, DbTransaction transaction, CancellationToken cancellationToken) =>
+        HandleAsync(delivery, transaction, cancellationToken);
 }
 
 /// <summary>

@@ -273,14 +273,19 @@ public sealed class InboxFileCutTests
         {
             public string Source => inner.Source;
 
-            public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
+            public object? Prepare(ClaimedDelivery delivery) => inner.Prepare(delivery);
+
+            public Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken) =>
+                HandleAsync(delivery, null, transaction, cancellationToken);
+
+            public async Task HandleAsync(ClaimedDelivery delivery, object? prepared, DbTransaction transaction, CancellationToken cancellationToken)
             {
                 if (effects._pause)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
                 }
 
-                await inner.HandleAsync(delivery, transaction, cancellationToken);
+                await inner.HandleAsync(delivery, prepared, transaction, cancellationToken);
                 await effects.HandledAsync(delivery, transaction);
             }
         }

@@ -289,9 +289,14 @@ public sealed class InboxLaneTests
             }
         }
 
-        public async Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken)
+        public object? Prepare(ClaimedDelivery delivery) => inner.Prepare(delivery);
+
+        public Task HandleAsync(ClaimedDelivery delivery, DbTransaction transaction, CancellationToken cancellationToken) =>
+            HandleAsync(delivery, null, transaction, cancellationToken);
+
+        public async Task HandleAsync(ClaimedDelivery delivery, object? prepared, DbTransaction transaction, CancellationToken cancellationToken)
         {
-            await inner.HandleAsync(delivery, transaction, cancellationToken);
+            await inner.HandleAsync(delivery, prepared, transaction, cancellationToken);
             await transaction.Connection!.ExecuteAsync("INSERT INTO sim_work (delivery_id) VALUES (@Id)", new { delivery.Id }, transaction);
         }
     }
