@@ -197,7 +197,7 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     {
         // Alertmanager's and Grafana's own PagerDuty integrations page with dedup_key = SHA-256(group key): kept here so that page joins this incident.
         await IncidentStore.AddSourceInAsync(tx, new IncidentSourceRow { IncidentId = incident.Id, Kind = alert.Source, Key = alert.GroupKey, DedupKey = CorrelationKey.PagerDutyDedupKey(alert.GroupKey) }, nowMs);
-        notification.Linked();
+        notification.Linked(incident);
     }
 
     /// <summary>
@@ -228,8 +228,12 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
             return _ofGroupKey;
         }
 
-        /// <summary>The group key was linked to an incident: which one is its newest is read again.</summary>
-        public void Linked() => _known = false;
+        /// <summary>
+        /// The group key was linked to <paramref name="incident"/>. One this notification opened is the newest of all, so
+        /// it is the group key's now; else which one is its newest is read again.
+        /// </summary>
+        public void Linked(IncidentRow incident) =>
+            (_ofGroupKey, _known) = _opened.Contains(incident.Id) ? (incident, true) : (null, false);
 
         /// <summary>An incident row as just written: kept if it is the group key's.</summary>
         public void Wrote(IncidentRow incident)
