@@ -157,6 +157,11 @@ internal static partial class Report
             checkpointed by its commits every 1,000 pages; backlogs 21.1 s, 25.0 s and 28.5 s, drained at 929-1,030/s;
             Alertmanager ingest 2,154 req/s (30.4 % of its storage ceiling), p99 43.8 ms; storing alone 3,695 req/s (64.4 %),
             p99 22.9 ms; probe lag p99 475 ms; peak RSS 187 MiB; PostgreSQL 270/s with one worker, 279/s with two.
+            **Before the bodies were read ahead** (commit `59a5680`, 2026-12-07, the previous run of `bench/run.sh --postgres` on
+            this machine, whose `/healthz` ceiling was then 38,251 req/s and storage ceilings 6,670-7,227 deliveries/s): each body
+            parsed in the processor's transaction; backlogs 11.8 s, 14.5 s and 15.2 s, drained at 1,412-1,467/s; Alertmanager
+            ingest 2,199 req/s (30.5 % of its storage ceiling), p99 45.7 ms; storing alone 4,285 req/s (64.3 %), p99 20.0 ms;
+            probe lag p99 355 ms; peak RSS 191 MiB; PostgreSQL 271/s with one worker, 326/s with two.
 
 
             """);
@@ -484,8 +489,13 @@ internal static partial class Report
             processor no longer stopped to copy and sync the database file every ~80 deliveries (to ~1,520); the alert
             states' 54 parameters bound by position (with the last). The inbox file kept SQLite's 4 MB: 40 MB checkpoints
             there, in its commits or in the background, tripled the webhooks' p99 with processing off (65 and 49 ms against
-            21 ms). What is left: SQLite's B-tree work (four tables and their indexes per alert, ~40 %), the runtime and the
-            worker's own code (~35 %, parsing the stored body ~8 %), the kernel (~12 %).
+            21 ms). And since `59a5680` the stored bodies are parsed, and their alerts observed (labels' JSON, correlation hash,
+            title), on another thread, eight deliveries at a time, while the ones before are handled (`InboxProcessor.ReadAhead`):
+            ~8 % of the processor's work moved to the second core, +4-6 % in the harness in interleaved pairs (1,630-1,670 to
+            1,730-1,755/s on a busier hour). A whole batch read ahead with its claim drained ~10 % faster, but what it read
+            lived through the batch's young collections, and the harness's peak RSS went from ~160 to ~240 MiB; one delivery
+            at a time cost as much in hand-overs between threads as it saved. What is left: SQLite's B-tree work (four tables
+            and their indexes per alert, ~40 %), the runtime and the worker's own code (~30 %), the kernel (~12 %).
             *The lag and the backlog are two things.* A probe is a new group opening a new incident, like each of the storm's
             deliveries, but on another Alertmanager route: claims take turns between routes (lanes, docs/ARCHITECTURE.md
             "Lanes", since `bc75c93`), so the probe is in the next claim, not behind the storm's backlog (probe lag p99
