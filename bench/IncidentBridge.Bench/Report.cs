@@ -384,7 +384,7 @@ internal static partial class Report
             with {N(third.After.Deliveries - r.AlertmanagerEmpty.After.Deliveries)} more deliveries and {N(third.After.OpenAlerts - r.AlertmanagerEmpty.After.OpenAlerts)} more open alerts stored: RSS {Pct(third.ResidentBytesAfter / (double)r.AlertmanagerEmpty.ResidentBytesAfter)}.
             "After" is read 3 s after the inbox emptied, without forcing a GC. The GC heap stays small; the resident set is
             mostly the runtime and JIT-compiled code, Kestrel's buffers and SQLite's page caches (up to 2 MB per pooled
-            connection, filling as the database grows). SQLite's `cache_size` and the pool size are the first place to look if the
+            connection of the main file, 4 MB while one does the processor's work, 512 KB of the inbox file; filling as the database grows). SQLite's `cache_size` and the pool size are the first place to look if the
             peak must come down. The worker stopped on SIGTERM with exit code {r.WorkerExitCode}.
 
 
@@ -494,7 +494,10 @@ internal static partial class Report
             ~8 % of the processor's work moved to the second core, +4-6 % in the harness in interleaved pairs (1,630-1,670 to
             1,730-1,755/s on a busier hour). A whole batch read ahead with its claim drained ~10 % faster, but what it read
             lived through the batch's young collections, and the harness's peak RSS went from ~160 to ~240 MiB; one delivery
-            at a time cost as much in hand-overs between threads as it saved. What is left: SQLite's B-tree work (four tables
+            at a time cost as much in hand-overs between threads as it saved. Then the processor's connections got a 4 MB page
+            cache of the main file rather than SQLite's 2 MB (`SqliteDatabase.WorkCacheKiB`): its indexes take new keys all over
+            (fingerprints, hashes, group keys), and a drain read many of their pages back from the OS; +4-10 % in the harness
+            in four interleaved pairs (1,635-1,750 to 1,770-1,885/s), ~3 MiB of peak RSS; 8 and 16 MB were no faster. What is left: SQLite's B-tree work (four tables
             and their indexes per alert, ~40 %), the runtime and the worker's own code (~30 %), the kernel (~12 %).
             *The lag and the backlog are two things.* A probe is a new group opening a new incident, like each of the storm's
             deliveries, but on another Alertmanager route: claims take turns between routes (lanes, docs/ARCHITECTURE.md

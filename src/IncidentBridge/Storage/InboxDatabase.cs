@@ -56,6 +56,7 @@ internal sealed class InboxDatabase(IDatabase database, bool ownFile)
             SqliteConnectionString(storage.ConnectionString),
             Migrations.Inbox,
             SqliteCacheKiB,
+            workCacheKiB: null,
             checkpointPages: null,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<SqliteDatabase>>());

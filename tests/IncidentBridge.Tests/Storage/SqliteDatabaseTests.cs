@@ -56,6 +56,25 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
+    public async Task The_processors_connections_cache_4_MB_of_the_main_file_and_others_SQLites_2_MB_after_them()
+    {
+        await using var worker = new WorkerFactory();
+        worker.CreateClient();
+
+        foreach (var (database, ordinaryKiB, workKiB) in new[] { (worker.Service<IDatabase>(), 2000L, 4096L), (worker.Service<InboxDatabase>().Database, 512L, 512L) })
+        {
+            // The same pooled connection, opened for the processor's work and then for anything else.
+            await using (var replayable = await database.OpenForReplayableWorkAsync(CancellationToken.None))
+            {
+                Assert.Equal(-workKiB, await replayable.ExecuteScalarAsync<long>("PRAGMA cache_size"));
+            }
+
+            await using var ordinary = await database.OpenAsync(CancellationToken.None);
+            Assert.Equal(-ordinaryKiB, await ordinary.ExecuteScalarAsync<long>("PRAGMA cache_size"));
+        }
+    }
+
+    [Fact]
     public async Task The_main_files_wal_is_copied_into_the_database_in_the_background_well_before_40_MB()
     {
         await using var worker = new WorkerFactory();
