@@ -14,8 +14,9 @@ internal interface IDeliveryHandler
     /// <summary>
     /// What the handler can read of a delivery without the database (its body parsed, values derived from it), worked out
     /// on another thread while the delivery before it is handled (<c>InboxProcessor</c>), so that the main database's one
-    /// writer spends its turn on the database. Must depend on the delivery alone. A failure here is not reported: the
-    /// handler meets it again in the transaction, where it is retried or dead-lettered.
+    /// writer spends its turn on the database. Must depend on the delivery alone, and be left unchanged by its handling: a
+    /// delivery done again at once (a conflict with another replica's transaction) is handed the same. A failure here is
+    /// not reported: the handler meets it again in the transaction, where it is retried or dead-lettered.
     /// </summary>
     object? Prepare(ClaimedDelivery delivery) => null;
 

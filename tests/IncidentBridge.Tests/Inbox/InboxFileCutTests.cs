@@ -247,16 +247,7 @@ public sealed class InboxFileCutTests
         /// </summary>
         public void PauseEachBatch() => _pause = true;
 
-        public void Install(IServiceCollection services)
-        {
-            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IDeliveryHandler)).ToList())
-            {
-                services.Remove(descriptor);
-                services.AddSingleton<IDeliveryHandler>(provider => new Recording(
-                    (IDeliveryHandler)(descriptor.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!)),
-                    this));
-            }
-        }
+        public void Install(IServiceCollection services) => DeliveryHandlers.Wrap(services, inner => new Recording(inner, this));
 
         private async Task HandledAsync(ClaimedDelivery delivery, DbTransaction transaction)
         {

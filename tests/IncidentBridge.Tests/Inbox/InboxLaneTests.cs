@@ -279,15 +279,7 @@ public sealed class InboxLaneTests
     {
         public string Source => inner.Source;
 
-        public static void Install(IServiceCollection services)
-        {
-            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IDeliveryHandler)).ToList())
-            {
-                services.Remove(descriptor);
-                services.AddSingleton<IDeliveryHandler>(provider => new RecordedWork(
-                    (IDeliveryHandler)(descriptor.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!))));
-            }
-        }
+        public static void Install(IServiceCollection services) => DeliveryHandlers.Wrap(services, inner => new RecordedWork(inner));
 
         public object? Prepare(ClaimedDelivery delivery) => inner.Prepare(delivery);
 

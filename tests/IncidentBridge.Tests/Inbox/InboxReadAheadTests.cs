@@ -86,16 +86,7 @@ public sealed class InboxReadAheadTests
 
         public void FailReading(string deliveryId) => _failReading[deliveryId] = true;
 
-        public void Install(IServiceCollection services)
-        {
-            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IDeliveryHandler)).ToList())
-            {
-                services.Remove(descriptor);
-                services.AddSingleton<IDeliveryHandler>(provider => new Checked(
-                    (IDeliveryHandler)(descriptor.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!)),
-                    this));
-            }
-        }
+        public void Install(IServiceCollection services) => DeliveryHandlers.Wrap(services, inner => new Checked(inner, this));
 
         private sealed record Read(string DeliveryId, object? Inner);
 
