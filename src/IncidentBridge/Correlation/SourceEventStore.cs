@@ -62,9 +62,10 @@ internal static class SourceEventStore
     /// </summary>
     public static async Task<Dictionary<(string Fingerprint, long StartsAt), long?>> ResolvedInAsync(DbTransaction tx, string groupKey, long sinceMs)
     {
-        var rows = await CachedStatements.QueryAsync<(string Fingerprint, long StartsAt, long? EndsAt)>(
+        var rows = await CachedStatements.QueryRowsAsync(
             tx,
             "SELECT fingerprint, starts_at, ends_at FROM alert_events WHERE group_key = @GroupKey AND status = 'resolved' AND starts_at >= @SinceMs",
+            row => (Fingerprint: row.Text(0), StartsAt: row.Integer(1), EndsAt: row.IntegerOrNull(2)),
             ("@GroupKey", groupKey),
             ("@SinceMs", sinceMs));
         return rows.ToDictionary(r => (r.Fingerprint, r.StartsAt), r => r.EndsAt);

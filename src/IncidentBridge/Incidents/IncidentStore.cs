@@ -8,12 +8,14 @@ namespace IncidentBridge.Incidents;
 /// </summary>
 internal sealed class IncidentStore(IDatabase database)
 {
+    /// <summary>An incident's columns, named for Dapper and in the order <see cref="ReadIncident"/> reads them by position.</summary>
     private const string IncidentColumns = """
         seq AS Seq, id AS Id, title AS Title, service AS Service, alertname AS Alertname, severity AS Severity, status AS Status,
         started_at AS StartedAt, acknowledged_at AS AcknowledgedAt, resolved_at AS ResolvedAt, status_changed_at AS StatusChangedAt,
         last_activity_at AS LastActivityAt, correlation_hash AS CorrelationHash, labels AS Labels
         """;
 
+    /// <summary>An alert's columns, named for Dapper and in the order <see cref="ReadAlert"/> reads them by position.</summary>
     private const string AlertColumns = """
         incident_id AS IncidentId, fingerprint AS Fingerprint, group_key AS GroupKey, status AS Status, starts_at AS StartsAt,
         ends_at AS EndsAt, labels AS Labels, annotations AS Annotations, generator_url AS GeneratorUrl
@@ -23,14 +25,46 @@ internal sealed class IncidentStore(IDatabase database)
         incident_id AS IncidentId, kind AS Kind, key AS Key, url AS Url, dedup_key AS DedupKey, status AS Status, status_at AS StatusAt
         """;
 
+    private static IncidentRow ReadIncident(CachedStatements.Columns row) => new()
+    {
+        Seq = row.Integer(0),
+        Id = row.Text(1),
+        Title = row.Text(2),
+        Service = row.TextOrNull(3),
+        Alertname = row.TextOrNull(4),
+        Severity = row.Integer(5),
+        Status = row.Text(6),
+        StartedAt = row.Integer(7),
+        AcknowledgedAt = row.IntegerOrNull(8),
+        ResolvedAt = row.IntegerOrNull(9),
+        StatusChangedAt = row.Integer(10),
+        LastActivityAt = row.Integer(11),
+        CorrelationHash = row.TextOrNull(12),
+        Labels = row.Text(13),
+    };
+
+    private static IncidentAlertRow ReadAlert(CachedStatements.Columns row) => new()
+    {
+        IncidentId = row.Text(0),
+        Fingerprint = row.Text(1),
+        GroupKey = row.Text(2),
+        Status = row.Text(3),
+        StartsAt = row.Integer(4),
+        EndsAt = row.IntegerOrNull(5),
+        Labels = row.Text(6),
+        Annotations = row.Text(7),
+        GeneratorUrl = row.TextOrNull(8),
+    };
+
     /// <summary>The next stable id of the year: INC-2026-0042.</summary>
     public static async Task<string> NextIdInAsync(DbTransaction tx, int year)
     {
-        var number = await CachedStatements.QueryFirstOrDefaultAsync<long>(
+        var numbers = await CachedStatements.QueryRowsAsync(
             tx,
             "INSERT INTO incident_counters (year, last) VALUES (@Year, 1) ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last",
+            row => row.Integer(0),
             ("@Year", year));
-        return $"INC-{year}-{number:0000}";
+        return $"INC-{year}-{numbers[0]:0000}";
     }
 
     /// <summary>
@@ -39,7 +73,7 @@ internal sealed class IncidentStore(IDatabase database)
     /// correlating alerts of one incident through different keys change it one after the other, each from its latest state.
     /// </summary>
     public static Task<IncidentRow?> FindBySourceInAsync(DbTransaction tx, string kind, string key, IDatabase database) =>
-        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             Locked(
                 $"""
@@ -48,12 +82,13 @@ internal sealed class IncidentStore(IDatabase database)
                             WHERE s.kind = @Kind AND s.key = @Key ORDER BY i.seq DESC LIMIT 1)
                 """,
                 database),
+            ReadIncident,
             ("@Kind", kind),
             ("@Key", key));
 
     /// <summary>The newest incident with a source of <paramref name="kind"/> whose dedup key is <paramref name="dedupKey"/>.</summary>
     public static Task<IncidentRow?> FindBySourceDedupKeyInAsync(DbTransaction tx, string kind, string dedupKey, IDatabase database) =>
-        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             Locked(
                 $"""
@@ -62,11 +97,12 @@ internal sealed class IncidentStore(IDatabase database)
                             WHERE s.kind = @Kind AND s.dedup_key = @DedupKey ORDER BY i.seq DESC LIMIT 1)
                 """,
                 database),
+            ReadIncident,
             ("@Kind", kind),
             ("@DedupKey", dedupKey));
 
     public static Task<IncidentRow?> FindByFingerprintInAsync(DbTransaction tx, string fingerprint, IDatabase database) =>
-        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             Locked(
                 $"""
@@ -75,13 +111,15 @@ internal sealed class IncidentStore(IDatabase database)
                             WHERE a.fingerprint = @Fingerprint ORDER BY i.seq DESC LIMIT 1)
                 """,
                 database),
+            ReadIncident,
             ("@Fingerprint", fingerprint));
 
     /// <summary>The newest incident with these correlation-key values that was active at or after <paramref name="sinceMs"/>.</summary>
     public static Task<IncidentRow?> FindByCorrelationInAsync(DbTransaction tx, string hash, long sinceMs, IDatabase database) =>
-        CachedStatements.QueryFirstOrDefaultAsync<IncidentRow>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             Locked($"SELECT {IncidentColumns} FROM incidents WHERE correlation_hash = @Hash AND last_activity_at >= @SinceMs ORDER BY last_activity_at DESC LIMIT 1", database),
+            ReadIncident,
             ("@Hash", hash),
             ("@SinceMs", sinceMs));
 
@@ -172,9 +210,10 @@ internal sealed class IncidentStore(IDatabase database)
             tx) > 0;
 
     public static Task<IncidentAlertRow?> GetAlertInAsync(DbTransaction tx, string incidentId, string fingerprint) =>
-        CachedStatements.QueryFirstOrDefaultAsync<IncidentAlertRow>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             $"SELECT {AlertColumns} FROM incident_alerts WHERE incident_id = @IncidentId AND fingerprint = @Fingerprint",
+            ReadAlert,
             ("@IncidentId", incidentId),
             ("@Fingerprint", fingerprint));
 
@@ -251,7 +290,7 @@ internal sealed class IncidentStore(IDatabase database)
     /// are open and how many of those are past due on <paramref name="today"/> (yyyy-MM-dd).
     /// </summary>
     public static Task<RelatedIncident?> FindOpenFollowUpsOfInAsync(DbTransaction tx, string incidentId, string service, string alertname, string today) =>
-        CachedStatements.QueryFirstOrDefaultAsync<RelatedIncident>(
+        CachedStatements.QueryFirstRowAsync(
             tx,
             """
             SELECT i.id AS IncidentId, COUNT(*) AS OpenItems,
@@ -261,6 +300,7 @@ internal sealed class IncidentStore(IDatabase database)
               AND a.status <> 'done' AND a.removed_at IS NULL
             GROUP BY i.id, i.seq ORDER BY i.seq DESC LIMIT 1
             """,
+            row => new RelatedIncident(row.Text(0), row.Integer(1), row.Integer(2)),
             ("@Today", today),
             ("@Service", service),
             ("@Alertname", alertname),

@@ -80,6 +80,25 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         Assert.Equal(6, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cached_test"));
     }
 
+    [Fact]
+    public async Task The_first_row_is_read_by_position_with_its_nulls_and_no_row_reads_as_null()
+    {
+        await using var connection = await OpenWithTestTableAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        const string FindFrom = "SELECT n, note, CASE WHEN n > 1 THEN NULL ELSE n * 10 END AS tenfold, CAST(n AS INTEGER) AS as_integer FROM cached_test WHERE n >= @N ORDER BY n";
+        static ReadRow Read(CachedStatements.Columns row) => new(row.Integer(0), row.TextOrNull(1), row.IntegerOrNull(2), row.Integer(3));
+        await using (CachedStatements.KeepOn(connection))
+        {
+            await CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 1L), ("@Note", "one"));
+            await CachedStatements.ExecuteAsync(transaction, Insert, ("@N", 2L), ("@Note", null));
+            Assert.Equal(new ReadRow(1, "one", 10, 1), await CachedStatements.QueryFirstRowAsync(transaction, FindFrom, Read, ("@N", 1L)));
+            Assert.Equal(new ReadRow(2, null, null, 2), await CachedStatements.QueryFirstRowAsync(transaction, FindFrom, Read, ("@N", 2L)));
+            Assert.Null(await CachedStatements.QueryFirstRowAsync(transaction, FindFrom, Read, ("@N", 3L)));
+        }
+
+        Assert.Equal(new ReadRow(1, "one", 10, 1), await CachedStatements.QueryFirstRowAsync(transaction, FindFrom, Read, ("@N", 0L)));
+    }
+
     /// <summary>
     /// On SQLite the worker binds a statement's parameters itself, by position (Microsoft.Data.Sqlite looks each up by
     /// name on every call); what it stores must be what Microsoft.Data.Sqlite would store.
@@ -92,6 +111,8 @@ public abstract class CachedStatementsTests(PostgresServer? postgres) : IAsyncLi
         await connection.ExecuteAsync("CREATE TEMPORARY TABLE cached_test (n BIGINT NOT NULL, note TEXT)");
         return connection;
     }
+
+    private sealed record ReadRow(long N, string? Note, long? Tenfold, long AsInteger);
 
     public sealed class OnSqlite() : CachedStatementsTests(null)
     {
