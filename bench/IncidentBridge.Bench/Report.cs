@@ -162,6 +162,12 @@ internal static partial class Report
             parsed in the processor's transaction; backlogs 11.8 s, 14.5 s and 15.2 s, drained at 1,412-1,467/s; Alertmanager
             ingest 2,199 req/s (30.5 % of its storage ceiling), p99 45.7 ms; storing alone 4,285 req/s (64.3 %), p99 20.0 ms;
             probe lag p99 355 ms; peak RSS 191 MiB; PostgreSQL 271/s with one worker, 326/s with two.
+            **Before correlation's lookups read their rows by position** (commit `2cbd833`, 2026-12-07, one run of `bench/run.sh
+            --postgres` on this machine, `/healthz` 30,684 req/s, storage ceilings 5,225-6,197 deliveries/s): each lookup through
+            Microsoft.Data.Sqlite's reader and Dapper; backlogs 6.4 s, 8.0 s and 7.9 s, drained at 1,473-1,643/s, 1,088/s
+            processed during the storm; Alertmanager ingest 1,772 req/s (28.7 % of its storage ceiling), p99 57.4 ms; storing
+            alone 3,464 req/s (66.3 %), p99 26.9 ms; probe lag p99 355 ms; peak RSS 180 MiB; PostgreSQL 272/s with one worker,
+            290/s with two.
 
 
             """);
