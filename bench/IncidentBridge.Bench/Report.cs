@@ -168,6 +168,11 @@ internal static partial class Report
             processed during the storm; Alertmanager ingest 1,772 req/s (28.7 % of its storage ceiling), p99 57.4 ms; storing
             alone 3,464 req/s (66.3 %), p99 26.9 ms; probe lag p99 355 ms; peak RSS 180 MiB; PostgreSQL 272/s with one worker,
             290/s with two.
+            **Before the alert states were recorded without `RETURNING`** (commit `e5cd2d0`, 2026-12-08, the previous run of
+            `bench/run.sh --postgres` on this machine, `/healthz` 36,034 req/s, storage ceilings 5,745-5,987 deliveries/s):
+            backlogs 4.7 s, 6.1 s and 6.3 s, drained at 1,511-1,737/s, 1,311/s processed during the storm; Alertmanager ingest
+            1,845 req/s (30.9 % of its storage ceiling), p99 52.7 ms; storing alone 3,862 req/s (67.3 %), p99 22.2 ms; probe lag
+            p99 293 ms; peak RSS 180 MiB; PostgreSQL 275/s with one worker, 314/s with two.
 
 
             """);
