@@ -51,9 +51,9 @@ internal static class CachedStatements
         });
 
     /// <summary>
-    /// Every row a statement returns, each made by <paramref name="read"/> from the row's <see cref="Columns"/>: for a
-    /// statement with many parameters (a multi-row insert with <c>RETURNING</c>), which on SQLite are bound by position,
-    /// as <see cref="ExecuteAsync"/> binds them, not looked up by name by Microsoft.Data.Sqlite on every call.
+    /// Every row a statement returns, each made by <paramref name="read"/> from the row's <see cref="Columns"/>: on SQLite
+    /// the statement's parameters are bound by position, as <see cref="ExecuteAsync"/> binds them, and its columns read by
+    /// position, with neither Microsoft.Data.Sqlite's lookup of each parameter by name on every call nor Dapper's mapping.
     /// </summary>
     public static Task<List<T>> QueryRowsAsync<T>(DbTransaction tx, string sql, Func<Columns, T> read, params (string Name, object? Value)[] parameters)
     {
