@@ -15,6 +15,9 @@ internal sealed class IngestBench(
     /// <summary>The inbox counts as empty with at most this many deliveries pending (the probes keep adding one).</summary>
     private const double EmptyDepth = 2;
 
+    /// <summary>Fewer deliveries than this pending: well under a second of processing at the rates measured here.</summary>
+    private const double LastStretch = 1000;
+
     private const string Processed = "incidentbridge_inbox_processed_total";
 
     public IngestBench(BenchOptions options, Wrk wrk, WorkerProcess worker, Sampler sampler, bool processing = true)
@@ -120,7 +123,12 @@ internal sealed class IngestBench(
         };
     }
 
-    /// <summary>Polls the inbox depth until it is (about) empty; false when it is not within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Polls the inbox depth until it is (about) empty; false when it is not within <paramref name="timeout"/>. Every
+    /// 250 ms, and every 25 ms once fewer than <see cref="LastStretch"/> deliveries are left: a drain's end is then known
+    /// to within ~25 ms. At 250 ms throughout, the drains of a few seconds measured here were ~125 ms long on average
+    /// (~2.5 % of their rate), and a scrape every 25 ms for the whole drain would cost the worker CPU of its own.
+    /// </summary>
     public async Task<bool> WaitForEmptyInboxAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!processing)
@@ -132,7 +140,8 @@ internal sealed class IngestBench(
         while (true)
         {
             var metrics = await First.MetricsAsync(cancellationToken);
-            if (metrics.Sum("incidentbridge_inbox_depth") <= EmptyDepth)
+            var depth = metrics.Sum("incidentbridge_inbox_depth");
+            if (depth <= EmptyDepth)
             {
                 return true;
             }
@@ -142,7 +151,7 @@ internal sealed class IngestBench(
                 return false;
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(depth < LastStretch ? 25 : 250, cancellationToken);
         }
     }
 
