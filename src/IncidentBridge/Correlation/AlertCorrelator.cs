@@ -42,13 +42,16 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
     }
 
     /// <summary>
-    /// One alert state of a notification, with what correlation derives from it worked out at once (its labels' and
+    /// The alert states of a notification, each with what correlation derives from it worked out at once (its labels' and
     /// annotations' JSON, correlation hash, title): no database, so it can be done before the notification's transaction,
     /// on another thread (<see cref="Inbox.IDeliveryHandler.Prepare"/>).
     /// </summary>
     /// <param name="source">The sender (<see cref="SourceKinds"/>): its group keys are its own, so they are sources of that kind.</param>
-    public ObservedAlert Observe(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs) =>
-        ObservedAlert.From(source, groupKey, alert, fingerprint, receivedAtMs, _options.EffectiveKeys);
+    public List<ObservedAlert> Observe(string source, string groupKey, IEnumerable<AlertmanagerAlert> alerts, long receivedAtMs)
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        return [.. alerts.Select(alert => ObservedAlert.From(source, groupKey, alert, AlertmanagerPayloadParser.FingerprintOf(alert), receivedAtMs, _options.EffectiveKeys, hashes))];
+    }
 
     /// <summary>Places the alert state (<see cref="Observe"/>) into an incident.</summary>
     /// <param name="notification">What the notification's earlier alerts left: one per notification, in its transaction.</param>
@@ -321,14 +324,15 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         /// <summary>How the timeline names the alert.</summary>
         public string Description { get; } = $"{Label(Labels, "alertname") ?? "alert"} [{Fingerprint}]";
 
-        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, IReadOnlyList<string> correlationKeys)
+        /// <param name="hashes">Correlation hashes already worked out (<see cref="CorrelationKey.Of"/>).</param>
+        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, IReadOnlyList<string> correlationKeys, Dictionary<string, string>? hashes = null)
         {
             var firing = alert.Status == "firing";
             var startsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds();
             var endsAt = alert.EndedAt?.ToUnixTimeMilliseconds();
             var at = firing ? startsAt : endsAt ?? receivedAtMs;
             IReadOnlyDictionary<string, string> labels = alert.Labels ?? [];
-            return new(source, groupKey, fingerprint, firing, startsAt, endsAt, at, labels, alert.Annotations ?? [], alert.GeneratorUrl, CorrelationKey.Of(labels, correlationKeys));
+            return new(source, groupKey, fingerprint, firing, startsAt, endsAt, at, labels, alert.Annotations ?? [], alert.GeneratorUrl, CorrelationKey.Of(labels, correlationKeys, hashes));
         }
 
         /// <summary>The same alert ended at <paramref name="endsAtMs"/> (when known; else at <paramref name="receivedAtMs"/>).</summary>

@@ -48,7 +48,7 @@ internal sealed class AlertmanagerDeliveryHandler(AlertSender sender, AlertCorre
     {
         var payload = AlertmanagerPayloadParser.Parse(delivery.Body, sender).Stored(sender.Name);
         var groupKey = payload.GroupKey ?? "";
-        var alerts = (payload.Alerts ?? []).Select(alert => correlator.Observe(sender.Source, groupKey, alert, AlertmanagerPayloadParser.FingerprintOf(alert), delivery.ReceivedAt)).ToList();
+        var alerts = correlator.Observe(sender.Source, groupKey, payload.Alerts ?? [], delivery.ReceivedAt);
         return new(payload.Receiver ?? "", groupKey, alerts);
     }
 
