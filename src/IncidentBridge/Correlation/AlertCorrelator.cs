@@ -324,8 +324,8 @@ internal sealed partial class AlertCorrelator(IOptions<CorrelationOptions> optio
         /// <summary>How the timeline names the alert.</summary>
         public string Description { get; } = $"{Label(Labels, "alertname") ?? "alert"} [{Fingerprint}]";
 
-        /// <param name="hashes">Correlation hashes already worked out (<see cref="CorrelationKey.Of"/>).</param>
-        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, IReadOnlyList<string> correlationKeys, Dictionary<string, string>? hashes = null)
+        /// <param name="hashes">Correlation hashes already worked out for the notification (<see cref="CorrelationKey.Of"/>).</param>
+        public static ObservedAlert From(string source, string groupKey, AlertmanagerAlert alert, string fingerprint, long receivedAtMs, IReadOnlyList<string> correlationKeys, Dictionary<string, string> hashes)
         {
             var firing = alert.Status == "firing";
             var startsAt = alert.StartsAt.GetValueOrDefault().ToUnixTimeMilliseconds();
